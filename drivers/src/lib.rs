@@ -1,0 +1,11 @@
+//! Device drivers for the kiosk: ID card reader, receipt printer, document camera and code scanner.
+//!
+//! This crate knows nothing of the application. Each device sits behind a small trait so the kiosk can run on
+//! real hardware or on simulators that speak the same bytes.
+
+pub mod id_number;
+pub mod identity;
+pub mod traits;
+
+pub use identity::{Gender, IdType, Identity};
+pub use traits::{CodeScanner, DeviceError, DocumentCamera, IdCardReader, ReceiptPrinter};

@@ -1,0 +1,660 @@
+//! The applicant's path as a plain state machine: no Slint, no I/O, no clock of its own.
+//!
+//! Home → identify → choose a one-thing → situation questions → joint items → one-time notice → one form →
+//! capture materials → sign commitments → delivery → check answers → done. Back works on every step; 修改 on the
+//! check-answers page jumps to a step and, once it is complete again, returns to check answers. Everything
+//! personal lives here and is wiped by [`Session::end`].
+
+mod form;
+mod idle;
+mod materials;
+mod selection;
+pub mod validate;
+
+#[cfg(test)]
+mod test_catalog;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Instant;
+
+use drivers::Identity;
+use zeroize::Zeroize;
+
+use crate::catalog::{Catalog, FieldDef, OneThing};
+
+pub use form::{check as check_form, merge as merge_fields, FieldError, FormValues};
+pub use idle::{IdleClock, IdlePolicy, IdleState};
+pub use materials::{merge as merge_materials, MergedMaterial, Treatment};
+pub use selection::{ChosenItem, RowChoice, Selection, SelectionError};
+
+/// One screen of the path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Home,
+    Identify,
+    Choose,
+    /// The situation question with this index in the one-thing.
+    Question(usize),
+    Items,
+    Notice,
+    Form,
+    Capture,
+    Commitments,
+    Delivery,
+    CheckAnswers,
+    Done,
+    /// A guide read without identifying (办事指南).
+    Guide,
+}
+
+/// Why the applicant is here: to apply, or only to read guides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Apply,
+    Guide,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryMethod {
+    Window,
+    Post,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryMode {
+    Together,
+    Separately,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub method: DeliveryMethod,
+    pub mode: DeliveryMode,
+    /// The postal address, for [`DeliveryMethod::Post`].
+    pub address: Option<String>,
+}
+
+impl Drop for Delivery {
+    fn drop(&mut self) {
+        self.address.zeroize();
+    }
+}
+
+/// Bytes of a captured page or a signature: personal data, zeroed when dropped.
+#[derive(Clone, PartialEq, Eq, zeroize::ZeroizeOnDrop)]
+pub struct Blob(pub Vec<u8>);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    #[error("这一步现在不能进行")]
+    WrongStep,
+    #[error("没有找到这个事项")]
+    UnknownOneThing,
+    #[error(transparent)]
+    Selection(#[from] SelectionError),
+    #[error("表单有 {} 处需要修改", .0.len())]
+    Form(Vec<FieldError>),
+    #[error("还有材料没有拍摄：{}", .0.join("、"))]
+    MissingMaterials(Vec<String>),
+    #[error("还有承诺书没有签名：{}", .0.join("、"))]
+    Unsigned(Vec<String>),
+    #[error("请填写邮寄地址")]
+    NoAddress,
+    #[error("这份材料不能容缺办理")]
+    NotDeferrable,
+}
+
+/// One applicant's visit.
+pub struct Session {
+    catalog: Arc<Catalog>,
+    flow: Flow,
+    step: Step,
+    history: Vec<Step>,
+    returning_to_check: bool,
+    identity: Option<Identity>,
+    one_thing: Option<u32>,
+    selection: Selection,
+    form: FormValues,
+    form_errors: Vec<FieldError>,
+    pages: BTreeMap<String, Vec<Blob>>,
+    deferred: BTreeSet<String>,
+    signatures: BTreeMap<String, Blob>,
+    delivery: Option<Delivery>,
+    idle: IdleClock,
+    idle_policy: IdlePolicy,
+}
+
+impl Session {
+    pub fn new(catalog: Arc<Catalog>, idle_policy: IdlePolicy, now: Instant) -> Session {
+        Session {
+            catalog,
+            flow: Flow::Apply,
+            step: Step::Home,
+            history: Vec::new(),
+            returning_to_check: false,
+            identity: None,
+            one_thing: None,
+            selection: Selection::default(),
+            form: FormValues::default(),
+            form_errors: Vec::new(),
+            pages: BTreeMap::new(),
+            deferred: BTreeSet::new(),
+            signatures: BTreeMap::new(),
+            delivery: None,
+            idle: IdleClock::new(now),
+            idle_policy,
+        }
+    }
+
+    // ----- what the screens read -----
+
+    pub fn step(&self) -> Step {
+        self.step
+    }
+
+    pub fn flow(&self) -> Flow {
+        self.flow
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn identity(&self) -> Option<&Identity> {
+        self.identity.as_ref()
+    }
+
+    pub fn one_thing(&self) -> Option<&OneThing> {
+        self.one_thing.and_then(|no| self.catalog.one_thing(no))
+    }
+
+    pub fn selection(&self) -> &Selection {
+        &self.selection
+    }
+
+    /// The joint items the application covers now (empty before a one-thing is chosen).
+    pub fn chosen(&self) -> Vec<ChosenItem<'_>> {
+        self.one_thing()
+            .and_then(|thing| self.selection.chosen(&self.catalog, thing).ok())
+            .unwrap_or_default()
+    }
+
+    /// The one-time notice: every material of the chosen items, merged.
+    pub fn materials(&self) -> Vec<MergedMaterial> {
+        merge_materials(&self.catalog, &self.chosen())
+    }
+
+    pub fn fields(&self) -> Vec<&FieldDef> {
+        merge_fields(&self.catalog, &self.chosen())
+    }
+
+    pub fn form(&self) -> &FormValues {
+        &self.form
+    }
+
+    pub fn form_errors(&self) -> &[FieldError] {
+        &self.form_errors
+    }
+
+    pub fn pages(&self, material: &str) -> &[Blob] {
+        self.pages.get(material).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn is_deferred(&self, material: &str) -> bool {
+        self.deferred.contains(material)
+    }
+
+    /// The chosen items whose commitment letter must be signed.
+    pub fn commitment_items(&self) -> Vec<String> {
+        self.chosen()
+            .iter()
+            .filter(|c| c.item.commitment)
+            .map(|c| c.item.name.clone())
+            .collect()
+    }
+
+    pub fn signature(&self, item: &str) -> Option<&Blob> {
+        self.signatures.get(item)
+    }
+
+    pub fn delivery(&self) -> Option<&Delivery> {
+        self.delivery.as_ref()
+    }
+
+    pub fn can_go_back(&self) -> bool {
+        !self.history.is_empty() && self.step != Step::Done
+    }
+
+    // ----- moving along the path -----
+
+    /// 我要办事.
+    pub fn start_apply(&mut self) -> Result<(), SessionError> {
+        self.expect(Step::Home)?;
+        self.flow = Flow::Apply;
+        self.go(Step::Identify);
+        Ok(())
+    }
+
+    /// 办事指南: browse without identifying.
+    pub fn start_guide(&mut self) -> Result<(), SessionError> {
+        self.expect(Step::Home)?;
+        self.flow = Flow::Guide;
+        self.go(Step::Choose);
+        Ok(())
+    }
+
+    /// The card was read.
+    pub fn identified(&mut self, identity: Identity) -> Result<(), SessionError> {
+        self.expect(Step::Identify)?;
+        self.identity = Some(identity);
+        self.go(Step::Choose);
+        Ok(())
+    }
+
+    /// A one-thing was picked from the catalog. Picking another one than before starts its choices afresh.
+    pub fn choose(&mut self, no: u32) -> Result<(), SessionError> {
+        self.expect(Step::Choose)?;
+        if self.catalog.one_thing(no).is_none() {
+            return Err(SessionError::UnknownOneThing);
+        }
+        if self.one_thing != Some(no) {
+            self.clear_application();
+            self.one_thing = Some(no);
+        }
+        let next = match self.flow {
+            Flow::Guide => Step::Guide,
+            Flow::Apply => self.first_situation_step(),
+        };
+        self.go(next);
+        Ok(())
+    }
+
+    /// An answer to the situation question on screen.
+    pub fn answer(&mut self, option: &str) -> Result<(), SessionError> {
+        let Step::Question(index) = self.step else {
+            return Err(SessionError::WrongStep);
+        };
+        let catalog = Arc::clone(&self.catalog);
+        let thing = self
+            .one_thing
+            .and_then(|no| catalog.one_thing(no))
+            .ok_or(SessionError::UnknownOneThing)?;
+        let key = &thing
+            .questions
+            .get(index)
+            .ok_or(SessionError::WrongStep)?
+            .key;
+        self.selection.answer(thing, key, option)?;
+        let next = if index + 1 < thing.questions.len() {
+            Step::Question(index + 1)
+        } else {
+            Step::Items
+        };
+        // A changed answer can swap joint items: show the checklist again before returning to check answers.
+        if self.returning_to_check && next == Step::Items {
+            self.go(Step::Items);
+        } else {
+            self.advance(next);
+        }
+        Ok(())
+    }
+
+    /// Ticks or unticks a joint item on the checklist.
+    pub fn set_item_ticked(&mut self, row: usize, ticked: bool) -> Result<(), SessionError> {
+        self.expect(Step::Items)?;
+        let catalog = Arc::clone(&self.catalog);
+        let thing = self
+            .one_thing
+            .and_then(|no| catalog.one_thing(no))
+            .ok_or(SessionError::UnknownOneThing)?;
+        self.selection.set_ticked(thing, row, ticked)?;
+        Ok(())
+    }
+
+    pub fn confirm_items(&mut self) -> Result<(), SessionError> {
+        self.expect(Step::Items)?;
+        let catalog = Arc::clone(&self.catalog);
+        let thing = self
+            .one_thing
+            .and_then(|no| catalog.one_thing(no))
+            .ok_or(SessionError::UnknownOneThing)?;
+        self.selection.chosen(&catalog, thing)?;
+        self.advance(Step::Notice);
+        Ok(())
+    }
+
+    /// The applicant has read the one-time notice; the form opens pre-filled from the card.
+    pub fn confirm_notice(&mut self) -> Result<(), SessionError> {
+        self.expect(Step::Notice)?;
+        if let Some(identity) = &self.identity {
+            let catalog = Arc::clone(&self.catalog);
+            let thing = self
+                .one_thing
+                .and_then(|no| catalog.one_thing(no))
+                .ok_or(SessionError::UnknownOneThing)?;
+            let chosen = self.selection.chosen(&catalog, thing)?;
+            self.form
+                .prefill(&merge_fields(&catalog, &chosen), identity);
+        }
+        self.advance(Step::Form);
+        Ok(())
+    }
+
+    pub fn set_field(&mut self, key: &str, value: &str) -> Result<(), SessionError> {
+        self.expect(Step::Form)?;
+        self.form.set(key, value);
+        // Once the summary is showing, it follows the corrections as they are typed.
+        if !self.form_errors.is_empty() {
+            self.form_errors = check_form(&self.fields(), &self.form);
+        }
+        Ok(())
+    }
+
+    pub fn submit_form(&mut self) -> Result<(), SessionError> {
+        self.expect(Step::Form)?;
+        self.form_errors = check_form(&self.fields(), &self.form);
+        if !self.form_errors.is_empty() {
+            return Err(SessionError::Form(self.form_errors.clone()));
+        }
+        let next = self.step_after(Step::Form);
+        self.advance(next);
+        Ok(())
+    }
+
+    pub fn add_page(&mut self, material: &str, jpeg: Vec<u8>) -> Result<(), SessionError> {
+        self.expect(Step::Capture)?;
+        self.capturable(material)?;
+        self.deferred.remove(material);
+        self.pages
+            .entry(material.to_string())
+            .or_default()
+            .push(Blob(jpeg));
+        Ok(())
+    }
+
+    pub fn remove_page(&mut self, material: &str, index: usize) -> Result<(), SessionError> {
+        self.expect(Step::Capture)?;
+        if let Some(pages) = self.pages.get_mut(material) {
+            if index < pages.len() {
+                pages.remove(index);
+            }
+        }
+        Ok(())
+    }
+
+    /// 容缺: the applicant will bring this material later (only where the catalog allows it).
+    pub fn set_deferred(&mut self, material: &str, deferred: bool) -> Result<(), SessionError> {
+        self.expect(Step::Capture)?;
+        let merged = self.capturable(material)?;
+        if !deferred {
+            self.deferred.remove(material);
+        } else if merged.defer_days().is_some() {
+            self.deferred.insert(material.to_string());
+        } else {
+            return Err(SessionError::NotDeferrable);
+        }
+        Ok(())
+    }
+
+    pub fn confirm_capture(&mut self) -> Result<(), SessionError> {
+        self.expect(Step::Capture)?;
+        let missing = self.missing_materials();
+        if !missing.is_empty() {
+            return Err(SessionError::MissingMaterials(missing));
+        }
+        let next = self.step_after(Step::Capture);
+        self.advance(next);
+        Ok(())
+    }
+
+    pub fn sign(&mut self, item: &str, png: Vec<u8>) -> Result<(), SessionError> {
+        self.expect(Step::Commitments)?;
+        if !self.commitment_items().iter().any(|i| i == item) {
+            return Err(SessionError::WrongStep);
+        }
+        self.signatures.insert(item.to_string(), Blob(png));
+        Ok(())
+    }
+
+    pub fn confirm_commitments(&mut self) -> Result<(), SessionError> {
+        self.expect(Step::Commitments)?;
+        let unsigned = self.unsigned_items();
+        if !unsigned.is_empty() {
+            return Err(SessionError::Unsigned(unsigned));
+        }
+        self.advance(Step::Delivery);
+        Ok(())
+    }
+
+    pub fn set_delivery(&mut self, delivery: Delivery) -> Result<(), SessionError> {
+        self.expect(Step::Delivery)?;
+        if delivery.method == DeliveryMethod::Post
+            && delivery
+                .address
+                .as_deref()
+                .is_none_or(|a| a.trim().is_empty())
+        {
+            return Err(SessionError::NoAddress);
+        }
+        self.delivery = Some(delivery);
+        self.advance(Step::CheckAnswers);
+        Ok(())
+    }
+
+    /// 修改 on the check-answers page: go to `step`; finishing it comes back here.
+    pub fn change(&mut self, step: Step) -> Result<(), SessionError> {
+        self.expect(Step::CheckAnswers)?;
+        if matches!(
+            step,
+            Step::Home | Step::Identify | Step::CheckAnswers | Step::Done | Step::Guide
+        ) {
+            return Err(SessionError::WrongStep);
+        }
+        self.returning_to_check = true;
+        self.go(step);
+        Ok(())
+    }
+
+    /// 提交申请. The application is complete; the caller turns it into a package.
+    pub fn submit(&mut self) -> Result<(), SessionError> {
+        self.expect(Step::CheckAnswers)?;
+        if let Some(step) = self.first_incomplete() {
+            self.go(step);
+            return Err(SessionError::WrongStep);
+        }
+        self.history.clear();
+        self.step = Step::Done;
+        Ok(())
+    }
+
+    /// Back to the previous screen. At Home, and after submitting, there is nowhere to go back to.
+    pub fn back(&mut self) {
+        if self.step == Step::Done {
+            return;
+        }
+        if let Some(previous) = self.history.pop() {
+            if previous == Step::CheckAnswers || previous == Step::Home {
+                self.returning_to_check = false;
+            }
+            self.step = previous;
+        }
+    }
+
+    // ----- time and the end of a visit -----
+
+    pub fn touch(&mut self, now: Instant) {
+        self.idle.touch(now);
+    }
+
+    /// What the idle timeout says now. Home has no timeout: there is nothing to protect.
+    pub fn idle_state(&self, now: Instant) -> IdleState {
+        if self.step == Step::Home {
+            return IdleState::Active;
+        }
+        self.idle
+            .state(now, &self.idle_policy, self.step == Step::Capture)
+    }
+
+    /// Ends the visit: every personal datum is dropped (and zeroed), and the path starts again at Home.
+    pub fn end(&mut self, now: Instant) {
+        let catalog = Arc::clone(&self.catalog);
+        *self = Session::new(catalog, self.idle_policy, now);
+    }
+
+    /// Whether anything personal is held. False after [`Session::end`].
+    pub fn holds_personal_data(&self) -> bool {
+        self.identity.is_some()
+            || self.form.iter().next().is_some()
+            || !self.pages.is_empty()
+            || !self.signatures.is_empty()
+            || self.delivery.is_some()
+    }
+
+    // ----- progress for the step indicator -----
+
+    /// The stages of the path that apply to this application, as the step indicator names them, and the index
+    /// of the current one.
+    pub fn progress(&self) -> (Vec<&'static str>, usize) {
+        let mut stages = vec![(Step::Identify, "读取身份证"), (Step::Choose, "选择事项")];
+        if self.one_thing().is_some_and(|t| !t.questions.is_empty()) {
+            stages.push((Step::Question(0), "办理情形"));
+        }
+        stages.extend([
+            (Step::Items, "选择联办事项"),
+            (Step::Notice, "一次告知"),
+            (Step::Form, "填写表单"),
+        ]);
+        if self.materials().iter().any(|m| !m.is_exempt()) {
+            stages.push((Step::Capture, "拍摄材料"));
+        }
+        if !self.commitment_items().is_empty() {
+            stages.push((Step::Commitments, "签署承诺"));
+        }
+        stages.extend([
+            (Step::Delivery, "领取方式"),
+            (Step::CheckAnswers, "核对信息"),
+            (Step::Done, "完成"),
+        ]);
+        let current = match self.step {
+            Step::Question(_) => Step::Question(0),
+            step => step,
+        };
+        let index = stages.iter().position(|(s, _)| *s == current).unwrap_or(0);
+        (stages.into_iter().map(|(_, name)| name).collect(), index)
+    }
+
+    // ----- helpers -----
+
+    fn expect(&self, step: Step) -> Result<(), SessionError> {
+        if self.step == step {
+            Ok(())
+        } else {
+            Err(SessionError::WrongStep)
+        }
+    }
+
+    fn go(&mut self, next: Step) {
+        self.history.push(self.step);
+        self.step = next;
+    }
+
+    /// Forward from a finished step: the next one in order, or back to check answers after a change once
+    /// everything is complete again.
+    fn advance(&mut self, next: Step) {
+        if self.returning_to_check {
+            match self.first_incomplete() {
+                None => {
+                    self.returning_to_check = false;
+                    self.go(Step::CheckAnswers);
+                }
+                Some(step) => self.go(step),
+            }
+        } else {
+            self.go(next);
+        }
+    }
+
+    fn first_situation_step(&self) -> Step {
+        match self.one_thing() {
+            Some(thing) if !thing.questions.is_empty() => Step::Question(0),
+            _ => Step::Items,
+        }
+    }
+
+    fn step_after(&self, step: Step) -> Step {
+        let needs_capture = self.materials().iter().any(|m| !m.is_exempt());
+        let needs_signature = !self.commitment_items().is_empty();
+        match step {
+            Step::Form if needs_capture => Step::Capture,
+            Step::Form | Step::Capture if needs_signature => Step::Commitments,
+            _ => Step::Delivery,
+        }
+    }
+
+    /// The first step whose answers are missing or no longer valid (after a change elsewhere).
+    fn first_incomplete(&self) -> Option<Step> {
+        let thing = self.one_thing()?;
+        if let Some(question) = self.selection.unanswered(thing) {
+            let index = thing
+                .questions
+                .iter()
+                .position(|q| q.key == question.key)
+                .unwrap_or(0);
+            return Some(Step::Question(index));
+        }
+        if self.chosen().is_empty() {
+            return Some(Step::Items);
+        }
+        if !check_form(&self.fields(), &self.form).is_empty() {
+            return Some(Step::Form);
+        }
+        if !self.missing_materials().is_empty() {
+            return Some(Step::Capture);
+        }
+        if !self.unsigned_items().is_empty() {
+            return Some(Step::Commitments);
+        }
+        if self.delivery.is_none() {
+            return Some(Step::Delivery);
+        }
+        None
+    }
+
+    fn capturable(&self, material: &str) -> Result<MergedMaterial, SessionError> {
+        self.materials()
+            .into_iter()
+            .find(|m| m.key == material && !m.is_exempt())
+            .ok_or(SessionError::WrongStep)
+    }
+
+    fn missing_materials(&self) -> Vec<String> {
+        self.materials()
+            .into_iter()
+            .filter(|m| {
+                !m.is_exempt() && self.pages(&m.key).is_empty() && !self.deferred.contains(&m.key)
+            })
+            .map(|m| m.name)
+            .collect()
+    }
+
+    fn unsigned_items(&self) -> Vec<String> {
+        self.commitment_items()
+            .into_iter()
+            .filter(|item| !self.signatures.contains_key(item))
+            .collect()
+    }
+
+    /// Forgets the choices made for a one-thing (another one was picked).
+    fn clear_application(&mut self) {
+        self.selection = Selection::default();
+        self.form = FormValues::default();
+        self.form_errors.clear();
+        self.pages.clear();
+        self.deferred.clear();
+        self.signatures.clear();
+        self.delivery = None;
+    }
+}
