@@ -1,7 +1,9 @@
 //! The one-thing-one-go kiosk: catalog, session core, configuration and the Slint shell.
 
 pub mod catalog;
+pub mod config;
 pub mod session;
 pub mod toml_source;
+pub mod ui;
 
 slint::include_modules!();

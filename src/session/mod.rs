@@ -265,7 +265,19 @@ impl Session {
             self.one_thing = Some(no);
         }
         let next = match self.flow {
-            Flow::Guide => Step::Guide,
+            Flow::Guide => {
+                // A guide shows the first situation of each question until the reader picks another.
+                let catalog = Arc::clone(&self.catalog);
+                if let Some(thing) = catalog.one_thing(no) {
+                    for question in &thing.questions {
+                        if self.selection.answers().get(&question.key).is_none() {
+                            self.selection
+                                .answer(thing, &question.key, &question.options[0])?;
+                        }
+                    }
+                }
+                Step::Guide
+            }
             Flow::Apply => self.first_situation_step(),
         };
         self.go(next);
@@ -299,6 +311,23 @@ impl Session {
         } else {
             self.advance(next);
         }
+        Ok(())
+    }
+
+    /// A situation picked on a guide: the guide's items and materials follow it.
+    pub fn answer_in_guide(&mut self, question: usize, option: usize) -> Result<(), SessionError> {
+        self.expect(Step::Guide)?;
+        let catalog = Arc::clone(&self.catalog);
+        let thing = self
+            .one_thing
+            .and_then(|no| catalog.one_thing(no))
+            .ok_or(SessionError::UnknownOneThing)?;
+        let q = thing
+            .questions
+            .get(question)
+            .ok_or(SelectionError::UnknownQuestion)?;
+        let o = q.options.get(option).ok_or(SelectionError::UnknownOption)?;
+        self.selection.answer(thing, &q.key, o)?;
         Ok(())
     }
 

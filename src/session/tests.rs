@@ -275,6 +275,23 @@ fn guides_need_no_identity() {
     assert!(s.identity().is_none());
     assert_eq!(s.materials().len(), 6);
     s.back();
+    s.choose(20).unwrap();
+    // The guide starts on the first situation, and follows the reader's pick.
+    let items = |s: &Session| {
+        s.chosen()
+            .iter()
+            .map(|c| c.item.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(items(&s).contains(&"歌舞娱乐场所经营单位设立审批（自有场地）".to_string()));
+    s.answer_in_guide(0, 1).unwrap();
+    assert!(items(&s).contains(&"歌舞娱乐场所经营单位设立审批（租赁场地）".to_string()));
+    assert!(!items(&s).iter().any(|i| i.contains("自有场地")));
+    assert_eq!(
+        s.answer_in_guide(0, 2),
+        Err(SessionError::Selection(SelectionError::UnknownOption))
+    );
+    s.back();
     assert_eq!(s.step(), Step::Choose);
 }
 

@@ -1,0 +1,246 @@
+//! `kiosk.toml`: the terminal's settings. Unknown keys and bad values are errors that name file, line and key.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::session::IdlePolicy;
+use crate::toml_source::{Problem, TomlSource};
+
+/// The validated configuration, with paths made absolute.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub path: PathBuf,
+    pub kiosk_id: String,
+    pub center_name: String,
+    pub catalog: PathBuf,
+    pub data_dir: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    pub fullscreen: bool,
+    pub idle: IdlePolicy,
+    pub devices: Devices,
+}
+
+/// Where each device is: `sim` for the built-in simulator, or a URI the device layer understands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Devices {
+    pub id_reader: String,
+    pub printer: String,
+    pub camera: String,
+    pub scanner: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    kiosk: RawKiosk,
+    display: RawDisplay,
+    session: RawSession,
+    devices: RawDevices,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDevices {
+    id_reader: Spanned<String>,
+    printer: Spanned<String>,
+    camera: Spanned<String>,
+    scanner: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKiosk {
+    id: Spanned<String>,
+    center_name: Spanned<String>,
+    catalog: String,
+    data_dir: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDisplay {
+    width: Spanned<u32>,
+    height: Spanned<u32>,
+    fullscreen: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSession {
+    idle_warn_seconds: Spanned<u64>,
+    capture_idle_warn_seconds: Spanned<u64>,
+    idle_warning_seconds: Spanned<u64>,
+}
+
+const DEVICE_SCHEMES: &[&str] = &[
+    "sim", "serial:", "tcp://", "file:", "v4l2:", "folder:", "evdev:",
+];
+
+impl Config {
+    /// Reads and checks the file; every problem found is returned.
+    pub fn load(path: &Path) -> Result<Config, Vec<Problem>> {
+        let src = TomlSource::read(path).map_err(|p| vec![p])?;
+        let raw: RawConfig = src.parse().map_err(|p| vec![p])?;
+        let mut problems = Vec::new();
+        let mut check = |ok: bool, span: std::ops::Range<usize>, message: String| {
+            if !ok {
+                problems.push(src.problem(span, message));
+            }
+        };
+        let id = raw.kiosk.id.get_ref();
+        check(
+            !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+            raw.kiosk.id.span(),
+            "kiosk.id: use letters, digits and '-' only (it starts every receipt number)".into(),
+        );
+        check(
+            !raw.kiosk.center_name.get_ref().trim().is_empty(),
+            raw.kiosk.center_name.span(),
+            "kiosk.center_name is empty".into(),
+        );
+        for (key, value) in [
+            ("display.width", &raw.display.width),
+            ("display.height", &raw.display.height),
+        ] {
+            check(
+                (320..=8192).contains(value.get_ref()),
+                value.span(),
+                format!(
+                    "{key}: {} is not a screen size in pixels (320 to 8192)",
+                    value.get_ref()
+                ),
+            );
+        }
+        let s = &raw.session;
+        check(
+            *s.idle_warn_seconds.get_ref() >= 10,
+            s.idle_warn_seconds.span(),
+            "session.idle_warn_seconds must be at least 10".into(),
+        );
+        check(
+            s.capture_idle_warn_seconds.get_ref() >= s.idle_warn_seconds.get_ref(),
+            s.capture_idle_warn_seconds.span(),
+            "session.capture_idle_warn_seconds must not be shorter than idle_warn_seconds".into(),
+        );
+        check(
+            *s.idle_warning_seconds.get_ref() >= 20,
+            s.idle_warning_seconds.span(),
+            "session.idle_warning_seconds must be at least 20 (WCAG 2.2.1)".into(),
+        );
+        let d = &raw.devices;
+        for (key, value) in [
+            ("id_reader", &d.id_reader),
+            ("printer", &d.printer),
+            ("camera", &d.camera),
+            ("scanner", &d.scanner),
+        ] {
+            check(
+                DEVICE_SCHEMES.iter().any(|scheme| value.get_ref().starts_with(scheme)),
+                value.span(),
+                format!("devices.{key}: `{}` is not `sim` nor a device URI (serial:, tcp://, file:, v4l2:, folder:, evdev:)", value.get_ref()),
+            );
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let base = path.parent().unwrap_or(Path::new("."));
+        Ok(Config {
+            path: path.to_path_buf(),
+            kiosk_id: id.clone(),
+            center_name: raw.kiosk.center_name.into_inner(),
+            catalog: base.join(raw.kiosk.catalog),
+            data_dir: base.join(raw.kiosk.data_dir),
+            width: raw.display.width.into_inner(),
+            height: raw.display.height.into_inner(),
+            fullscreen: raw.display.fullscreen,
+            idle: IdlePolicy::new(
+                Duration::from_secs(*s.idle_warn_seconds.get_ref()),
+                Duration::from_secs(*s.capture_idle_warn_seconds.get_ref()),
+                Duration::from_secs(*s.idle_warning_seconds.get_ref()),
+            ),
+            devices: Devices {
+                id_reader: raw.devices.id_reader.into_inner(),
+                printer: raw.devices.printer.into_inner(),
+                camera: raw.devices.camera.into_inner(),
+                scanner: raw.devices.scanner.into_inner(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml")).unwrap()
+    }
+
+    fn load_text(text: &str) -> Result<Config, Vec<Problem>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.toml");
+        std::fs::write(&path, text).unwrap();
+        Config::load(&path)
+    }
+
+    #[test]
+    fn the_shipped_config_loads_with_simulated_devices() {
+        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml"));
+        let config = Config::load(path).unwrap();
+        assert_eq!((config.width, config.height), (1080, 1920));
+        assert_eq!(config.devices.id_reader, "sim");
+        assert!(config.catalog.ends_with("config/catalog"));
+        assert!(config.idle.warning >= Duration::from_secs(20));
+    }
+
+    #[test]
+    fn unknown_keys_name_file_line_and_key() {
+        let text = shipped().replace("fullscreen = false", "fullscreen = false\nrotation = 90");
+        let problems = load_text(&text).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("rotation"))
+            .unwrap()
+            + 1;
+        assert_eq!(problems[0].line, line);
+        assert!(problems[0].message.contains("rotation"), "{}", problems[0]);
+        assert!(
+            problems[0].to_string().contains("kiosk.toml:"),
+            "{}",
+            problems[0]
+        );
+    }
+
+    #[test]
+    fn bad_values_are_all_reported() {
+        let text = shipped()
+            .replace("idle_warning_seconds = 30", "idle_warning_seconds = 5")
+            .replace("width = 1080", "width = 10")
+            .replace("printer = \"sim\"", "printer = \"lpt1\"");
+        let problems = load_text(&text).unwrap_err();
+        let messages: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems.len(), 3, "{messages:#?}");
+        assert!(messages.iter().any(|m| m.contains("idle_warning_seconds")));
+        assert!(messages.iter().any(|m| m.contains("display.width")));
+        assert!(messages.iter().any(|m| m.contains("devices.printer")));
+        let width_line = text.lines().position(|l| l.starts_with("width")).unwrap() + 1;
+        assert!(problems.iter().any(|p| p.line == width_line));
+        let printer_line = text.lines().position(|l| l.starts_with("printer")).unwrap() + 1;
+        assert!(problems
+            .iter()
+            .any(|p| p.line == printer_line && p.message.contains("lpt1")));
+    }
+
+    #[test]
+    fn wrong_types_name_the_line() {
+        let text = shipped().replace("height = 1920", "height = \"tall\"");
+        let problems = load_text(&text).unwrap_err();
+        let line = text.lines().position(|l| l.starts_with("height")).unwrap() + 1;
+        assert_eq!(problems[0].line, line);
+    }
+}

@@ -1,0 +1,104 @@
+//! The guide of one one-thing: its joint items and the merged one-time notice of materials.
+
+use std::rc::Rc;
+
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use super::{Actor, Shared, UiState};
+use crate::session::{MergedMaterial, Step, Treatment};
+use crate::{AppWindow, GuideItem, GuideMaterial, GuideQuestion, GuideViewAdapter};
+
+pub fn setup(window: &AppWindow, state: &Shared) {
+    let adapter = window.global::<GuideViewAdapter>();
+    let actor = Actor::new(window, state);
+    adapter.on_answer(move |question, option| {
+        actor.run(|s| {
+            if let (Ok(q), Ok(o)) = (usize::try_from(question), usize::try_from(option)) {
+                let _ = s.session.answer_in_guide(q, o);
+            }
+        })
+    });
+}
+
+fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
+    ModelRc::from(Rc::new(VecModel::from(items)))
+}
+
+pub fn fill(window: &AppWindow, state: &UiState) {
+    if state.session.step() != Step::Guide {
+        return;
+    }
+    let Some(thing) = state.session.one_thing() else {
+        return;
+    };
+    let adapter = window.global::<GuideViewAdapter>();
+    let answers = state.session.selection().answers();
+    adapter.set_title(thing.name.as_str().into());
+    adapter.set_target(thing.target.label().into());
+    adapter.set_lead(thing.lead.as_str().into());
+    adapter.set_provincial(thing.provincial);
+    adapter.set_questions(model(
+        thing
+            .questions
+            .iter()
+            .map(|q| GuideQuestion {
+                text: q.text.as_str().into(),
+                options: model(
+                    q.options
+                        .iter()
+                        .map(|o| SharedString::from(o.as_str()))
+                        .collect(),
+                ),
+                selected: answers
+                    .get(&q.key)
+                    .and_then(|a| q.options.iter().position(|o| o == a))
+                    .map_or(-1, |i| i as i32),
+            })
+            .collect(),
+    ));
+    let chosen = state.session.chosen();
+    adapter.set_items(model(
+        chosen
+            .iter()
+            .map(|c| GuideItem {
+                name: c.item.name.as_str().into(),
+                department: c.department.into(),
+                time_limit: c.item.time_limit_text().into(),
+                fee: c.item.fee.as_str().into(),
+                result: c.item.result.as_str().into(),
+                commitment: c.item.commitment,
+                query: c.item.kind == crate::catalog::ItemKind::Query,
+            })
+            .collect(),
+    ));
+    let materials = state.session.materials();
+    adapter.set_to_submit_count(materials.iter().filter(|m| !m.is_exempt()).count() as i32);
+    adapter.set_sample(chosen.iter().any(|c| c.item.sample) || materials.iter().any(|m| m.sample));
+    adapter.set_materials(model(materials.iter().map(material_row).collect()));
+}
+
+/// One line of the one-time notice, with its status in words.
+fn material_row(m: &MergedMaterial) -> GuideMaterial {
+    let (status, status_text, note) = match &m.treatment {
+        Treatment::Exempt { reason } => (2, "无需提交".to_string(), reason.clone()),
+        Treatment::Capture {
+            defer_days: Some(days),
+        } => (
+            1,
+            "可容缺".to_string(),
+            format!("暂缺可先办理，{days}个工作日内补交"),
+        ),
+        Treatment::Capture { defer_days: None } => (0, "需提交".to_string(), String::new()),
+    };
+    let mut detail = format!("{} {}份 · {}", m.form.label(), m.copies, m.source);
+    if !note.is_empty() {
+        detail = format!("{detail} · {note}");
+    }
+    GuideMaterial {
+        name: m.name.as_str().into(),
+        detail: detail.into(),
+        status,
+        status_text: status_text.into(),
+        for_items: m.for_items.join("、").into(),
+    }
+}

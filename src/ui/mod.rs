@@ -1,0 +1,170 @@
+//! The bridge between the session core and the Slint views. Nothing outside this module knows Slint.
+//!
+//! Each view has one adapter global in `ui/views/*.slint` and one module here that fills it and routes its
+//! callbacks to the session. After every change [`refresh`] shows the screen that matches the session's step.
+
+mod catalog_adapter;
+mod guide_adapter;
+mod home_adapter;
+mod shell_adapter;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Instant;
+
+use slint::ComponentHandle;
+
+use crate::catalog::{Catalog, SearchIndex, Target};
+use crate::config::Config;
+use crate::session::{IdlePolicy, Session};
+use crate::AppWindow;
+
+/// What the UI thread keeps beside the session: search state and the odd message screen.
+pub struct UiState {
+    pub session: Session,
+    pub index: SearchIndex,
+    pub center_name: String,
+    pub simulated_devices: bool,
+    pub tab: Target,
+    pub query: String,
+    /// A screen that only says something (title, message), shown over the session's step until 返回 or 首页.
+    pub message: Option<(String, String)>,
+}
+
+pub type Shared = Rc<RefCell<UiState>>;
+
+/// The kiosk's window with its views wired to a fresh session.
+pub struct Kiosk {
+    pub window: AppWindow,
+    pub state: Shared,
+    _idle_timer: slint::Timer,
+}
+
+/// The parts of the configuration the UI needs.
+pub struct UiSettings {
+    pub center_name: String,
+    pub idle: IdlePolicy,
+    pub simulated_devices: bool,
+}
+
+impl UiSettings {
+    pub fn from_config(config: &Config) -> UiSettings {
+        let d = &config.devices;
+        UiSettings {
+            center_name: config.center_name.clone(),
+            idle: config.idle,
+            simulated_devices: [&d.id_reader, &d.printer, &d.camera, &d.scanner]
+                .iter()
+                .all(|u| *u == "sim"),
+        }
+    }
+}
+
+impl Kiosk {
+    pub fn new(catalog: Arc<Catalog>, settings: UiSettings) -> Result<Kiosk, slint::PlatformError> {
+        let window = AppWindow::new()?;
+        let state = Rc::new(RefCell::new(UiState {
+            index: SearchIndex::new(&catalog),
+            session: Session::new(catalog, settings.idle, Instant::now()),
+            center_name: settings.center_name,
+            simulated_devices: settings.simulated_devices,
+            tab: Target::Person,
+            query: String::new(),
+            message: None,
+        }));
+        let idle_timer = shell_adapter::setup(&window, &state);
+        home_adapter::setup(&window, &state);
+        catalog_adapter::setup(&window, &state);
+        guide_adapter::setup(&window, &state);
+        refresh(&window, &state.borrow());
+        Ok(Kiosk {
+            window,
+            state,
+            _idle_timer: idle_timer,
+        })
+    }
+}
+
+/// Shows the screen for the session's step and fills its view.
+pub fn refresh(window: &AppWindow, state: &UiState) {
+    shell_adapter::fill(window, state);
+    home_adapter::fill(window, state);
+    catalog_adapter::fill(window, state);
+    guide_adapter::fill(window, state);
+}
+
+/// Applies what the applicant did to the state (restarting the idle timer), then refreshes the screen. Every
+/// adapter's callbacks go through one of these.
+#[derive(Clone)]
+pub struct Actor {
+    window: slint::Weak<AppWindow>,
+    state: Shared,
+}
+
+impl Actor {
+    pub fn new(window: &AppWindow, state: &Shared) -> Actor {
+        Actor {
+            window: window.as_weak(),
+            state: Rc::clone(state),
+        }
+    }
+
+    pub fn run(&self, change: impl FnOnce(&mut UiState)) {
+        let Some(window) = self.window.upgrade() else {
+            return;
+        };
+        let mut state = self.state.borrow_mut();
+        state.session.touch(Instant::now());
+        change(&mut state);
+        refresh(&window, &state);
+    }
+
+    /// A callback without arguments.
+    pub fn on(&self, change: impl Fn(&mut UiState) + 'static) -> impl FnMut() + 'static {
+        let actor = self.clone();
+        move || actor.run(&change)
+    }
+}
+
+impl Kiosk {
+    pub fn set_size(&self, width: u32, height: u32) {
+        self.window
+            .window()
+            .set_size(slint::LogicalSize::new(width as f32, height as f32));
+    }
+
+    pub fn set_fullscreen(&self) {
+        self.window.window().set_fullscreen(true);
+    }
+
+    /// For the startup benchmark: once the event loop runs, render the first frame, print how long it took since
+    /// `started` and the peak memory so far, and quit.
+    pub fn quit_after_first_frame(&self, started: Instant) {
+        let weak = self.window.as_weak();
+        slint::Timer::single_shot(std::time::Duration::ZERO, move || {
+            if let Some(window) = weak.upgrade() {
+                // Rendering a snapshot makes sure the first frame's pixels exist, whatever the backend's pace.
+                let rendered = window.window().take_snapshot().is_ok();
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                println!(
+                    "first_frame_ms={ms:.1} rendered={rendered} peak_rss_kb={}",
+                    peak_rss_kb().unwrap_or(0)
+                );
+            }
+            let _ = slint::quit_event_loop();
+        });
+    }
+
+    /// Opens the window and runs the UI loop until it closes.
+    pub fn run(&self) -> Result<(), slint::PlatformError> {
+        self.window.run()
+    }
+}
+
+/// The process's peak resident set (VmHWM) in KiB, from /proc.
+pub fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -1,0 +1,87 @@
+//! The frame around the views: which screen shows, 返回, 首页 and the idle timeout.
+
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use slint::ComponentHandle;
+
+use super::{refresh, Actor, Shared, UiState};
+use crate::session::{IdleState, Step};
+use crate::{AppWindow, MessageViewAdapter, Screen, ShellAdapter};
+
+/// Wires the shell; the returned timer drives the idle timeout and must live as long as the window.
+pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
+    let shell = window.global::<ShellAdapter>();
+    let actor = Actor::new(window, state);
+    shell.on_back(actor.on(|s| {
+        if s.message.take().is_none() {
+            s.session.back();
+        }
+    }));
+    shell.on_home(actor.on(end_visit));
+    shell.on_stay(actor.on(|_| {}));
+    idle_timer(window, state)
+}
+
+/// Back to Home with nothing of the visit left: the session, the search and the models are cleared.
+pub fn end_visit(state: &mut UiState) {
+    state.session.end(Instant::now());
+    state.message = None;
+    state.query.clear();
+    state.tab = crate::catalog::Target::Person;
+}
+
+fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
+    let weak = window.as_weak();
+    let state = Rc::clone(state);
+    let timer = slint::Timer::default();
+    timer.start(
+        slint::TimerMode::Repeated,
+        Duration::from_millis(500),
+        move || {
+            let Some(window) = weak.upgrade() else { return };
+            let mut s = state.borrow_mut();
+            let shell = window.global::<ShellAdapter>();
+            match s.session.idle_state(Instant::now()) {
+                IdleState::Active => shell.set_idle_seconds_left(-1),
+                IdleState::Warning { remaining } => {
+                    shell.set_idle_seconds_left(remaining.as_secs_f32().ceil() as i32)
+                }
+                IdleState::Expired => {
+                    end_visit(&mut s);
+                    shell.set_idle_seconds_left(-1);
+                    refresh(&window, &s);
+                }
+            }
+        },
+    );
+    timer
+}
+
+pub fn fill(window: &AppWindow, state: &UiState) {
+    let shell = window.global::<ShellAdapter>();
+    shell.set_center_name(state.center_name.as_str().into());
+    let screen = match (&state.message, state.session.step()) {
+        (Some((title, message)), _) => {
+            let adapter = window.global::<MessageViewAdapter>();
+            adapter.set_title(title.as_str().into());
+            adapter.set_message(message.as_str().into());
+            Screen::Message
+        }
+        (None, Step::Home) => Screen::Home,
+        (None, Step::Choose) => Screen::Catalog,
+        (None, Step::Guide) => Screen::Guide,
+        (None, _) => Screen::Message,
+    };
+    if state.message.is_none() && screen == Screen::Message {
+        // Steps of the applicant's path that this build does not show yet.
+        let adapter = window.global::<MessageViewAdapter>();
+        adapter.set_title("请将身份证放在读卡区".into());
+        adapter.set_message(
+            "身份证读卡器尚未启用。您可以先在“办事指南”中查看所需材料，或到综合受理窗口办理。"
+                .into(),
+        );
+    }
+    shell.set_screen(screen);
+    shell.set_can_go_back(state.message.is_some() || state.session.can_go_back());
+}

@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests: the shipped catalog and config, and headless UI driving.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use i_slint_backend_testing::ElementHandle;
+use kiosk::catalog::Catalog;
+use kiosk::config::Config;
+use kiosk::ui::{Kiosk, UiSettings};
+use slint::ComponentHandle;
+
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+pub fn shipped_catalog() -> Catalog {
+    match kiosk::catalog::load(&repo_path("config/catalog")) {
+        Ok(catalog) => catalog,
+        Err(problems) => panic!("the shipped catalog has problems: {problems:#?}"),
+    }
+}
+
+/// Installs Slint's headless testing backend with the software renderer, so windows can be screenshotted.
+/// Once per test binary.
+pub fn init_headless() {
+    let options = i_slint_backend_testing::TestingBackendOptions {
+        mock_time: true,
+        threading: true,
+        renderer_name: Some("software".into()),
+    };
+    slint::platform::set_platform(Box::new(i_slint_backend_testing::TestingBackend::new(
+        options,
+    )))
+    .expect("the Slint platform was already set");
+}
+
+pub fn open_kiosk(width: u32, height: u32) -> Kiosk {
+    let config = Config::load(&repo_path("config/kiosk.toml")).expect("shipped config");
+    let kiosk = Kiosk::new(
+        Arc::new(shipped_catalog()),
+        UiSettings::from_config(&config),
+    )
+    .expect("window");
+    kiosk.set_size(width, height);
+    kiosk.window.show().expect("show");
+    kiosk
+}
+
+/// The elements whose accessible label is exactly `label`.
+pub fn find(kiosk: &Kiosk, label: &str) -> Vec<ElementHandle> {
+    ElementHandle::find_by_accessible_label(&kiosk.window, label).collect()
+}
+
+pub fn is_shown(kiosk: &Kiosk, label: &str) -> bool {
+    !find(kiosk, label).is_empty()
+}
+
+/// Presses the button (or card) labelled `label`, as a finger would.
+pub fn press(kiosk: &Kiosk, label: &str) {
+    let found = find(kiosk, label);
+    let button = found
+        .iter()
+        .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+        .unwrap_or_else(|| panic!("no button labelled {label:?} on screen"));
+    button.invoke_accessible_default_action();
+}
+
+/// Renders the window with the software renderer and writes it to `target/screenshots/NAME.png`.
+pub fn screenshot(kiosk: &Kiosk, name: &str) -> PathBuf {
+    let buffer = kiosk.window.window().take_snapshot().expect("snapshot");
+    let dir = repo_path("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let path = dir.join(format!("{name}.png"));
+    image::save_buffer(
+        &path,
+        buffer.as_bytes(),
+        buffer.width(),
+        buffer.height(),
+        image::ExtendedColorType::Rgba8,
+    )
+    .expect("write png");
+    path
+}
