@@ -172,8 +172,8 @@ fn check_reports_broken_references_and_unknown_keys() {
     );
     let unknown_line = break_file(
         &things,
-        "provincial = true",
-        "provincial = true\nprovince = true",
+        "\nprovincial = true\n",
+        "\nprovincial = true\nprovince = true\n",
     );
 
     let out = kiosk(&["catalog", "check", dir.path().to_str().unwrap()]);
@@ -181,7 +181,7 @@ fn check_reports_broken_references_and_unknown_keys() {
     let errors = String::from_utf8_lossy(&out.stderr);
     // The unknown key is a type error that stops one_things.toml; fix it and the typo is found.
     assert!(
-        errors.contains(&format!("one_things.toml:{}: ", unknown_line + 1))
+        errors.contains(&format!("one_things.toml:{}: ", unknown_line + 2))
             && errors.contains("province"),
         "{errors}"
     );

@@ -23,9 +23,15 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         });
     });
     let a = actor.clone();
-    adapter.on_query_edited(move |query| a.run(|s| s.query = query.to_string()));
+    adapter.on_query_edited(move |query| {
+        a.run(|s| {
+            s.query = query.to_string();
+            follow_hits(s);
+        })
+    });
     adapter.on_erase_last(actor.on(|s| {
         s.query.pop();
+        follow_hits(s);
     }));
     adapter.on_open(move |no| {
         actor.run(|s| {
@@ -34,6 +40,22 @@ pub fn setup(window: &AppWindow, state: &Shared) {
             }
         })
     });
+}
+
+/// When a search finds nothing in the open tab but something in the other, switch to the other: the applicant
+/// searched for a thing, not for a tab.
+fn follow_hits(state: &mut UiState) {
+    let catalog = state.session.catalog();
+    let targets: Vec<Target> = state
+        .index
+        .search(&state.query)
+        .into_iter()
+        .filter_map(|no| catalog.one_thing(no))
+        .map(|t| t.target)
+        .collect();
+    if !targets.is_empty() && !targets.contains(&state.tab) {
+        state.tab = targets[0];
+    }
 }
 
 pub fn fill(window: &AppWindow, state: &UiState) {

@@ -82,3 +82,28 @@ pub fn screenshot(kiosk: &Kiosk, name: &str) -> PathBuf {
     .expect("write png");
     path
 }
+
+/// Scrolls the middle of the window down until an element labelled `label` is visible. Only what is on screen
+/// counts as shown, so a long guide must be scrolled like a finger would.
+pub fn scroll_to(kiosk: &Kiosk, label: &str) -> bool {
+    let size = kiosk
+        .window
+        .window()
+        .size()
+        .to_logical(kiosk.window.window().scale_factor());
+    let middle = slint::LogicalPosition::new(size.width / 2.0, size.height / 2.0);
+    for _ in 0..60 {
+        if is_shown(kiosk, label) {
+            return true;
+        }
+        kiosk
+            .window
+            .window()
+            .dispatch_event(slint::platform::WindowEvent::PointerScrolled {
+                position: middle,
+                delta_x: 0.0,
+                delta_y: -200.0,
+            });
+    }
+    is_shown(kiosk, label)
+}
