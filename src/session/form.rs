@@ -144,23 +144,8 @@ fn check_field(field: &FieldDef, value: &str) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::session::selection::Selection;
-    use crate::session::test_catalog::catalog;
-    use drivers::{Gender, IdType};
-
-    pub fn identity() -> Identity {
-        Identity {
-            id_type: IdType::Resident,
-            name: "张三丰".into(),
-            gender: Gender::Male,
-            nation: "汉".into(),
-            birth_date: "1949-12-31".into(),
-            address: "河南省南阳市西峡县白羽路1号".into(),
-            id_number: "11010519491231002X".into(),
-            authority: "西峡县公安局".into(),
-            valid_from: "2015-01-01".into(),
-            valid_to: "长期".into(),
-        }
-    }
+    use crate::session::test_support::{catalog, identity};
+    use drivers::Gender;
 
     fn fields_of(catalog: &Catalog, no: u32) -> Vec<&FieldDef> {
         let thing = catalog.one_thing(no).unwrap();

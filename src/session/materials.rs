@@ -87,7 +87,7 @@ pub fn merge(catalog: &Catalog, chosen: &[ChosenItem]) -> Vec<MergedMaterial> {
 mod tests {
     use super::*;
     use crate::session::selection::Selection;
-    use crate::session::test_catalog::catalog;
+    use crate::session::test_support::catalog;
 
     fn merged_for(no: u32, untick: &[usize]) -> Vec<MergedMaterial> {
         let catalog = catalog();

@@ -12,7 +12,7 @@ mod selection;
 pub mod validate;
 
 #[cfg(test)]
-mod test_catalog;
+mod test_support;
 #[cfg(test)]
 mod tests;
 
@@ -267,13 +267,12 @@ impl Session {
         let next = match self.flow {
             Flow::Guide => {
                 // A guide shows the first situation of each question until the reader picks another.
-                let catalog = Arc::clone(&self.catalog);
-                if let Some(thing) = catalog.one_thing(no) {
-                    for question in &thing.questions {
-                        if self.selection.answers().get(&question.key).is_none() {
-                            self.selection
-                                .answer(thing, &question.key, &question.options[0])?;
-                        }
+                let (catalog, index) = self.chosen_thing()?;
+                let thing = &catalog.one_things[index];
+                for question in &thing.questions {
+                    if self.selection.answers().get(&question.key).is_none() {
+                        self.selection
+                            .answer(thing, &question.key, &question.options[0])?;
                     }
                 }
                 Step::Guide
@@ -289,11 +288,8 @@ impl Session {
         let Step::Question(index) = self.step else {
             return Err(SessionError::WrongStep);
         };
-        let catalog = Arc::clone(&self.catalog);
-        let thing = self
-            .one_thing
-            .and_then(|no| catalog.one_thing(no))
-            .ok_or(SessionError::UnknownOneThing)?;
+        let (catalog, thing_index) = self.chosen_thing()?;
+        let thing = &catalog.one_things[thing_index];
         let key = &thing
             .questions
             .get(index)
@@ -317,11 +313,8 @@ impl Session {
     /// A situation picked on a guide: the guide's items and materials follow it.
     pub fn answer_in_guide(&mut self, question: usize, option: usize) -> Result<(), SessionError> {
         self.expect(Step::Guide)?;
-        let catalog = Arc::clone(&self.catalog);
-        let thing = self
-            .one_thing
-            .and_then(|no| catalog.one_thing(no))
-            .ok_or(SessionError::UnknownOneThing)?;
+        let (catalog, index) = self.chosen_thing()?;
+        let thing = &catalog.one_things[index];
         let q = thing
             .questions
             .get(question)
@@ -334,22 +327,16 @@ impl Session {
     /// Ticks or unticks a joint item on the checklist.
     pub fn set_item_ticked(&mut self, row: usize, ticked: bool) -> Result<(), SessionError> {
         self.expect(Step::Items)?;
-        let catalog = Arc::clone(&self.catalog);
-        let thing = self
-            .one_thing
-            .and_then(|no| catalog.one_thing(no))
-            .ok_or(SessionError::UnknownOneThing)?;
+        let (catalog, index) = self.chosen_thing()?;
+        let thing = &catalog.one_things[index];
         self.selection.set_ticked(thing, row, ticked)?;
         Ok(())
     }
 
     pub fn confirm_items(&mut self) -> Result<(), SessionError> {
         self.expect(Step::Items)?;
-        let catalog = Arc::clone(&self.catalog);
-        let thing = self
-            .one_thing
-            .and_then(|no| catalog.one_thing(no))
-            .ok_or(SessionError::UnknownOneThing)?;
+        let (catalog, index) = self.chosen_thing()?;
+        let thing = &catalog.one_things[index];
         self.selection.chosen(&catalog, thing)?;
         self.advance(Step::Notice);
         Ok(())
@@ -359,11 +346,8 @@ impl Session {
     pub fn confirm_notice(&mut self) -> Result<(), SessionError> {
         self.expect(Step::Notice)?;
         if let Some(identity) = &self.identity {
-            let catalog = Arc::clone(&self.catalog);
-            let thing = self
-                .one_thing
-                .and_then(|no| catalog.one_thing(no))
-                .ok_or(SessionError::UnknownOneThing)?;
+            let (catalog, index) = self.chosen_thing()?;
+            let thing = &catalog.one_things[index];
             let chosen = self.selection.chosen(&catalog, thing)?;
             self.form
                 .prefill(&merge_fields(&catalog, &chosen), identity);
@@ -604,6 +588,15 @@ impl Session {
         } else {
             self.go(next);
         }
+    }
+
+    /// The catalog (shared, so holding it borrows nothing of `self`) and the index of the chosen one-thing in it.
+    fn chosen_thing(&self) -> Result<(Arc<Catalog>, usize), SessionError> {
+        let index = self
+            .one_thing
+            .and_then(|no| self.catalog.one_things.iter().position(|t| t.no == no))
+            .ok_or(SessionError::UnknownOneThing)?;
+        Ok((Arc::clone(&self.catalog), index))
     }
 
     fn first_situation_step(&self) -> Step {

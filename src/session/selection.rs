@@ -161,7 +161,7 @@ impl Selection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::test_catalog::catalog;
+    use crate::session::test_support::catalog;
 
     #[test]
     fn all_rows_are_ticked_at_first() {

@@ -4,23 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::session::test_catalog::catalog;
-use drivers::{Gender, IdType};
-
-fn identity() -> Identity {
-    Identity {
-        id_type: IdType::Resident,
-        name: "张三丰".into(),
-        gender: Gender::Male,
-        nation: "汉".into(),
-        birth_date: "1949-12-31".into(),
-        address: "河南省南阳市西峡县白羽路1号".into(),
-        id_number: "11010519491231002X".into(),
-        authority: "西峡县公安局".into(),
-        valid_from: "2015-01-01".into(),
-        valid_to: "长期".into(),
-    }
-}
+use crate::session::test_support::{catalog, identity};
 
 fn session() -> Session {
     Session::new(Arc::new(catalog()), IdlePolicy::default(), Instant::now())
@@ -31,6 +15,17 @@ fn fill_form(s: &mut Session) {
     s.set_field("org_name", "西峡县老马拉面馆").unwrap();
     s.set_field("credit_code", "91350100M000100Y43").unwrap();
     s.set_field("business_area", "80").unwrap();
+}
+
+/// 我要开拉面馆 with every joint item, on the form.
+fn ramen_form() -> Session {
+    let mut s = session();
+    s.start_apply().unwrap();
+    s.identified(identity()).unwrap();
+    s.choose(35).unwrap();
+    s.confirm_items().unwrap();
+    s.confirm_notice().unwrap();
+    s
 }
 
 /// Walks 我要开拉面馆 to the check-answers page, recording every step on the way.
@@ -152,12 +147,7 @@ fn situation_questions_come_one_per_page() {
 
 #[test]
 fn the_form_is_prefilled_from_the_card_and_checked() {
-    let mut s = session();
-    s.start_apply().unwrap();
-    s.identified(identity()).unwrap();
-    s.choose(35).unwrap();
-    s.confirm_items().unwrap();
-    s.confirm_notice().unwrap();
+    let mut s = ramen_form();
     assert_eq!(s.form().get("applicant_name"), "张三丰");
     let Err(SessionError::Form(errors)) = s.submit_form() else {
         panic!("an empty form must not pass")
@@ -180,12 +170,7 @@ fn the_form_is_prefilled_from_the_card_and_checked() {
 
 #[test]
 fn capture_needs_every_material_captured_or_deferred() {
-    let mut s = session();
-    s.start_apply().unwrap();
-    s.identified(identity()).unwrap();
-    s.choose(35).unwrap();
-    s.confirm_items().unwrap();
-    s.confirm_notice().unwrap();
+    let mut s = ramen_form();
     fill_form(&mut s);
     s.submit_form().unwrap();
     assert_eq!(s.step(), Step::Capture);
