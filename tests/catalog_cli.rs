@@ -206,3 +206,20 @@ fn search_by_chinese_and_pinyin_initials() {
         assert!(text.contains("我要开拉面馆"), "{query}: {text}");
     }
 }
+
+#[test]
+fn a_broken_file_does_not_bury_its_error_under_missing_references() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_catalog(dir.path());
+    let materials = dir.path().join("materials.toml");
+    let line = break_file(&materials, "copies = 1", "copies = \"one\"");
+    let out = kiosk(&["catalog", "check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = String::from_utf8_lossy(&out.stderr);
+    let problems: Vec<&str> = errors.lines().filter(|l| l.contains(".toml:")).collect();
+    assert_eq!(problems.len(), 1, "{errors}");
+    assert!(
+        problems[0].starts_with(&format!("{}:{line}: ", materials.display())),
+        "{errors}"
+    );
+}

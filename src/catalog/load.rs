@@ -40,14 +40,21 @@ fn build(
     mut problems: Vec<Problem>,
 ) -> Result<Catalog, Vec<Problem>> {
     let mut files = Vec::new();
+    // A file that failed to parse may define what the others refer to: "unknown …" about its sections would only
+    // repeat its error many times over, so those reference checks wait until it parses.
+    let mut unchecked = Unchecked::default();
     for src in sources {
         match src.parse::<RawFile>() {
             Ok(raw) => files.push((src, raw)),
-            Err(problem) => problems.push(problem),
+            Err(problem) => {
+                problems.push(problem);
+                unchecked.add(&src.text);
+            }
         }
     }
     let catalog = Builder {
         problems: &mut problems,
+        unchecked,
     }
     .build(&files);
     if catalog.one_things.is_empty() && problems.is_empty() {
@@ -83,8 +90,32 @@ fn catalog_files(path: &Path) -> Result<Vec<PathBuf>, Problem> {
     Ok(files)
 }
 
+/// The sections of the catalog that a file which failed to parse may hold.
+#[derive(Default)]
+struct Unchecked {
+    all: bool,
+    sections: Vec<String>,
+}
+
+impl Unchecked {
+    fn add(&mut self, text: &str) {
+        // A type error still leaves valid TOML whose top-level keys tell what the file defines; a syntax error
+        // leaves nothing to go by.
+        match toml::from_str::<toml::Table>(text) {
+            Ok(table) => self.sections.extend(table.keys().cloned()),
+            Err(_) => self.all = true,
+        }
+    }
+
+    /// Whether references to `section` can be checked.
+    fn checks(&self, section: &str) -> bool {
+        !self.all && !self.sections.iter().any(|s| s == section)
+    }
+}
+
 struct Builder<'a> {
     problems: &'a mut Vec<Problem>,
+    unchecked: Unchecked,
 }
 
 impl Builder<'_> {
@@ -326,7 +357,9 @@ impl Builder<'_> {
         let mut seen = BTreeSet::new();
         for key in keys {
             if !exists(key.get_ref()) {
-                self.report(src, key, format!("unknown {what} `{}`", key.get_ref()));
+                if self.unchecked.checks(what) {
+                    self.report(src, key, format!("unknown {what} `{}`", key.get_ref()));
+                }
             } else if !seen.insert(key.get_ref().as_str()) {
                 self.report(
                     src,
@@ -363,7 +396,7 @@ impl Builder<'_> {
                 }
             }
             for item in row.possible_items(&questions) {
-                if !catalog.joint_items.contains_key(&item) {
+                if self.unchecked.checks("joint_item") && !catalog.joint_items.contains_key(&item) {
                     self.report(
                         src,
                         raw_row,
