@@ -6,9 +6,10 @@
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Which document the chip belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Zeroize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Zeroize)]
 pub enum IdType {
     /// 居民身份证.
+    #[default]
     Resident,
     /// 港澳台居民居住证 (card type flag 'J').
     HkMoTw,
@@ -27,10 +28,11 @@ impl IdType {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Zeroize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Zeroize)]
 pub enum Gender {
     Male,
     Female,
+    #[default]
     Unknown,
 }
 
@@ -53,8 +55,8 @@ impl Gender {
     }
 }
 
-/// A person as the card's chip describes them.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// A person as the card's chip describes them. Fields a document does not carry are empty.
+#[derive(Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct Identity {
     pub id_type: IdType,
     pub name: String,
@@ -70,6 +72,14 @@ pub struct Identity {
     pub valid_from: String,
     /// `YYYY-MM-DD`, or `长期` for cards that never expire.
     pub valid_to: String,
+    /// Foreigners' cards: the name in Latin letters.
+    pub english_name: String,
+    /// Foreigners' cards: the nationality as ISO 3166-1 alpha-3.
+    pub nationality: String,
+    /// Residence permits: the Hong Kong/Macau/Taiwan travel permit number.
+    pub pass_number: String,
+    /// Residence permits: how many times issued; the 2023 foreigner card: how many times renewed.
+    pub issue_count: String,
 }
 
 impl Identity {
@@ -101,18 +111,14 @@ mod tests {
     use super::*;
 
     fn sample() -> Identity {
-        Identity {
-            id_type: IdType::Resident,
-            name: "张三丰".into(),
-            gender: Gender::Male,
-            nation: "汉".into(),
-            birth_date: "1949-12-31".into(),
-            address: "北京市东城区".into(),
-            id_number: "11010519491231002X".into(),
-            authority: "北京市公安局东城分局".into(),
-            valid_from: "2015-01-01".into(),
-            valid_to: "长期".into(),
-        }
+        let mut id = Identity::default();
+        id.name = "张三丰".into();
+        id.gender = Gender::Male;
+        id.nation = "汉".into();
+        id.birth_date = "1949-12-31".into();
+        id.address = "北京市东城区".into();
+        id.id_number = "11010519491231002X".into();
+        id
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! real hardware or on simulators that speak the same bytes.
 
 pub mod id_number;
+pub mod idcard;
 pub mod identity;
 pub mod traits;
 

@@ -13,16 +13,16 @@ pub fn catalog() -> Catalog {
 
 /// A made-up resident; the ID number is the worked example of GB 11643.
 pub fn identity() -> Identity {
-    Identity {
-        id_type: IdType::Resident,
-        name: "张三丰".into(),
-        gender: Gender::Male,
-        nation: "汉".into(),
-        birth_date: "1949-12-31".into(),
-        address: "河南省南阳市西峡县白羽路1号".into(),
-        id_number: "11010519491231002X".into(),
-        authority: "西峡县公安局".into(),
-        valid_from: "2015-01-01".into(),
-        valid_to: "长期".into(),
-    }
+    let mut id = Identity::default();
+    id.id_type = IdType::Resident;
+    id.name = "张三丰".into();
+    id.gender = Gender::Male;
+    id.nation = "汉".into();
+    id.birth_date = "1949-12-31".into();
+    id.address = "河南省南阳市西峡县白羽路1号".into();
+    id.id_number = "11010519491231002X".into();
+    id.authority = "西峡县公安局".into();
+    id.valid_from = "2015-01-01".into();
+    id.valid_to = "长期".into();
+    id
 }

@@ -1,0 +1,194 @@
+//! Talking to a SAM ID card reader: one request, one response, over any byte stream (a serial port in practice).
+
+use std::io::{self, Read, Write};
+use std::time::{Duration, Instant};
+
+use super::frame::{self, Frame, FrameDecoder};
+use super::status::Sw3;
+use super::text::{self, TextError, TEXT_LEN};
+use crate::Identity;
+
+/// A serial port, a PTY in tests: reads must time out (return `TimedOut` or `WouldBlock`) rather than block
+/// forever, as `serialport` ports do with a timeout set.
+pub trait Port: Read + Write + Send {}
+impl<T: Read + Write + Send> Port for T {}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReaderError {
+    #[error("读卡器没有响应")]
+    Timeout,
+    #[error("读卡器数据错误（校验或长度不对）")]
+    Garbled,
+    #[error("{}", .0.message())]
+    Status(Sw3),
+    #[error("{0}")]
+    Text(#[from] TextError),
+    #[error("读卡器返回的数据不完整")]
+    Malformed,
+    #[error("读卡器连接中断：{0}")]
+    Io(#[from] io::Error),
+}
+
+impl ReaderError {
+    /// A fault of the line or the device (a technician's matter), as opposed to the card or the applicant.
+    pub fn is_device_fault(&self) -> bool {
+        match self {
+            ReaderError::Timeout
+            | ReaderError::Garbled
+            | ReaderError::Malformed
+            | ReaderError::Io(_) => true,
+            ReaderError::Status(sw3) => !sw3.applicant_can_retry(),
+            ReaderError::Text(_) => false,
+        }
+    }
+}
+
+/// What a card holds: the identity and the photo as the chip stores it (WLT, decodable only by the vendor's
+/// library).
+pub struct CardData {
+    pub identity: Identity,
+    pub photo_wlt: Vec<u8>,
+}
+
+/// A reader on a port.
+pub struct SamReader<P: Port> {
+    port: P,
+    decoder: FrameDecoder,
+    timeout: Duration,
+}
+
+impl<P: Port> SamReader<P> {
+    /// `timeout` bounds each exchange; a read of text and photo (1295 bytes) takes about 112 ms at 115200 baud.
+    pub fn new(port: P, timeout: Duration) -> SamReader<P> {
+        SamReader {
+            port,
+            decoder: FrameDecoder::default(),
+            timeout,
+        }
+    }
+
+    /// Bytes dropped so far because they were not part of a good frame.
+    pub fn skipped_bytes(&self) -> usize {
+        self.decoder.skipped
+    }
+
+    /// Sends a request and waits for its response frame.
+    pub fn transact(&mut self, cmd: u8, para: u8, data: &[u8]) -> Result<Frame, ReaderError> {
+        // Whatever is still buffered belongs to an earlier exchange.
+        self.decoder.clear();
+        self.port.write_all(&frame::request(cmd, para, data))?;
+        self.port.flush()?;
+        let deadline = Instant::now() + self.timeout;
+        let mut garbled = false;
+        let mut buf = [0u8; 2048];
+        loop {
+            while let Some(next) = self.decoder.next_frame() {
+                match next {
+                    Ok(frame) if frame.status().is_some() => return Ok(frame),
+                    Ok(_) | Err(_) => garbled = true,
+                }
+            }
+            if Instant::now() >= deadline {
+                return Err(if garbled {
+                    ReaderError::Garbled
+                } else {
+                    ReaderError::Timeout
+                });
+            }
+            match self.port.read(&mut buf) {
+                Ok(0) => {
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "端口已关闭").into())
+                }
+                Ok(n) => self.decoder.push(&buf[..n]),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                    ) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// A request whose SW3 must be a success; anything else is an error with that status.
+    fn command(&mut self, cmd: u8, para: u8) -> Result<(Sw3, Frame), ReaderError> {
+        let frame = self.transact(cmd, para, &[])?;
+        let sw3 = Sw3::from_byte(frame.status().ok_or(ReaderError::Malformed)?[2]);
+        Ok((sw3, frame))
+    }
+
+    /// Find card (`20 01`): whether a newly placed card is there.
+    pub fn find_card(&mut self) -> Result<bool, ReaderError> {
+        match self.command(0x20, 0x01)?.0 {
+            Sw3::CardFound => Ok(true),
+            Sw3::NoCard => Ok(false),
+            other => Err(ReaderError::Status(other)),
+        }
+    }
+
+    /// Select card (`20 02`): whether the card is (still) there. A card already read answers select but not find.
+    pub fn select_card(&mut self) -> Result<bool, ReaderError> {
+        match self.command(0x20, 0x02)?.0 {
+            Sw3::Ok => Ok(true),
+            Sw3::SelectFailed | Sw3::NoCard => Ok(false),
+            other => Err(ReaderError::Status(other)),
+        }
+    }
+
+    /// Read text and photo (`30 01`).
+    pub fn read_card(&mut self) -> Result<CardData, ReaderError> {
+        let (sw3, frame) = self.command(0x30, 0x01)?;
+        if sw3 != Sw3::Ok {
+            return Err(ReaderError::Status(sw3));
+        }
+        parse_read(frame.data())
+    }
+
+    /// SAM status (`11 FF`).
+    pub fn sam_status(&mut self) -> Result<(), ReaderError> {
+        match self.command(0x11, 0xFF)?.0 {
+            Sw3::Ok => Ok(()),
+            other => Err(ReaderError::Status(other)),
+        }
+    }
+
+    /// The SAM module's id (`12 FF`) as readers' tools print it, e.g. `05.01-20101228-0012345678-1234567890`.
+    pub fn sam_id(&mut self) -> Result<String, ReaderError> {
+        let (sw3, frame) = self.command(0x12, 0xFF)?;
+        if sw3 != Sw3::Ok {
+            return Err(ReaderError::Status(sw3));
+        }
+        let d = frame.data();
+        if d.len() < 16 {
+            return Err(ReaderError::Malformed);
+        }
+        let u16_at = |i: usize| u16::from_le_bytes([d[i], d[i + 1]]);
+        let u32_at = |i: usize| u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]);
+        Ok(format!(
+            "{:02}.{:02}-{}-{:010}-{:010}",
+            u16_at(0),
+            u16_at(2),
+            u32_at(4),
+            u32_at(8),
+            u32_at(12)
+        ))
+    }
+}
+
+/// The data of a `30 01` response: text length, photo length, text, photo.
+pub fn parse_read(data: &[u8]) -> Result<CardData, ReaderError> {
+    if data.len() < 4 {
+        return Err(ReaderError::Malformed);
+    }
+    let text_len = usize::from(u16::from_be_bytes([data[0], data[1]]));
+    let photo_len = usize::from(u16::from_be_bytes([data[2], data[3]]));
+    let body = &data[4..];
+    if text_len != TEXT_LEN || body.len() < text_len + photo_len {
+        return Err(ReaderError::Malformed);
+    }
+    Ok(CardData {
+        identity: text::parse(&body[..text_len])?,
+        photo_wlt: body[text_len..text_len + photo_len].to_vec(),
+    })
+}

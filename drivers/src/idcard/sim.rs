@@ -1,0 +1,172 @@
+//! A simulated ID card reader that speaks the SAM protocol over a port (a PTY), for tests and technicians.
+
+use std::io::{self, Read, Write};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::frame::{self, FrameDecoder};
+use super::text;
+use crate::Identity;
+
+/// How the simulated reader behaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SimMode {
+    Normal,
+    /// Answers every request with this SW3.
+    Fail(u8),
+    /// Sends line noise, a partial frame and a frame with a bad checksum before each good answer.
+    Garbage,
+    /// Answers nothing (a reader that hangs or lost power).
+    Silent,
+}
+
+struct SimState {
+    card: Option<(Identity, bool)>,
+    /// The placed card was read: it answers select, not find, until it is placed again.
+    halted: bool,
+    mode: SimMode,
+    reads: usize,
+}
+
+/// A handle to change the simulated reader while it serves.
+#[derive(Clone)]
+pub struct SimIdReader {
+    state: Arc<Mutex<SimState>>,
+}
+
+impl Default for SimIdReader {
+    fn default() -> Self {
+        SimIdReader {
+            state: Arc::new(Mutex::new(SimState {
+                card: None,
+                halted: false,
+                mode: SimMode::Normal,
+                reads: 0,
+            })),
+        }
+    }
+}
+
+/// The photo bytes the simulator serves: 1024 bytes shaped like a WLT header, not a real image.
+pub fn sample_photo() -> Vec<u8> {
+    let mut photo = vec![0u8; 1024];
+    photo[..4].copy_from_slice(b"WLf\x00");
+    for (i, b) in photo.iter_mut().enumerate().skip(4) {
+        *b = (i * 7 % 251) as u8;
+    }
+    photo
+}
+
+impl SimIdReader {
+    fn lock(&self) -> MutexGuard<'_, SimState> {
+        // A panic elsewhere while holding the lock leaves plain data behind: keep serving.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Puts a card on the reader. `foreign_2017` picks the 2017 foreigner layout for a foreign identity.
+    pub fn place(&self, identity: Identity, foreign_2017: bool) {
+        let mut s = self.lock();
+        s.card = Some((identity, foreign_2017));
+        s.halted = false;
+    }
+
+    pub fn remove(&self) {
+        let mut s = self.lock();
+        s.card = None;
+        s.halted = false;
+    }
+
+    pub fn set_mode(&self, mode: SimMode) {
+        self.lock().mode = mode;
+    }
+
+    /// How many times the card was read (once per placement, if the poller behaves).
+    pub fn reads(&self) -> usize {
+        self.lock().reads
+    }
+
+    /// The response to one request body (CMD PARA [DATA]), or `None` to stay silent.
+    pub fn respond(&self, request: &[u8]) -> Option<Vec<u8>> {
+        let mut s = self.lock();
+        let (cmd, para) = (*request.first()?, *request.get(1)?);
+        let reply = |sw3: u8, data: &[u8]| Some(frame::frame(&[&[0x00, 0x00, sw3], data].concat()));
+        match s.mode {
+            SimMode::Silent => return None,
+            SimMode::Fail(sw3) => return reply(sw3, &[]),
+            SimMode::Normal | SimMode::Garbage => {}
+        }
+        match (cmd, para) {
+            (0x20, 0x01) if s.card.is_some() && !s.halted => reply(0x9F, &[0, 0, 0, 0]),
+            (0x20, 0x01) => reply(0x80, &[]),
+            (0x20, 0x02) if s.card.is_some() => reply(0x90, &[0; 8]),
+            (0x20, 0x02) => reply(0x81, &[]),
+            (0x30, 0x01) => match &s.card {
+                Some((identity, foreign_2017)) => {
+                    let block = text::encode(identity, *foreign_2017);
+                    let photo = sample_photo();
+                    let mut data = Vec::with_capacity(4 + block.len() + photo.len());
+                    data.extend_from_slice(&(block.len() as u16).to_be_bytes());
+                    data.extend_from_slice(&(photo.len() as u16).to_be_bytes());
+                    data.extend_from_slice(&block);
+                    data.extend_from_slice(&photo);
+                    s.halted = true;
+                    s.reads += 1;
+                    reply(0x90, &data)
+                }
+                None => reply(0x41, &[]),
+            },
+            (0x11, 0xFF) => reply(0x90, &[]),
+            (0x12, 0xFF) => {
+                let mut id = Vec::new();
+                id.extend_from_slice(&5u16.to_le_bytes());
+                id.extend_from_slice(&1u16.to_le_bytes());
+                id.extend_from_slice(&20101228u32.to_le_bytes());
+                id.extend_from_slice(&12345678u32.to_le_bytes());
+                id.extend_from_slice(&1234567890u32.to_le_bytes());
+                reply(0x90, &id)
+            }
+            _ => reply(0x21, &[]),
+        }
+    }
+
+    /// Serves requests from `port` until it closes or fails. Run it on a thread of its own.
+    pub fn serve(&self, mut port: impl Read + Write) -> io::Result<()> {
+        let mut decoder = FrameDecoder::default();
+        let mut buf = [0u8; 512];
+        loop {
+            match port.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => decoder.push(&buf[..n]),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                    ) =>
+                {
+                    continue
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+            while let Some(next) = decoder.next_frame() {
+                let Ok(request) = next else {
+                    // A real reader answers a bad request frame with SW3 10.
+                    port.write_all(&frame::frame(&[0x00, 0x00, 0x10]))?;
+                    continue;
+                };
+                let Some(response) = self.respond(&request.body) else {
+                    continue;
+                };
+                if self.lock().mode == SimMode::Garbage {
+                    let mut noise = vec![0x13, 0xAA, 0xAA, 0x00, 0xFF, 0xAA, 0xAA, 0xAA, 0x96];
+                    let mut corrupt = frame::frame(&[0x00, 0x00, 0x90, 0x55]);
+                    let last = corrupt.len() - 1;
+                    corrupt[last] ^= 0x5A;
+                    noise.extend_from_slice(&corrupt);
+                    port.write_all(&noise)?;
+                }
+                port.write_all(&response)?;
+                port.flush()?;
+            }
+        }
+    }
+}
