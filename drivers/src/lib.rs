@@ -6,6 +6,7 @@
 pub mod id_number;
 pub mod idcard;
 pub mod identity;
+pub mod printer;
 pub mod traits;
 
 pub use identity::{Gender, IdType, Identity};

@@ -1,0 +1,129 @@
+//! A printer at the end of a serial line, a TCP socket or a device file: status queries and printing.
+
+use std::fs::OpenOptions;
+use std::io::{self, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::os::unix::fs::OpenOptionsExt;
+use std::time::{Duration, Instant};
+
+use super::status::{self, PrinterState};
+use super::uri::PrinterUri;
+
+/// Anything bytes go through to a printer.
+pub trait PrinterPort: Read + Write + Send {}
+impl<T: Read + Write + Send> PrinterPort for T {}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrinterError {
+    #[error("打印机无法连接：{0}")]
+    Connect(io::Error),
+    #[error("打印机没有回应状态查询")]
+    NoStatus,
+    #[error("打印机不能打印：{}", .0.iter().map(|s| s.message()).collect::<Vec<_>>().join("、"))]
+    NotReady(Vec<PrinterState>),
+    #[error("打印机连接中断：{0}")]
+    Io(#[from] io::Error),
+}
+
+pub struct PrinterConnection {
+    port: Box<dyn PrinterPort>,
+    timeout: Duration,
+}
+
+impl PrinterConnection {
+    /// Opens the printer the URI names.
+    pub fn open(uri: &PrinterUri, timeout: Duration) -> Result<PrinterConnection, PrinterError> {
+        let port: Box<dyn PrinterPort> = match uri {
+            PrinterUri::Serial { path, baud } => Box::new(
+                serialport::new(path.to_string_lossy(), *baud)
+                    .timeout(Duration::from_millis(50))
+                    .open_native()
+                    .map_err(|e| PrinterError::Connect(e.into()))?,
+            ),
+            PrinterUri::Tcp { address } => {
+                let addr = address
+                    .to_socket_addrs()
+                    .map_err(PrinterError::Connect)?
+                    .next()
+                    .ok_or_else(|| PrinterError::Connect(io::Error::other("地址无效")))?;
+                let stream =
+                    TcpStream::connect_timeout(&addr, timeout).map_err(PrinterError::Connect)?;
+                stream
+                    .set_read_timeout(Some(Duration::from_millis(50)))
+                    .map_err(PrinterError::Connect)?;
+                stream
+                    .set_write_timeout(Some(timeout * 20))
+                    .map_err(PrinterError::Connect)?;
+                stream.set_nodelay(true).map_err(PrinterError::Connect)?;
+                Box::new(stream)
+            }
+            PrinterUri::File { path } => Box::new(
+                OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .custom_flags(libc::O_NONBLOCK)
+                    .open(path)
+                    .map_err(PrinterError::Connect)?,
+            ),
+        };
+        Ok(PrinterConnection::with_port(port, timeout))
+    }
+
+    /// A connection over an open port (a PTY in tests).
+    pub fn with_port(port: Box<dyn PrinterPort>, timeout: Duration) -> PrinterConnection {
+        PrinterConnection { port, timeout }
+    }
+
+    /// Asks DLE EOT 1 to 4 and reads the printer's state. A printer that does not answer is an error, never "ok".
+    pub fn status(&mut self) -> Result<Vec<PrinterState>, PrinterError> {
+        self.drain();
+        let mut bytes = [0u8; 4];
+        for (n, byte) in (1..=4).zip(bytes.iter_mut()) {
+            self.port.write_all(&status::request(n))?;
+            self.port.flush()?;
+            *byte = self.read_status_byte()?;
+        }
+        Ok(status::states(bytes))
+    }
+
+    fn read_status_byte(&mut self) -> Result<u8, PrinterError> {
+        let deadline = Instant::now() + self.timeout;
+        let mut buf = [0u8; 1];
+        while Instant::now() < deadline {
+            match self.port.read(&mut buf) {
+                Ok(1) if status::is_status_byte(buf[0]) => return Ok(buf[0]),
+                Ok(1) => continue, // not a status reply: skip it
+                Ok(_) => std::thread::sleep(Duration::from_millis(10)),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                    ) =>
+                {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(PrinterError::NoStatus)
+    }
+
+    /// Drops anything the printer sent unasked (a late status byte from an earlier query).
+    fn drain(&mut self) {
+        let mut buf = [0u8; 64];
+        while matches!(self.port.read(&mut buf), Ok(n) if n > 0) {}
+    }
+
+    /// Asks the status, and prints only when the printer can: returns the states seen (paper near end prints,
+    /// and the caller tells technicians).
+    pub fn print(&mut self, bytes: &[u8]) -> Result<Vec<PrinterState>, PrinterError> {
+        let states = self.status()?;
+        if !states.iter().all(|s| s.allows_printing()) {
+            return Err(PrinterError::NotReady(states));
+        }
+        self.port.write_all(bytes)?;
+        self.port.flush()?;
+        Ok(states)
+    }
+}
