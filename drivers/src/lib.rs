@@ -7,6 +7,7 @@ pub mod id_number;
 pub mod idcard;
 pub mod identity;
 pub mod printer;
+pub mod scanner;
 pub mod traits;
 
 pub use identity::{Gender, IdType, Identity};
