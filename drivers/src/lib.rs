@@ -12,3 +12,6 @@ pub mod traits;
 
 pub use identity::{Gender, IdType, Identity};
 pub use traits::{CodeScanner, DeviceError, DocumentCamera, IdCardReader, ReceiptPrinter};
+
+/// The serial port crate the drivers use, for callers that open ports themselves.
+pub use serialport;

@@ -1,0 +1,301 @@
+//! `kiosk device …`: find the devices, read a card, print a test receipt, ask the printer's state, read codes.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Subcommand;
+use drivers::idcard::{CardEvent, CardPoller, SamReader};
+use drivers::printer::{
+    Align, PaperWidth, PrinterConnection, PrinterError, PrinterState, PrinterUri, ReceiptWriter,
+};
+use drivers::scanner::{SerialScanner, Suffix};
+
+use super::identity_json::IdentityJson;
+use super::Failed;
+
+#[derive(Subcommand)]
+pub enum DeviceAction {
+    /// Serial ports with their USB ids, video devices and printers found on this machine.
+    List,
+    /// Wait for an ID card and print what it holds (the only place a whole ID number is printed: use a test card).
+    ReadCard {
+        #[arg(long)]
+        port: PathBuf,
+        #[arg(long, default_value_t = 115_200)]
+        baud: u32,
+        /// One JSON object instead of lines of text.
+        #[arg(long)]
+        json: bool,
+        /// Seconds to wait for a card.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+    },
+    /// Print a test receipt: Chinese text, a QR code and a cut.
+    PrintTest {
+        #[arg(long)]
+        printer: PrinterUri,
+        #[arg(long, default_value_t = 80)]
+        width: u32,
+    },
+    /// Print the printer's state: ok, paper_near_end, paper_out, cover_open, offline or cutter_error.
+    PrinterStatus {
+        #[arg(long)]
+        printer: PrinterUri,
+    },
+    /// Print the codes a serial scanner reads until the timeout.
+    Scan {
+        #[arg(long)]
+        port: PathBuf,
+        #[arg(long, default_value_t = 9600)]
+        baud: u32,
+        #[arg(long, default_value = "cr")]
+        suffix: Suffix,
+        /// Seconds to listen.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+    },
+}
+
+const NO_CARD: u8 = 2;
+
+pub fn run(action: &DeviceAction) -> Result<(), Failed> {
+    match action {
+        DeviceAction::List => {
+            list();
+            Ok(())
+        }
+        DeviceAction::ReadCard {
+            port,
+            baud,
+            json,
+            timeout,
+        } => read_card(port, *baud, *json, *timeout),
+        DeviceAction::PrintTest { printer, width } => {
+            let width = PaperWidth::from_mm(*width)
+                .ok_or_else(|| Failed::with_message("--width is 58 or 80"))?;
+            let bytes = test_receipt(width).map_err(Failed::with_message)?;
+            let mut connection = open_printer(printer)?;
+            match connection.print(&bytes) {
+                Ok(states) => {
+                    println!(
+                        "printed {} bytes; printer: {}",
+                        bytes.len(),
+                        codes(&states).join(", ")
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(Failed::with_message(e)),
+            }
+        }
+        DeviceAction::PrinterStatus { printer } => {
+            let states = open_printer(printer)?
+                .status()
+                .map_err(Failed::with_message)?;
+            for code in codes(&states) {
+                println!("{code}");
+            }
+            if states == [PrinterState::Ok] {
+                Ok(())
+            } else {
+                Err(Failed(ExitCode::FAILURE))
+            }
+        }
+        DeviceAction::Scan {
+            port,
+            baud,
+            suffix,
+            timeout,
+        } => {
+            let port = open_serial(port, *baud)?;
+            let mut scanner = SerialScanner::new(port, *suffix);
+            let deadline = Instant::now() + Duration::from_secs(*timeout);
+            let mut any = false;
+            while Instant::now() < deadline {
+                for code in scanner
+                    .read_codes(deadline - Instant::now())
+                    .map_err(Failed::with_message)?
+                {
+                    println!("{code}");
+                    any = true;
+                }
+            }
+            if any {
+                Ok(())
+            } else {
+                eprintln!("no code scanned in {timeout} s");
+                Err(Failed(ExitCode::from(NO_CARD)))
+            }
+        }
+    }
+}
+
+fn codes(states: &[PrinterState]) -> Vec<&'static str> {
+    states.iter().map(|s| s.code()).collect()
+}
+
+fn open_printer(uri: &PrinterUri) -> Result<PrinterConnection, Failed> {
+    PrinterConnection::open(uri, Duration::from_secs(2))
+        .map_err(|e: PrinterError| Failed::with_message(e))
+}
+
+fn open_serial(path: &Path, baud: u32) -> Result<drivers::serialport::TTYPort, Failed> {
+    drivers::serialport::new(path.to_string_lossy(), baud)
+        .timeout(Duration::from_millis(50))
+        .open_native()
+        .map_err(|e| Failed::with_message(format!("{}: {e}", path.display())))
+}
+
+fn read_card(port: &Path, baud: u32, json: bool, timeout: u64) -> Result<(), Failed> {
+    let port = open_serial(port, baud)?;
+    let mut poller = CardPoller::new(SamReader::new(port, Duration::from_secs(1)));
+    let deadline = Instant::now() + Duration::from_secs(timeout);
+    // A card left on the reader since an earlier read answers select, not find: read it again for the technician.
+    if let Ok(true) = poller.reader().select_card() {
+        if let Ok(data) = poller.reader().read_card() {
+            return print_card(&data, json);
+        }
+    }
+    while Instant::now() < deadline {
+        match poller.poll() {
+            Ok(Some(CardEvent::Placed(data))) => return print_card(&data, json),
+            Ok(Some(CardEvent::Unreadable(e))) => return Err(Failed::with_message(e)),
+            Ok(Some(CardEvent::Removed) | None) => std::thread::sleep(Duration::from_millis(300)),
+            Err(e) => return Err(Failed::with_message(e)),
+        }
+    }
+    eprintln!("no card within {timeout} s");
+    Err(Failed(ExitCode::from(NO_CARD)))
+}
+
+fn print_card(data: &drivers::idcard::CardData, json: bool) -> Result<(), Failed> {
+    let out = IdentityJson::from_identity(&data.identity, data.photo_wlt.len());
+    if json {
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        print_identity(&out);
+    }
+    Ok(())
+}
+
+fn print_identity(id: &IdentityJson) {
+    let rows = [
+        ("证件类型", id.card_type.as_str()),
+        ("姓名", &id.name),
+        ("英文姓名", &id.english_name),
+        ("性别", &id.gender),
+        ("民族", &id.nation),
+        ("国籍", &id.nationality),
+        ("出生日期", &id.birth_date),
+        ("住址", &id.address),
+        ("证件号码", &id.id_number),
+        ("通行证号码", &id.pass_number),
+        ("签发次数", &id.issue_count),
+        ("签发机关", &id.authority),
+        ("有效期起", &id.valid_from),
+        ("有效期止", &id.valid_to),
+    ];
+    for (label, value) in rows.iter().filter(|(_, v)| !v.is_empty()) {
+        println!("{label}：{value}");
+    }
+    println!("照片：{} 字节（WLT）", id.photo_bytes);
+}
+
+/// A test receipt: Chinese text, styles, a QR code and a cut.
+pub fn test_receipt(width: PaperWidth) -> Result<Vec<u8>, drivers::printer::receipt::ReceiptError> {
+    let mut w = ReceiptWriter::new(width)?;
+    w.align(Align::Center)?
+        .bold(true)?
+        .double(true)?
+        .text("打印测试")?
+        .double(false)?
+        .bold(false)?;
+    w.text("一件事一次办 自助服务终端")?.rule()?;
+    w.align(Align::Left)?;
+    w.field(
+        "纸宽",
+        if width == PaperWidth::Mm80 {
+            "80毫米（576点）"
+        } else {
+            "58毫米（384点）"
+        },
+    )?;
+    w.text("中文测试：政务服务便民热线 12345；生僻字：堃喆玥")?;
+    w.align(Align::Center)?
+        .qr("KIOSK-PRINT-TEST", 6)?
+        .text("扫描上方二维码应显示 KIOSK-PRINT-TEST")?;
+    w.feed(2)?.cut()?;
+    w.finish()
+}
+
+/// What `device list` finds, from sysfs (no udev needed).
+fn list() {
+    println!("serial ports:");
+    for (path, usb) in serial_ports() {
+        match usb {
+            Some((vid, pid, product)) => println!("  {path}  usb {vid}:{pid}  {product}"),
+            None => println!("  {path}"),
+        }
+    }
+    println!("video devices:");
+    for (path, name) in sysfs_names("/sys/class/video4linux", "name") {
+        println!("  /dev/{path}  {name}");
+    }
+    println!("printers:");
+    for (path, name) in sysfs_names("/sys/class/usbmisc", "device/../product") {
+        if path.starts_with("lp") {
+            println!("  file:/dev/usb/{path}  {name}");
+        }
+    }
+}
+
+fn read_trimmed(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|s| s.trim().to_string())
+}
+
+/// Entries of a sysfs class with one attribute each, sorted.
+fn sysfs_names(class: &str, attribute: &str) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = std::fs::read_dir(class)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            (
+                name,
+                read_trimmed(&e.path().join(attribute)).unwrap_or_default(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Serial ports backed by a real device (USB, PCI or platform), with the USB vendor:product id where there is one.
+fn serial_ports() -> Vec<(String, Option<(String, String, String)>)> {
+    let mut ports = Vec::new();
+    for (name, _) in sysfs_names("/sys/class/tty", "dev") {
+        let device = Path::new("/sys/class/tty").join(&name).join("device");
+        let Ok(real) = std::fs::canonicalize(&device) else {
+            continue;
+        };
+        // Legacy 8250 ports with no hardware behind them show up too; keep the ones with a driver bound.
+        if !device.join("driver").exists() {
+            continue;
+        }
+        let usb = real
+            .ancestors()
+            .find(|a| a.join("idVendor").exists())
+            .map(|usb| {
+                (
+                    read_trimmed(&usb.join("idVendor")).unwrap_or_default(),
+                    read_trimmed(&usb.join("idProduct")).unwrap_or_default(),
+                    read_trimmed(&usb.join("product")).unwrap_or_default(),
+                )
+            });
+        ports.push((format!("/dev/{name}"), usb));
+    }
+    ports
+}
