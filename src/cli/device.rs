@@ -231,10 +231,13 @@ pub fn test_receipt(width: PaperWidth) -> Result<Vec<u8>, drivers::printer::rece
 /// What `device list` finds, from sysfs (no udev needed).
 fn list() {
     println!("serial ports:");
-    for (path, usb) in serial_ports() {
-        match usb {
-            Some((vid, pid, product)) => println!("  {path}  usb {vid}:{pid}  {product}"),
-            None => println!("  {path}"),
+    for port in serial_ports() {
+        match port.usb {
+            Some(usb) => println!(
+                "  {}  usb {}:{}  {}",
+                port.path, usb.vendor, usb.product_id, usb.product
+            ),
+            None => println!("  {}", port.path),
         }
     }
     println!("video devices:");
@@ -273,8 +276,19 @@ fn sysfs_names(class: &str, attribute: &str) -> Vec<(String, String)> {
     found
 }
 
+struct UsbId {
+    vendor: String,
+    product_id: String,
+    product: String,
+}
+
+struct SerialPortInfo {
+    path: String,
+    usb: Option<UsbId>,
+}
+
 /// Serial ports backed by a real device (USB, PCI or platform), with the USB vendor:product id where there is one.
-fn serial_ports() -> Vec<(String, Option<(String, String, String)>)> {
+fn serial_ports() -> Vec<SerialPortInfo> {
     let mut ports = Vec::new();
     for (name, _) in sysfs_names("/sys/class/tty", "dev") {
         let device = Path::new("/sys/class/tty").join(&name).join("device");
