@@ -302,14 +302,15 @@ fn serial_ports() -> Vec<SerialPortInfo> {
         let usb = real
             .ancestors()
             .find(|a| a.join("idVendor").exists())
-            .map(|usb| {
-                (
-                    read_trimmed(&usb.join("idVendor")).unwrap_or_default(),
-                    read_trimmed(&usb.join("idProduct")).unwrap_or_default(),
-                    read_trimmed(&usb.join("product")).unwrap_or_default(),
-                )
+            .map(|usb| UsbId {
+                vendor: read_trimmed(&usb.join("idVendor")).unwrap_or_default(),
+                product_id: read_trimmed(&usb.join("idProduct")).unwrap_or_default(),
+                product: read_trimmed(&usb.join("product")).unwrap_or_default(),
             });
-        ports.push((format!("/dev/{name}"), usb));
+        ports.push(SerialPortInfo {
+            path: format!("/dev/{name}"),
+            usb,
+        });
     }
     ports
 }
