@@ -251,3 +251,29 @@ fn scan_prints_codes() {
         "XX-KIOSK-01-20261128-0007"
     );
 }
+
+#[test]
+fn capture_writes_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("page.jpg");
+    let result = kiosk(&[
+        "device",
+        "capture",
+        "--camera",
+        "sim",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let jpeg = std::fs::read(&out).unwrap();
+    assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
+    assert!(
+        jpeg.len() > 50_000,
+        "a full-resolution page, not a thumbnail: {} bytes",
+        jpeg.len()
+    );
+}

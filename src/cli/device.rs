@@ -43,6 +43,14 @@ pub enum DeviceAction {
         #[arg(long)]
         printer: PrinterUri,
     },
+    /// Take one page with the document camera and write it as JPEG.
+    Capture {
+        /// sim, v4l2:/dev/videoN or folder:PATH
+        #[arg(long)]
+        camera: drivers::camera::CameraUri,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the codes a serial scanner reads until the timeout.
     Scan {
         #[arg(long)]
@@ -100,6 +108,14 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
             } else {
                 Err(Failed(ExitCode::FAILURE))
             }
+        }
+        DeviceAction::Capture { camera, out } => {
+            let mut camera = drivers::camera::open(camera).map_err(Failed::with_message)?;
+            let jpeg = camera.capture().map_err(Failed::with_message)?;
+            std::fs::write(out, &jpeg)
+                .map_err(|e| Failed::with_message(format!("{}: {e}", out.display())))?;
+            println!("wrote {} bytes to {}", jpeg.len(), out.display());
+            Ok(())
         }
         DeviceAction::Scan {
             port,

@@ -1,0 +1,135 @@
+//! A document camera whose vendor tool drops JPEGs into a folder: each new file is one captured page. The file is
+//! taken out of the folder once read, so no page image stays behind on the terminal.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use super::{decode_jpeg, CameraError, DocumentCamera, Frame};
+
+pub struct FolderCamera {
+    folder: PathBuf,
+    wait: Duration,
+    /// The preview of the newest file, and which file it was.
+    preview: Option<(PathBuf, SystemTime, image::RgbImage)>,
+}
+
+impl FolderCamera {
+    pub fn open(folder: &Path) -> Result<FolderCamera, CameraError> {
+        if !folder.is_dir() {
+            return Err(CameraError::Absent(format!(
+                "{} 不是文件夹",
+                folder.display()
+            )));
+        }
+        Ok(FolderCamera {
+            folder: folder.to_path_buf(),
+            wait: Duration::from_secs(10),
+            preview: None,
+        })
+    }
+
+    /// How long `capture` waits for the vendor tool to drop a file.
+    pub fn with_wait(mut self, wait: Duration) -> FolderCamera {
+        self.wait = wait;
+        self
+    }
+
+    /// JPEG files in the folder, oldest first.
+    fn pictures(&self) -> Result<Vec<(PathBuf, SystemTime)>, CameraError> {
+        let mut found: Vec<(PathBuf, SystemTime)> = std::fs::read_dir(&self.folder)?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg")
+                })
+            })
+            .filter_map(|p| {
+                let modified = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
+                Some((p, modified))
+            })
+            .collect();
+        found.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(found)
+    }
+}
+
+impl DocumentCamera for FolderCamera {
+    fn preview(&mut self, max_width: u32, max_height: u32) -> Result<Frame, CameraError> {
+        let newest = self.pictures()?.pop();
+        let Some((path, modified)) = newest else {
+            // Nothing dropped yet: a blank frame, not an error.
+            return Ok(Frame {
+                width: 0,
+                height: 0,
+                rgb: Vec::new(),
+            });
+        };
+        let current = self
+            .preview
+            .as_ref()
+            .is_some_and(|(p, m, _)| *p == path && *m == modified);
+        if !current {
+            let image = decode_jpeg(&std::fs::read(&path)?)?;
+            self.preview = Some((path, modified, image));
+        }
+        let (_, _, image) = self.preview.as_ref().ok_or(CameraError::Timeout)?;
+        Ok(Frame::from_image(image, max_width, max_height))
+    }
+
+    fn capture(&mut self) -> Result<Vec<u8>, CameraError> {
+        let deadline = Instant::now() + self.wait;
+        loop {
+            if let Some((path, _)) = self.pictures()?.into_iter().next() {
+                let bytes = std::fs::read(&path)?;
+                // A file still being written does not decode yet: wait for the rest.
+                if decode_jpeg(&bytes).is_ok() {
+                    std::fs::remove_file(&path)?;
+                    self.preview = None;
+                    return Ok(bytes);
+                }
+            }
+            if Instant::now() >= deadline {
+                return Err(CameraError::Timeout);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::camera::{encode_jpeg, SimCamera};
+
+    #[test]
+    fn takes_dropped_pages_in_order_and_leaves_none_behind() {
+        let dir = std::env::temp_dir().join(format!("kiosk-folder-camera-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut camera = FolderCamera::open(&dir)
+            .unwrap()
+            .with_wait(Duration::from_millis(300));
+        assert!(matches!(camera.capture(), Err(CameraError::Timeout)));
+        assert_eq!(camera.preview(100, 100).unwrap().width, 0);
+
+        let mut sim = SimCamera::new(320, 240);
+        let first = sim.capture().unwrap();
+        let second = sim.capture().unwrap();
+        std::fs::write(dir.join("scan-001.jpg"), &first).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(dir.join("scan-002.JPG"), &second).unwrap();
+        std::fs::write(dir.join("notes.txt"), b"not a picture").unwrap();
+        assert_eq!(camera.preview(160, 160).unwrap().width, 160);
+        assert_eq!(camera.capture().unwrap(), first);
+        assert_eq!(camera.capture().unwrap(), second);
+        assert!(!dir.join("scan-001.jpg").exists() && !dir.join("scan-002.JPG").exists());
+
+        // A half-written file is not taken until it is whole.
+        let whole = encode_jpeg(&image::RgbImage::new(64, 64), 80).unwrap();
+        std::fs::write(dir.join("scan-003.jpg"), &whole[..whole.len() / 2]).unwrap();
+        assert!(matches!(camera.capture(), Err(CameraError::Timeout)));
+        std::fs::write(dir.join("scan-003.jpg"), &whole).unwrap();
+        assert_eq!(camera.capture().unwrap(), whole);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

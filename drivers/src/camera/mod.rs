@@ -1,0 +1,153 @@
+//! The document camera (高拍仪): a live preview for the screen and full-resolution pages on demand.
+//!
+//! Three kinds: a UVC camera through V4L2 (MJPEG), a folder a vendor's tool drops JPEGs into, and a simulated
+//! camera that produces page images, so the kiosk runs on a laptop.
+
+mod folder;
+mod sim;
+mod v4l2;
+
+use std::path::PathBuf;
+
+pub use folder::FolderCamera;
+pub use sim::SimCamera;
+pub use v4l2::V4l2Camera;
+
+/// A preview frame, already scaled to fit the screen: RGB, 3 bytes a pixel, row by row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    pub width: u32,
+    pub height: u32,
+    pub rgb: Vec<u8>,
+}
+
+impl Frame {
+    fn from_image(image: &image::RgbImage, max_width: u32, max_height: u32) -> Frame {
+        let (w, h) = fit(image.width(), image.height(), max_width, max_height);
+        let scaled = if (w, h) == image.dimensions() {
+            image.clone()
+        } else {
+            image::imageops::resize(image, w, h, image::imageops::FilterType::Triangle)
+        };
+        Frame {
+            width: w,
+            height: h,
+            rgb: scaled.into_raw(),
+        }
+    }
+}
+
+/// The largest size with the image's aspect ratio that fits in `max_w`×`max_h`.
+pub fn fit(width: u32, height: u32, max_w: u32, max_h: u32) -> (u32, u32) {
+    if width == 0 || height == 0 {
+        return (0, 0);
+    }
+    let scale = (max_w as f64 / width as f64)
+        .min(max_h as f64 / height as f64)
+        .min(1.0);
+    (
+        ((width as f64 * scale).round() as u32).max(1),
+        ((height as f64 * scale).round() as u32).max(1),
+    )
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CameraError {
+    #[error("高拍仪未连接：{0}")]
+    Absent(String),
+    #[error("高拍仪没有送来画面")]
+    Timeout,
+    #[error("高拍仪不支持 JPEG 输出")]
+    NoJpeg,
+    #[error("图像无法解码：{0}")]
+    Decode(String),
+    #[error("高拍仪读写出错：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Where the camera is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CameraUri {
+    Sim,
+    V4l2(PathBuf),
+    Folder(PathBuf),
+}
+
+impl std::str::FromStr for CameraUri {
+    type Err = String;
+    fn from_str(uri: &str) -> Result<CameraUri, String> {
+        if uri == "sim" {
+            Ok(CameraUri::Sim)
+        } else if let Some(path) = uri.strip_prefix("v4l2:").filter(|p| !p.is_empty()) {
+            Ok(CameraUri::V4l2(path.into()))
+        } else if let Some(path) = uri.strip_prefix("folder:").filter(|p| !p.is_empty()) {
+            Ok(CameraUri::Folder(path.into()))
+        } else {
+            Err(format!(
+                "camera `{uri}`: use sim, v4l2:/dev/videoN or folder:PATH"
+            ))
+        }
+    }
+}
+
+/// What the kiosk needs of any document camera.
+pub trait DocumentCamera: Send {
+    /// The latest picture, scaled to fit `max_width`×`max_height`, for the live preview (called ≥ 10 times a
+    /// second while the capture screen shows).
+    fn preview(&mut self, max_width: u32, max_height: u32) -> Result<Frame, CameraError>;
+    /// One page at full resolution, as JPEG.
+    fn capture(&mut self) -> Result<Vec<u8>, CameraError>;
+}
+
+/// Opens the camera a URI names.
+pub fn open(uri: &CameraUri) -> Result<Box<dyn DocumentCamera>, CameraError> {
+    Ok(match uri {
+        CameraUri::Sim => Box::new(SimCamera::default()),
+        CameraUri::V4l2(path) => Box::new(V4l2Camera::open(path)?),
+        CameraUri::Folder(path) => Box::new(FolderCamera::open(path)?),
+    })
+}
+
+/// Decodes JPEG bytes.
+pub fn decode_jpeg(bytes: &[u8]) -> Result<image::RgbImage, CameraError> {
+    image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)
+        .map(|i| i.to_rgb8())
+        .map_err(|e| CameraError::Decode(e.to_string()))
+}
+
+/// Encodes an image as JPEG at `quality`.
+pub fn encode_jpeg(image: &image::RgbImage, quality: u8) -> Result<Vec<u8>, CameraError> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(image)
+        .map_err(|e| CameraError::Decode(e.to_string()))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_keeps_the_aspect_ratio() {
+        assert_eq!(fit(2592, 1944, 960, 960), (960, 720));
+        assert_eq!(fit(1944, 2592, 960, 960), (720, 960));
+        assert_eq!(fit(640, 480, 960, 960), (640, 480), "never enlarged");
+        assert_eq!(fit(0, 480, 960, 960), (0, 0));
+    }
+
+    #[test]
+    fn uris() {
+        assert_eq!("sim".parse(), Ok(CameraUri::Sim));
+        assert_eq!(
+            "v4l2:/dev/video0".parse(),
+            Ok(CameraUri::V4l2("/dev/video0".into()))
+        );
+        assert_eq!(
+            "folder:/var/lib/kiosk/scans".parse(),
+            Ok(CameraUri::Folder("/var/lib/kiosk/scans".into()))
+        );
+        assert!("usb".parse::<CameraUri>().is_err());
+        assert!("v4l2:".parse::<CameraUri>().is_err());
+    }
+}
