@@ -25,6 +25,8 @@ struct SimState {
     halted: bool,
     mode: SimMode,
     reads: usize,
+    /// Set to make `serve` return, closing its end of the line: the reader was unplugged.
+    unplugged: bool,
 }
 
 /// A handle to change the simulated reader while it serves.
@@ -41,6 +43,7 @@ impl Default for SimIdReader {
                 halted: false,
                 mode: SimMode::Normal,
                 reads: 0,
+                unplugged: false,
             })),
         }
     }
@@ -77,6 +80,11 @@ impl SimIdReader {
 
     pub fn set_mode(&self, mode: SimMode) {
         self.lock().mode = mode;
+    }
+
+    /// Pulls the plug: `serve` returns and its end of the line closes. A new `serve` plugs it back in.
+    pub fn unplug(&self) {
+        self.lock().unplugged = true;
     }
 
     /// How many times the card was read (once per placement, if the poller behaves).
@@ -132,7 +140,11 @@ impl SimIdReader {
     pub fn serve(&self, mut port: impl Read + Write) -> io::Result<()> {
         let mut decoder = FrameDecoder::default();
         let mut buf = [0u8; 512];
+        self.lock().unplugged = false;
         loop {
+            if self.lock().unplugged {
+                return Ok(());
+            }
             match port.read(&mut buf) {
                 Ok(0) => return Ok(()),
                 Ok(n) => decoder.push(&buf[..n]),

@@ -1,0 +1,70 @@
+//! The document camera's task: previews and captures on request; the camera is opened when first needed and
+//! reopened after it fails.
+
+use drivers::camera::{self, CameraError, CameraUri, DocumentCamera};
+use tokio::sync::mpsc;
+
+use std::time::Duration;
+
+use super::{next_request, CameraRequest, DeviceKind, Health, Shared};
+
+pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<CameraRequest>) {
+    let mut device: Option<Box<dyn DocumentCamera>> = None;
+    // Say at once whether the camera is there.
+    match camera::open(uri) {
+        Ok(opened) => {
+            device = Some(opened);
+            shared.set_health(DeviceKind::Camera, Health::Ok);
+        }
+        Err(e) => shared.set_health(DeviceKind::Camera, Health::Absent(e.to_string())),
+    }
+    while !shared.stopping() {
+        let request = match next_request(shared, &mut requests, Duration::from_secs(1)) {
+            Ok(Some(request)) => request,
+            Ok(None) => continue,
+            Err(()) => return,
+        };
+        if device.is_none() {
+            match camera::open(uri) {
+                Ok(opened) => device = Some(opened),
+                Err(e) => {
+                    let reason = e.to_string();
+                    shared.set_health(DeviceKind::Camera, Health::Absent(reason.clone()));
+                    match request {
+                        CameraRequest::Preview { reply, .. } => drop(reply.send(Err(reason))),
+                        CameraRequest::Capture { reply } => drop(reply.send(Err(reason))),
+                    }
+                    continue;
+                }
+            }
+        }
+        let Some(cam) = device.as_mut() else { continue };
+        // A page not yet dropped or framed (a timeout) is no fault of the camera.
+        let failure = |e: &CameraError| (!matches!(e, CameraError::Timeout)).then(|| e.to_string());
+        let failed = match request {
+            CameraRequest::Preview {
+                max_width,
+                max_height,
+                reply,
+            } => {
+                let result = cam.preview(max_width, max_height);
+                let failed = result.as_ref().err().and_then(failure);
+                let _ = reply.send(result.map_err(|e| e.to_string()));
+                failed
+            }
+            CameraRequest::Capture { reply } => {
+                let result = cam.capture();
+                let failed = result.as_ref().err().and_then(failure);
+                let _ = reply.send(result.map_err(|e| e.to_string()));
+                failed
+            }
+        };
+        match failed {
+            Some(reason) => {
+                device = None;
+                shared.set_health(DeviceKind::Camera, Health::Error(reason));
+            }
+            None => shared.set_health(DeviceKind::Camera, Health::Ok),
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Long-running work on a tokio runtime of its own, beside the UI thread.
+
+pub mod devices;
