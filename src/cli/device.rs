@@ -51,6 +51,12 @@ pub enum DeviceAction {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Measure the drivers' own processing (ID card read, receipt building) and print a table.
+    Bench {
+        /// Iterations of each measurement.
+        #[arg(long, default_value_t = 20_000)]
+        iterations: u32,
+    },
     /// Print the codes a serial scanner reads until the timeout.
     Scan {
         #[arg(long)]
@@ -108,6 +114,10 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
             } else {
                 Err(Failed(ExitCode::FAILURE))
             }
+        }
+        DeviceAction::Bench { iterations } => {
+            bench(*iterations);
+            Ok(())
         }
         DeviceAction::Capture { camera, out } => {
             let mut camera = drivers::camera::open(camera).map_err(Failed::with_message)?;
@@ -329,4 +339,73 @@ fn serial_ports() -> Vec<SerialPortInfo> {
         });
     }
     ports
+}
+
+/// Median time of `f` over `iterations` runs, in microseconds.
+fn median_micros(iterations: u32, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..iterations.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// Seconds to send `bytes` at `baud` with 8N1 framing (10 bits a byte).
+fn wire_ms(bytes: usize, baud: u32) -> f64 {
+    bytes as f64 * 10.0 / f64::from(baud) * 1000.0
+}
+
+fn bench(iterations: u32) {
+    use drivers::idcard::{frame, reader, sim::SimIdReader};
+    let sim = SimIdReader::default();
+    sim.place(super::identity_json::sample_identity(), false);
+    let response = sim.respond(&[0x30, 0x01]).unwrap_or_default();
+    let read_us = median_micros(iterations, || {
+        let mut decoder = frame::FrameDecoder::default();
+        decoder.push(&response);
+        if let Some(Ok(frame)) = decoder.next_frame() {
+            let _ = std::hint::black_box(reader::parse_read(frame.data()));
+        }
+    });
+    println!("{:<52}{:>14}", "measure", "value");
+    println!(
+        "{:<52}{:>14}",
+        "ID card read response (bytes)",
+        response.len()
+    );
+    println!(
+        "{:<52}{:>14.1}",
+        "  its time on the wire at 115200 baud (ms)",
+        wire_ms(response.len(), 115_200)
+    );
+    println!(
+        "{:<52}{:>14.1}",
+        "  decode frame + parse text, median (µs)", read_us
+    );
+    for width in [PaperWidth::Mm80, PaperWidth::Mm58] {
+        let bytes = test_receipt(width).unwrap_or_default();
+        let build_us = median_micros(iterations / 10, || {
+            let _ = std::hint::black_box(test_receipt(width));
+        });
+        let label = if width == PaperWidth::Mm80 {
+            "80"
+        } else {
+            "58"
+        };
+        println!(
+            "{:<52}{:>14}",
+            format!("test receipt, {label} mm (bytes)"),
+            bytes.len()
+        );
+        println!(
+            "{:<52}{:>14.1}",
+            "  its time on the wire at 115200 baud (ms)",
+            wire_ms(bytes.len(), 115_200)
+        );
+        println!("{:<52}{:>14.1}", "  building it, median (µs)", build_us);
+    }
 }
