@@ -81,6 +81,11 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
     let catalog = Arc::new(load_catalog(&config.catalog)?);
     let kiosk = Kiosk::new(catalog, UiSettings::from_config(&config))
         .map_err(|e| Failed::with_message(format!("cannot open the kiosk window: {e}")))?;
+    let uris = kiosk::services::devices::DeviceUris::from_config(&config.devices)
+        .map_err(Failed::with_message)?;
+    kiosk
+        .attach_devices(&uris)
+        .map_err(|e| Failed::with_message(format!("cannot start the device service: {e}")))?;
     let (width, height) = cli.size.unwrap_or((config.width, config.height));
     kiosk.set_size(width, height);
     if cli.fullscreen || config.fullscreen {

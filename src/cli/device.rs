@@ -362,7 +362,7 @@ fn wire_ms(bytes: usize, baud: u32) -> f64 {
 fn bench(iterations: u32) {
     use drivers::idcard::{frame, reader, sim::SimIdReader};
     let sim = SimIdReader::default();
-    sim.place(super::identity_json::sample_identity(), false);
+    sim.place(drivers::idcard::sim::sample_identity(), false);
     let response = sim.respond(&[0x30, 0x01]).unwrap_or_default();
     let read_us = median_micros(iterations, || {
         let mut decoder = frame::FrameDecoder::default();

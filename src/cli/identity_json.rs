@@ -85,20 +85,3 @@ impl IdentityJson {
         Ok(id)
     }
 }
-
-/// The made-up resident the simulator serves unless told otherwise. The number is the worked example of
-/// GB 11643 (its check character is X), not a real person's.
-pub fn sample_identity() -> Identity {
-    let mut id = Identity::default();
-    id.id_type = IdType::Resident;
-    id.name = "张三".into();
-    id.gender = Gender::Male;
-    id.nation = "汉".into();
-    id.birth_date = "1949-12-31".into();
-    id.address = "河南省南阳市西峡县白羽路100号".into();
-    id.id_number = "11010519491231002X".into();
-    id.authority = "西峡县公安局".into();
-    id.valid_from = "2016-01-01".into();
-    id.valid_to = "长期".into();
-    id
-}

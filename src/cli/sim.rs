@@ -14,7 +14,9 @@ use drivers::printer::{PrinterState, SimPrinter};
 use drivers::scanner::Suffix;
 use drivers::serialport::{SerialPort, TTYPort};
 
-use super::identity_json::{sample_identity, IdentityJson};
+use drivers::idcard::sim::sample_identity;
+
+use super::identity_json::IdentityJson;
 use super::Failed;
 
 #[derive(Subcommand)]

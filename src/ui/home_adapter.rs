@@ -26,10 +26,46 @@ pub fn setup(window: &AppWindow, state: &Shared) {
 pub fn fill(window: &AppWindow, state: &UiState) {
     let home = window.global::<HomeViewAdapter>();
     home.set_center_name(state.center_name.as_str().into());
-    let note = if state.simulated_devices {
-        "设备：模拟运行（演示模式）"
-    } else {
-        "设备正常"
+    home.set_device_note(device_note(state).into());
+    home.set_card_left(
+        state.devices.card_on_reader && state.session.step() == crate::session::Step::Home,
+    );
+}
+
+/// One quiet line about the devices: which ones need a technician, or that all is well.
+fn device_note(state: &UiState) -> String {
+    use crate::services::devices::{DeviceKind, Health};
+    if state.devices.health.is_empty() {
+        return if state.simulated_devices {
+            "设备：模拟运行（演示模式）".into()
+        } else {
+            String::new()
+        };
+    }
+    let name = |d: DeviceKind| match d {
+        DeviceKind::IdReader => "读卡器",
+        DeviceKind::Printer => "打印机",
+        DeviceKind::Camera => "高拍仪",
+        DeviceKind::Scanner => "扫码器",
     };
-    home.set_device_note(note.into());
+    let problems: Vec<String> = state
+        .devices
+        .health
+        .iter()
+        .filter_map(|(device, health)| match health {
+            Health::Ok | Health::Starting => None,
+            Health::Absent(_) => Some(format!("{}未连接", name(*device))),
+            Health::Error(reason) => Some(format!("{}：{reason}", name(*device))),
+        })
+        .collect();
+    let mode = if state.devices.simulated() {
+        "（演示模式）"
+    } else {
+        ""
+    };
+    if problems.is_empty() {
+        format!("设备正常{mode}")
+    } else {
+        format!("{}{mode}", problems.join("；"))
+    }
 }

@@ -4,9 +4,13 @@
 //! callbacks to the session. After every change [`refresh`] shows the screen that matches the session's step.
 
 mod catalog_adapter;
+mod devices_adapter;
 mod guide_adapter;
 mod home_adapter;
+mod identify_adapter;
 mod shell_adapter;
+
+pub use devices_adapter::DeviceState;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -30,6 +34,8 @@ pub struct UiState {
     pub query: String,
     /// A screen that only says something (title, message), shown over the session's step until 返回 or 首页.
     pub message: Option<(String, String)>,
+    /// The devices, when the kiosk runs with them (tests of the UI alone run without).
+    pub devices: DeviceState,
 }
 
 pub type Shared = Rc<RefCell<UiState>>;
@@ -72,11 +78,14 @@ impl Kiosk {
             tab: Target::Person,
             query: String::new(),
             message: None,
+            devices: DeviceState::default(),
         }));
         let idle_timer = shell_adapter::setup(&window, &state);
         home_adapter::setup(&window, &state);
         catalog_adapter::setup(&window, &state);
         guide_adapter::setup(&window, &state);
+        identify_adapter::setup(&window, &state);
+        devices_adapter::setup(&window, &state);
         refresh(&window, &state.borrow());
         Ok(Kiosk {
             window,
@@ -92,6 +101,7 @@ pub fn refresh(window: &AppWindow, state: &UiState) {
     home_adapter::fill(window, state);
     catalog_adapter::fill(window, state);
     guide_adapter::fill(window, state);
+    identify_adapter::fill(window, state);
 }
 
 /// Applies what the applicant did to the state (restarting the idle timer), then refreshes the screen. Every
@@ -120,6 +130,16 @@ impl Actor {
         refresh(&window, &state);
     }
 
+    /// A change that is not the applicant's doing (a device event): the idle timer is left alone.
+    pub fn run_quietly(&self, change: impl FnOnce(&mut UiState)) {
+        let Some(window) = self.window.upgrade() else {
+            return;
+        };
+        let mut state = self.state.borrow_mut();
+        change(&mut state);
+        refresh(&window, &state);
+    }
+
     /// A callback without arguments.
     pub fn on(&self, change: impl Fn(&mut UiState) + 'static) -> impl FnMut() + 'static {
         let actor = self.clone();
@@ -128,6 +148,14 @@ impl Actor {
 }
 
 impl Kiosk {
+    /// Starts the device service and routes its events to the session and the screens.
+    pub fn attach_devices(
+        &self,
+        uris: &crate::services::devices::DeviceUris,
+    ) -> std::io::Result<()> {
+        devices_adapter::attach(&self.window, &self.state, uris)
+    }
+
     pub fn set_size(&self, width: u32, height: u32) {
         self.window
             .window()

@@ -58,30 +58,39 @@ fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
     timer
 }
 
+fn show_message(window: &AppWindow, title: &str, message: &str) {
+    let adapter = window.global::<MessageViewAdapter>();
+    adapter.set_title(title.into());
+    adapter.set_message(message.into());
+}
+
 pub fn fill(window: &AppWindow, state: &UiState) {
     let shell = window.global::<ShellAdapter>();
     shell.set_center_name(state.center_name.as_str().into());
     let screen = match (&state.message, state.session.step()) {
         (Some((title, message)), _) => {
-            let adapter = window.global::<MessageViewAdapter>();
-            adapter.set_title(title.as_str().into());
-            adapter.set_message(message.as_str().into());
+            show_message(window, title, message);
             Screen::Message
         }
         (None, Step::Home) => Screen::Home,
+        (None, Step::Identify) => Screen::Identify,
         (None, Step::Choose) => Screen::Catalog,
         (None, Step::Guide) => Screen::Guide,
-        (None, _) => Screen::Message,
+        (None, _) => {
+            // The rest of the applicant's path is not on screen in this build: say so plainly.
+            let chosen = state
+                .session
+                .one_thing()
+                .map(|t| t.name.as_str())
+                .unwrap_or("");
+            show_message(
+                window,
+                &format!("已选择：{chosen}"),
+                "自助申报的后续步骤即将开放。您可以先在“办事指南”中查看所需材料，或到综合受理窗口办理。",
+            );
+            Screen::Message
+        }
     };
-    if state.message.is_none() && screen == Screen::Message {
-        // Steps of the applicant's path that this build does not show yet.
-        let adapter = window.global::<MessageViewAdapter>();
-        adapter.set_title("请将身份证放在读卡区".into());
-        adapter.set_message(
-            "身份证读卡器尚未启用。您可以先在“办事指南”中查看所需材料，或到综合受理窗口办理。"
-                .into(),
-        );
-    }
     shell.set_screen(screen);
     shell.set_can_go_back(state.message.is_some() || state.session.can_go_back());
 }

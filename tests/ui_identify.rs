@@ -1,0 +1,94 @@
+//! The identify screen with the device service on simulated devices: a card read moves the applicant on, a card
+//! left behind is pointed out on Home, and a faulty reader is explained in plain words while guides still work.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use drivers::idcard::SimMode;
+use kiosk::services::devices::DeviceUris;
+use kiosk::session::Step;
+use kiosk::ShellAdapter;
+use slint::ComponentHandle;
+
+/// Lets the device events in, as the event loop would when woken, until `done` holds.
+fn until(kiosk: &kiosk::ui::Kiosk, what: &str, done: impl Fn(&kiosk::ui::Kiosk) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        kiosk
+            .window
+            .global::<ShellAdapter>()
+            .invoke_devices_changed();
+        if done(kiosk) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+#[test]
+fn identify_with_the_simulated_reader() {
+    init_headless();
+    let kiosk = open_kiosk(1080, 1920);
+    kiosk
+        .attach_devices(&DeviceUris::all_sim())
+        .expect("device service");
+    until(&kiosk, "all devices ok", |k| {
+        is_shown(k, "设备正常（演示模式）")
+    });
+    screenshot(&kiosk, "20-home-devices");
+
+    press(&kiosk, "我要办事");
+    assert!(is_shown(&kiosk, "请将身份证放在读卡区"));
+    screenshot(&kiosk, "21-identify");
+
+    press(&kiosk, "演示：放置样例身份证");
+    until(&kiosk, "the card read", |k| {
+        k.state.borrow().session.step() == Step::Choose
+    });
+    assert!(is_shown(&kiosk, "选择要办的事"));
+    assert!(kiosk.state.borrow().session.identity().is_some());
+
+    // The visit ends with the card still on the reader: Home says so until it is taken.
+    press(&kiosk, "首页");
+    assert!(
+        kiosk.state.borrow().session.identity().is_none(),
+        "the identity is wiped with the visit"
+    );
+    assert!(is_shown(&kiosk, "读卡区上留有身份证，请取回您的证件。"));
+    screenshot(&kiosk, "22-home-card-left");
+    let sim = || {
+        kiosk
+            .state
+            .borrow()
+            .devices
+            .service
+            .as_ref()
+            .and_then(|d| d.sim())
+            .and_then(|s| s.id_reader())
+            .cloned()
+    };
+    sim().unwrap().remove();
+    until(&kiosk, "the card taken", |k| {
+        !is_shown(k, "读卡区上留有身份证，请取回您的证件。")
+    });
+
+    // A reader whose security module fails: the identify screen explains, and the guides still work.
+    sim().unwrap().set_mode(SimMode::Fail(0x60));
+    until(&kiosk, "the reader reported faulty", |k| {
+        k.state
+            .borrow()
+            .devices
+            .health_of(kiosk::services::devices::DeviceKind::IdReader)
+            .is_some_and(|h| h.code() == "error")
+    });
+    press(&kiosk, "我要办事");
+    assert!(is_shown(&kiosk, "读卡器暂时不能使用"));
+    assert!(!is_shown(&kiosk, "演示：放置样例身份证"));
+    screenshot(&kiosk, "23-identify-reader-fault");
+    press(&kiosk, "首页");
+    press(&kiosk, "办事指南");
+    assert!(is_shown(&kiosk, "办事指南：选择要查看的事"));
+}
