@@ -11,13 +11,17 @@ out=$(mktemp)
 xvfb-run -a -s "-screen 0 1080x1920x24" bash -c '
     for i in $(seq '"$runs"'); do
         start=$(date +%s%N)
-        line=$('"$bin"' --exit-after-first-frame)
+        line=$('"$bin"' --exit-after-first-frame 2>&1)
         end=$(date +%s%N)
         echo "$line process_ms=$(( (end - start) / 1000000 ))"
     done' > "$out"
 python3 - "$out" <<'PY'
 import statistics, sys
-rows = [dict(kv.split("=") for kv in line.split()) for line in open(sys.argv[1]) if line.strip()]
+lines = [line for line in open(sys.argv[1]) if line.strip()]
+bad = [line for line in lines if "first_frame_ms=" not in line]
+if bad:
+    sys.exit("a run did not reach its first frame:\n" + "".join(bad[:3]))
+rows = [dict(kv.split("=") for kv in line.split()) for line in lines]
 def stats(key, scale=1.0):
     values = sorted(float(r[key]) * scale for r in rows)
     return values[0], statistics.median(values), values[-1]

@@ -30,6 +30,12 @@ pub enum DeviceAction {
         /// Seconds to wait for a card.
         #[arg(long, default_value_t = 10)]
         timeout: u64,
+        /// Decode the photo with the reader vendor's library (WLT) and write it here as PNG.
+        #[arg(long, requires = "wlt_library")]
+        photo: Option<PathBuf>,
+        /// The vendor's WLT library (its `unpack` function).
+        #[arg(long)]
+        wlt_library: Option<PathBuf>,
     },
     /// Print a test receipt: Chinese text, a QR code and a cut.
     PrintTest {
@@ -84,7 +90,15 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
             baud,
             json,
             timeout,
-        } => read_card(port, *baud, *json, *timeout),
+            photo,
+            wlt_library,
+        } => {
+            let photo = match (photo, wlt_library) {
+                (Some(out), Some(library)) => Some((out.as_path(), library.as_path())),
+                _ => None,
+            };
+            read_card(port, *baud, *json, *timeout, photo)
+        }
         DeviceAction::PrintTest { printer, width } => {
             let width = PaperWidth::from_mm(*width)
                 .ok_or_else(|| Failed::with_message("--width is 58 or 80"))?;
@@ -172,19 +186,28 @@ fn open_serial(path: &Path, baud: u32) -> Result<drivers::serialport::TTYPort, F
         .map_err(|e| Failed::with_message(format!("{}: {e}", path.display())))
 }
 
-fn read_card(port: &Path, baud: u32, json: bool, timeout: u64) -> Result<(), Failed> {
+/// Where to write the decoded photo, and the vendor library that decodes it.
+type PhotoOut<'a> = Option<(&'a Path, &'a Path)>;
+
+fn read_card(
+    port: &Path,
+    baud: u32,
+    json: bool,
+    timeout: u64,
+    photo: PhotoOut,
+) -> Result<(), Failed> {
     let port = open_serial(port, baud)?;
     let mut poller = CardPoller::new(SamReader::new(port, Duration::from_secs(1)));
     let deadline = Instant::now() + Duration::from_secs(timeout);
     // A card left on the reader since an earlier read answers select, not find: read it again for the technician.
     if let Ok(true) = poller.reader().select_card() {
         if let Ok(data) = poller.reader().read_card() {
-            return print_card(&data, json);
+            return print_card(&data, json, photo);
         }
     }
     while Instant::now() < deadline {
         match poller.poll() {
-            Ok(Some(CardEvent::Placed(data))) => return print_card(&data, json),
+            Ok(Some(CardEvent::Placed(data))) => return print_card(&data, json, photo),
             Ok(Some(CardEvent::Unreadable(e))) => return Err(Failed::with_message(e)),
             Ok(Some(CardEvent::Removed) | None) => std::thread::sleep(Duration::from_millis(300)),
             Err(e) => return Err(Failed::with_message(e)),
@@ -194,7 +217,17 @@ fn read_card(port: &Path, baud: u32, json: bool, timeout: u64) -> Result<(), Fai
     Err(Failed(ExitCode::from(NO_CARD)))
 }
 
-fn print_card(data: &drivers::idcard::CardData, json: bool) -> Result<(), Failed> {
+fn print_card(data: &drivers::idcard::CardData, json: bool, photo: PhotoOut) -> Result<(), Failed> {
+    if let Some((out, library)) = photo {
+        let decoder = drivers::idcard::wlt::WltDecoder::load(library, "unpack")
+            .map_err(Failed::with_message)?;
+        let image = decoder
+            .decode(&data.photo_wlt)
+            .map_err(Failed::with_message)?;
+        image
+            .save(out)
+            .map_err(|e| Failed::with_message(format!("{}: {e}", out.display())))?;
+    }
     let out = IdentityJson::from_identity(&data.identity, data.photo_wlt.len());
     if json {
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());

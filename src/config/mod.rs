@@ -31,6 +31,8 @@ pub struct Devices {
     pub printer: String,
     pub camera: String,
     pub scanner: String,
+    /// The reader vendor's library that decodes the card photo (WLT), when installed.
+    pub wlt_library: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -49,6 +51,8 @@ struct RawDevices {
     printer: Spanned<String>,
     camera: Spanned<String>,
     scanner: Spanned<String>,
+    #[serde(default)]
+    wlt_library: String,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +171,9 @@ impl Config {
                 printer: raw.devices.printer.into_inner(),
                 camera: raw.devices.camera.into_inner(),
                 scanner: raw.devices.scanner.into_inner(),
+                wlt_library: Some(raw.devices.wlt_library)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| base.join(p)),
             },
         })
     }

@@ -7,6 +7,7 @@ pub mod reader;
 pub mod sim;
 pub mod status;
 pub mod text;
+pub mod wlt;
 
 pub use poller::{CardEvent, CardPoller};
 pub use reader::{CardData, ReaderError, SamReader};
