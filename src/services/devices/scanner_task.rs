@@ -53,7 +53,7 @@ pub fn run(shared: &Shared, mut open: Opener) {
         backoff.reset();
         let mut scanner = SerialScanner::new(port, suffix);
         while !shared.stopping() {
-            match scanner.read_codes(Duration::from_millis(250)) {
+            match scanner.read_codes(Duration::from_millis(100)) {
                 Ok(codes) => {
                     for code in codes {
                         (shared.events)(DeviceEvent::CodeScanned(code));
