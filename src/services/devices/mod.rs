@@ -22,7 +22,7 @@ use drivers::printer::PrinterState;
 use tokio::sync::{mpsc, oneshot};
 
 pub use sim::SimDevices;
-pub use uri::{DeviceUris, PrinterDevice, SerialDevice, UriError};
+pub use uri::{DeviceUris, PrinterDevice, ScannerDevice, SerialDevice, UriError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DeviceKind {

@@ -1,37 +1,42 @@
-//! The code scanner's task: codes as events; reopen the port after the scanner is unplugged.
+//! The code scanner's task: codes as events; reopen the device after the scanner is unplugged.
 
 use std::io;
 use std::time::Duration;
 
-use drivers::scanner::{SerialScanner, Suffix};
-use drivers::serialport::TTYPort;
+use drivers::scanner::{CodeSource, HidScanner, SerialScanner, Suffix};
 
 use super::sim::SimDevices;
-use super::uri::SerialDevice;
+use super::uri::{ScannerDevice, SerialDevice};
 use super::{Backoff, DeviceEvent, DeviceKind, Health, Shared};
 
-pub type Opener = Box<dyn FnMut() -> Result<(TTYPort, Suffix), String> + Send>;
+pub type Opener = Box<dyn FnMut() -> Result<Box<dyn CodeSource>, String> + Send>;
 
-pub fn opener(device: &SerialDevice, sim: Option<&SimDevices>) -> io::Result<Opener> {
+pub fn opener(device: &ScannerDevice, sim: Option<&SimDevices>) -> io::Result<Opener> {
     Ok(match device {
-        SerialDevice::Sim => {
+        ScannerDevice::Line(SerialDevice::Sim) => {
             let port = sim
                 .and_then(SimDevices::scanner_port)
                 .ok_or_else(|| io::Error::other("no simulator"))??;
             Box::new(move || {
-                Ok((
-                    port.try_clone_native().map_err(|e| e.to_string())?,
-                    Suffix::Cr,
-                ))
+                let port = port.try_clone_native().map_err(|e| e.to_string())?;
+                Ok(Box::new(SerialScanner::new(port, Suffix::Cr)) as Box<dyn CodeSource>)
             })
         }
-        SerialDevice::Serial { path, baud, suffix } => {
+        ScannerDevice::Line(SerialDevice::Serial { path, baud, suffix }) => {
             let (path, baud, suffix) = (path.clone(), *baud, *suffix);
             Box::new(move || {
                 drivers::serialport::new(path.to_string_lossy(), baud)
                     .timeout(Duration::from_millis(20))
                     .open_native()
-                    .map(|port| (port, suffix))
+                    .map(|port| Box::new(SerialScanner::new(port, suffix)) as Box<dyn CodeSource>)
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            })
+        }
+        ScannerDevice::Evdev(path) => {
+            let path = path.clone();
+            Box::new(move || {
+                HidScanner::open(&path)
+                    .map(|s| Box::new(s) as Box<dyn CodeSource>)
                     .map_err(|e| format!("{}: {e}", path.display()))
             })
         }
@@ -41,7 +46,7 @@ pub fn opener(device: &SerialDevice, sim: Option<&SimDevices>) -> io::Result<Ope
 pub fn run(shared: &Shared, mut open: Opener) {
     let mut backoff = Backoff::new();
     while !shared.stopping() {
-        let (port, suffix) = match open() {
+        let mut scanner = match open() {
             Ok(opened) => opened,
             Err(reason) => {
                 shared.set_health(DeviceKind::Scanner, Health::Absent(reason));
@@ -51,7 +56,6 @@ pub fn run(shared: &Shared, mut open: Opener) {
         };
         shared.set_health(DeviceKind::Scanner, Health::Ok);
         backoff.reset();
-        let mut scanner = SerialScanner::new(port, suffix);
         while !shared.stopping() {
             match scanner.read_codes(Duration::from_millis(100)) {
                 Ok(codes) => {

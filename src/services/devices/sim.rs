@@ -10,7 +10,7 @@ use drivers::idcard::SimIdReader;
 use drivers::printer::SimPrinter;
 use drivers::serialport::{SerialPort, TTYPort};
 
-use super::uri::{DeviceUris, PrinterDevice, SerialDevice};
+use super::uri::{DeviceUris, PrinterDevice, ScannerDevice, SerialDevice};
 
 pub struct SimDevices {
     id_reader: Option<(SimIdReader, TTYPort)>,
@@ -58,11 +58,11 @@ impl SimDevices {
             PrinterDevice::Uri(_) => None,
         };
         let scanner = match uris.scanner {
-            SerialDevice::Sim => {
+            ScannerDevice::Line(SerialDevice::Sim) => {
                 let (device, kiosk) = pair()?;
                 Some((Mutex::new(device), kiosk))
             }
-            SerialDevice::Serial { .. } => None,
+            ScannerDevice::Line(SerialDevice::Serial { .. }) | ScannerDevice::Evdev(_) => None,
         };
         if id_reader.is_none() && printer.is_none() && scanner.is_none() {
             return Ok(None);

@@ -19,6 +19,13 @@ pub enum SerialDevice {
     },
 }
 
+/// A code scanner: on a serial line, a USB HID keyboard (evdev), or simulated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScannerDevice {
+    Line(SerialDevice),
+    Evdev(PathBuf),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PrinterDevice {
     Sim,
@@ -30,7 +37,7 @@ pub struct DeviceUris {
     pub id_reader: SerialDevice,
     pub printer: PrinterDevice,
     pub camera: CameraUri,
-    pub scanner: SerialDevice,
+    pub scanner: ScannerDevice,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -95,7 +102,10 @@ impl DeviceUris {
                 key: "camera",
                 reason,
             })?,
-            scanner: serial("scanner", &devices.scanner, 9600)?,
+            scanner: match devices.scanner.strip_prefix("evdev:") {
+                Some(path) if !path.is_empty() => ScannerDevice::Evdev(path.into()),
+                _ => ScannerDevice::Line(serial("scanner", &devices.scanner, 9600)?),
+            },
         })
     }
 
@@ -105,7 +115,7 @@ impl DeviceUris {
             id_reader: SerialDevice::Sim,
             printer: PrinterDevice::Sim,
             camera: CameraUri::Sim,
-            scanner: SerialDevice::Sim,
+            scanner: ScannerDevice::Line(SerialDevice::Sim),
         }
     }
 }
