@@ -154,3 +154,31 @@ fn a_reader_that_vanishes_is_an_io_error_not_a_hang() {
         "{err:?}"
     );
 }
+
+#[test]
+fn text_photo_and_fingerprint_read_keeps_no_fingerprint() {
+    let (sim, mut poller, _h) = connect();
+    sim.place(resident(), false);
+    let data = poller
+        .reader()
+        .read_card_with_fingerprint()
+        .expect("a 30 10 read");
+    assert!(data.identity == resident());
+    assert_eq!(
+        data.photo_wlt.len(),
+        1024,
+        "the photo, and nothing of the fingerprint, is kept"
+    );
+}
+
+#[test]
+fn the_reader_reporting_a_checksum_error_is_a_device_fault() {
+    let (sim, mut poller, _h) = connect();
+    sim.set_mode(SimMode::Fail(0x10));
+    let err = poller
+        .poll()
+        .err()
+        .expect("the reader says our frame was bad");
+    assert!(matches!(err, ReaderError::Status(Sw3::ChecksumError)));
+    assert!(err.is_device_fault());
+}

@@ -419,6 +419,31 @@ fn bench(iterations: u32) {
         "{:<52}{:>14.1}",
         "  decode frame + parse text, median (µs)", read_us
     );
+    // The camera preview: what a V4L2 preview does per frame (decode a 1280×960 MJPEG frame, scale it to
+    // 960×720), and the simulated camera's cached frame.
+    use drivers::camera::{preview_from_jpeg, DocumentCamera, SimCamera};
+    let mjpeg = SimCamera::new(1280, 960).capture().unwrap_or_default();
+    let decode_ms = median_micros(iterations / 200 + 5, || {
+        let _ = std::hint::black_box(preview_from_jpeg(&mjpeg, 960, 960));
+    }) / 1000.0;
+    println!(
+        "{:<52}{:>14.1}",
+        "preview: decode 1280×960 MJPEG + scale to 960×720 (ms)", decode_ms
+    );
+    println!(
+        "{:<52}{:>14.0}",
+        "  frames per second this allows",
+        1000.0 / decode_ms.max(0.001)
+    );
+    let mut sim_camera = SimCamera::default();
+    let _ = sim_camera.preview(960, 960);
+    let sim_us = median_micros(iterations / 10, || {
+        let _ = std::hint::black_box(sim_camera.preview(960, 960));
+    });
+    println!(
+        "{:<52}{:>14.1}",
+        "preview: simulated camera, per frame (µs)", sim_us
+    );
     for width in [PaperWidth::Mm80, PaperWidth::Mm58] {
         let bytes = test_receipt(width).unwrap_or_default();
         let build_us = median_micros(iterations / 10, || {

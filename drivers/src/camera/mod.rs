@@ -115,6 +115,19 @@ pub fn decode_jpeg(bytes: &[u8]) -> Result<image::RgbImage, CameraError> {
         .map_err(|e| CameraError::Decode(e.to_string()))
 }
 
+/// A preview frame from a camera's JPEG (an MJPEG frame): decoded and scaled to fit the screen.
+pub fn preview_from_jpeg(
+    jpeg: &[u8],
+    max_width: u32,
+    max_height: u32,
+) -> Result<Frame, CameraError> {
+    Ok(Frame::from_image(
+        &decode_jpeg(jpeg)?,
+        max_width,
+        max_height,
+    ))
+}
+
 /// Encodes an image as JPEG at `quality`.
 pub fn encode_jpeg(image: &image::RgbImage, quality: u8) -> Result<Vec<u8>, CameraError> {
     let mut out = Vec::new();

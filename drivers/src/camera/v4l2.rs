@@ -7,7 +7,7 @@ use linuxvideo::format::{PixFormat, PixelFormat};
 use linuxvideo::stream::ReadStream;
 use linuxvideo::{BufType, Device};
 
-use super::{decode_jpeg, CameraError, DocumentCamera, Frame};
+use super::{decode_jpeg, preview_from_jpeg, CameraError, DocumentCamera, Frame};
 
 /// The preview streams at about this width; document cameras offer 640×480 to 1280×720 at speed.
 const PREVIEW_WIDTH: u32 = 1280;
@@ -60,12 +60,7 @@ impl DocumentCamera for V4l2Camera {
             self.preview = Some(self.stream(PREVIEW_WIDTH, PREVIEW_WIDTH * 3 / 4)?);
         }
         let stream = self.preview.as_mut().ok_or(CameraError::Timeout)?;
-        let jpeg = Self::frame(stream)?;
-        Ok(Frame::from_image(
-            &decode_jpeg(&jpeg)?,
-            max_width,
-            max_height,
-        ))
+        preview_from_jpeg(&Self::frame(stream)?, max_width, max_height)
     }
 
     fn capture(&mut self) -> Result<Vec<u8>, CameraError> {

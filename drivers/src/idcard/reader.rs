@@ -145,6 +145,16 @@ impl<P: Port> SamReader<P> {
         parse_read(frame.data())
     }
 
+    /// Read text, photo and fingerprint (`30 10`), for readers configured to answer only that way. The
+    /// fingerprint is dropped at once: the kiosk has no use for biometric data and must not hold it.
+    pub fn read_card_with_fingerprint(&mut self) -> Result<CardData, ReaderError> {
+        let (sw3, frame) = self.command(0x30, 0x10)?;
+        if sw3 != Sw3::Ok {
+            return Err(ReaderError::Status(sw3));
+        }
+        parse_read_with_fingerprint(frame.data())
+    }
+
     /// SAM status (`11 FF`).
     pub fn sam_status(&mut self) -> Result<(), ReaderError> {
         match self.command(0x11, 0xFF)?.0 {
@@ -178,13 +188,27 @@ impl<P: Port> SamReader<P> {
 
 /// The data of a `30 01` response: text length, photo length, text, photo.
 pub fn parse_read(data: &[u8]) -> Result<CardData, ReaderError> {
-    if data.len() < 4 {
+    parse_blocks(data, 2)
+}
+
+/// The data of a `30 10` response: text, photo and fingerprint lengths, then the three blocks.
+pub fn parse_read_with_fingerprint(data: &[u8]) -> Result<CardData, ReaderError> {
+    parse_blocks(data, 3)
+}
+
+/// `count` big-endian lengths, then the blocks they measure: text first, photo second, anything else ignored.
+fn parse_blocks(data: &[u8], count: usize) -> Result<CardData, ReaderError> {
+    let header = 2 * count;
+    if data.len() < header {
         return Err(ReaderError::Malformed);
     }
-    let text_len = usize::from(u16::from_be_bytes([data[0], data[1]]));
-    let photo_len = usize::from(u16::from_be_bytes([data[2], data[3]]));
-    let body = &data[4..];
-    if text_len != TEXT_LEN || body.len() < text_len + photo_len {
+    let lengths: Vec<usize> = data[..header]
+        .chunks_exact(2)
+        .map(|c| usize::from(u16::from_be_bytes([c[0], c[1]])))
+        .collect();
+    let body = &data[header..];
+    let (text_len, photo_len) = (lengths[0], lengths[1]);
+    if text_len != TEXT_LEN || body.len() < lengths.iter().sum::<usize>() {
         return Err(ReaderError::Malformed);
     }
     Ok(CardData {

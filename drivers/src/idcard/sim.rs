@@ -124,15 +124,26 @@ impl SimIdReader {
             (0x20, 0x01) => reply(0x80, &[]),
             (0x20, 0x02) if s.card.is_some() => reply(0x90, &[0; 8]),
             (0x20, 0x02) => reply(0x81, &[]),
-            (0x30, 0x01) => match &s.card {
+            (0x30, para @ (0x01 | 0x10)) => match &s.card {
                 Some((identity, foreign_2017)) => {
                     let block = text::encode(identity, *foreign_2017);
                     let photo = sample_photo();
-                    let mut data = Vec::with_capacity(4 + block.len() + photo.len());
+                    // A fingerprint block only for `30 10`: two 512-byte templates, here just a pattern.
+                    let fingerprint = if para == 0x10 {
+                        vec![0x5Au8; 1024]
+                    } else {
+                        Vec::new()
+                    };
+                    let mut data =
+                        Vec::with_capacity(6 + block.len() + photo.len() + fingerprint.len());
                     data.extend_from_slice(&(block.len() as u16).to_be_bytes());
                     data.extend_from_slice(&(photo.len() as u16).to_be_bytes());
+                    if para == 0x10 {
+                        data.extend_from_slice(&(fingerprint.len() as u16).to_be_bytes());
+                    }
                     data.extend_from_slice(&block);
                     data.extend_from_slice(&photo);
+                    data.extend_from_slice(&fingerprint);
                     s.halted = true;
                     s.reads += 1;
                     reply(0x90, &data)
