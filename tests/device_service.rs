@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use drivers::idcard::SimIdReader;
 use drivers::printer::PrinterState;
 use drivers::serialport::{SerialPort, TTYPort};
-use drivers::{Gender, IdType, Identity};
+use drivers::Identity;
 use kiosk::services::devices::{DeviceEvent, DeviceKind, DeviceService, DeviceUris, Health};
 
 /// What the events said, without personal data.
@@ -54,18 +54,7 @@ fn wait_for(seen: &Arc<Mutex<Vec<Seen>>>, what: &Seen) {
 }
 
 fn person() -> Identity {
-    let mut id = Identity::default();
-    id.id_type = IdType::Resident;
-    id.name = "王五".into();
-    id.gender = Gender::Male;
-    id.nation = "汉".into();
-    id.birth_date = "1949-12-31".into();
-    id.address = "河南省西峡县".into();
-    id.id_number = "11010519491231002X".into();
-    id.authority = "西峡县公安局".into();
-    id.valid_from = "2016-01-01".into();
-    id.valid_to = "长期".into();
-    id
+    drivers::idcard::sim::sample_identity()
 }
 
 #[test]

@@ -7,6 +7,7 @@ pub mod camera;
 pub mod id_number;
 pub mod idcard;
 pub mod identity;
+pub mod port;
 pub mod printer;
 pub mod scanner;
 

@@ -184,7 +184,7 @@ mod tests {
         let mut values = FormValues::default();
         values.set("business_address", "西峡县人民路8号");
         values.prefill(&fields, &identity());
-        assert_eq!(values.get("applicant_name"), "张三丰");
+        assert_eq!(values.get("applicant_name"), "张三");
         assert_eq!(values.get("applicant_id_number"), "11010519491231002X");
         assert_eq!(values.get("business_address"), "西峡县人民路8号");
         assert_eq!(values.get("applicant_phone"), "");

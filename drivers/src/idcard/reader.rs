@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use super::frame::{self, Frame, FrameDecoder};
 use super::status::Sw3;
 use super::text::{self, TextError, TEXT_LEN};
+use crate::port::read_some;
 use crate::Identity;
 
 /// A serial port, a PTY in tests: reads must time out (return `TimedOut` or `WouldBlock`) rather than block
@@ -95,18 +96,12 @@ impl<P: Port> SamReader<P> {
                     ReaderError::Timeout
                 });
             }
-            match self.port.read(&mut buf) {
-                Ok(0) => {
+            match read_some(&mut self.port, &mut buf)? {
+                Some(0) => {
                     return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "端口已关闭").into())
                 }
-                Ok(n) => self.decoder.push(&buf[..n]),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                    ) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e.into()),
+                Some(n) => self.decoder.push(&buf[..n]),
+                None => {}
             }
         }
     }

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::frame::{self, FrameDecoder};
 use super::text;
+use crate::port::read_some;
 use crate::Identity;
 
 /// How the simulated reader behaves.
@@ -173,19 +174,10 @@ impl SimIdReader {
             if self.lock().unplugged {
                 return Ok(());
             }
-            match port.read(&mut buf) {
-                Ok(0) => return Ok(()),
-                Ok(n) => decoder.push(&buf[..n]),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                    ) =>
-                {
-                    continue
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+            match read_some(&mut port, &mut buf)? {
+                Some(0) => return Ok(()),
+                Some(n) => decoder.push(&buf[..n]),
+                None => continue,
             }
             while let Some(next) = decoder.next_frame() {
                 let Ok(request) = next else {

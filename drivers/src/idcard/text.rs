@@ -259,19 +259,8 @@ pub fn encode(identity: &Identity, foreign_2017: bool) -> [u8; TEXT_LEN] {
 mod tests {
     use super::*;
 
-    pub fn resident() -> Identity {
-        let mut id = Identity::default();
-        id.id_type = IdType::Resident;
-        id.name = "张三丰".into();
-        id.gender = Gender::Male;
-        id.nation = "汉".into();
-        id.birth_date = "1949-12-31".into();
-        id.address = "河南省南阳市西峡县白羽路1号".into();
-        id.id_number = "11010519491231002X".into();
-        id.authority = "西峡县公安局".into();
-        id.valid_from = "2015-01-01".into();
-        id.valid_to = "长期".into();
-        id
+    fn resident() -> Identity {
+        crate::idcard::sim::sample_identity()
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::status::{self, PrinterState};
 use super::uri::PrinterUri;
+use crate::port::read_some;
 
 /// Anything bytes go through to a printer.
 pub trait PrinterPort: Read + Write + Send {}
@@ -90,20 +91,10 @@ impl PrinterConnection {
         let deadline = Instant::now() + self.timeout;
         let mut buf = [0u8; 1];
         while Instant::now() < deadline {
-            match self.port.read(&mut buf) {
-                Ok(1) if status::is_status_byte(buf[0]) => return Ok(buf[0]),
-                Ok(1) => continue, // not a status reply: skip it
-                Ok(_) => std::thread::sleep(Duration::from_millis(10)),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                    ) =>
-                {
-                    std::thread::sleep(Duration::from_millis(5))
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e.into()),
+            match read_some(&mut self.port, &mut buf)? {
+                Some(1) if status::is_status_byte(buf[0]) => return Ok(buf[0]),
+                Some(1) => continue, // not a status reply: skip it
+                Some(_) | None => std::thread::sleep(Duration::from_millis(5)),
             }
         }
         Err(PrinterError::NoStatus)

@@ -5,6 +5,7 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::status::PrinterState;
+use crate::port::read_some;
 
 #[derive(Default)]
 struct SimState {
@@ -102,22 +103,16 @@ impl SimPrinter {
     pub fn serve(&self, mut port: impl Read + Write) -> io::Result<()> {
         let mut buf = [0u8; 4096];
         loop {
-            match port.read(&mut buf) {
-                Ok(0) => return Ok(()),
-                Ok(n) => {
+            match read_some(&mut port, &mut buf)? {
+                Some(0) => return Ok(()),
+                Some(n) => {
                     let replies = self.receive(&buf[..n]);
                     if !replies.is_empty() {
                         port.write_all(&replies)?;
                         port.flush()?;
                     }
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                    ) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+                None => {}
             }
         }
     }

@@ -1,5 +1,6 @@
 //! Serial line mode: each code ends with a configurable suffix, or with a pause when the scanner sends none.
 
+use crate::port::read_some;
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
@@ -132,19 +133,12 @@ impl<P: Read> SerialScanner<P> {
         let mut buf = [0u8; 512];
         loop {
             let now = Instant::now();
-            let codes = match self.port.read(&mut buf) {
-                Ok(0) => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "扫码器已断开")),
-                Ok(n) => self.decoder.push(&buf[..n], Instant::now()),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                    ) =>
-                {
-                    self.decoder.flush_after_gap(now)
+            let codes = match read_some(&mut self.port, &mut buf)? {
+                Some(0) => {
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "扫码器已断开"))
                 }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => Vec::new(),
-                Err(e) => return Err(e),
+                Some(n) => self.decoder.push(&buf[..n], Instant::now()),
+                None => self.decoder.flush_after_gap(now),
             };
             if !codes.is_empty() || Instant::now() >= deadline {
                 return Ok(codes);
