@@ -125,6 +125,18 @@ pub struct JointItem {
 }
 
 impl JointItem {
+    /// The commitment letter the applicant signs: the catalog's text, or the standard one.
+    pub fn commitment_letter(&self) -> String {
+        match &self.commitment_text {
+            Some(text) => text.clone(),
+            None => format!(
+                "本人申请办理“{}”，现郑重承诺：所提交的材料真实、合法、有效，符合告知的条件和要求；\
+                 如有虚假或不符合承诺内容，愿意承担相应的法律责任，并接受撤销许可等处理。",
+                self.name
+            ),
+        }
+    }
+
     /// The promised time limit in words.
     pub fn time_limit_text(&self) -> String {
         match self.time_limit_days {

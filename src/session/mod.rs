@@ -12,7 +12,7 @@ mod selection;
 pub mod validate;
 
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,447 @@
+//! The manifest of `back-office-api.md`, built from a finished session, with the files it names.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::pages::{self, PageError};
+use crate::catalog::Target;
+use crate::session::{DeliveryMethod, DeliveryMode, Session, Treatment};
+
+pub const SCHEMA: &str = "one-thing-package/1";
+
+/// The manifest. Holds personal data: it derives no `Debug`, and goes to disk only encrypted.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub schema: String,
+    pub package_id: String,
+    pub receipt_no: String,
+    pub kiosk_id: String,
+    pub created_at: String,
+    pub test: bool,
+    pub one_thing: OneThingRef,
+    pub items: Vec<ItemRef>,
+    pub answers: Vec<Answer>,
+    pub applicant: Applicant,
+    pub organisation: Option<Organisation>,
+    pub form: BTreeMap<String, String>,
+    pub materials: Vec<MaterialEntry>,
+    pub commitments: Vec<Commitment>,
+    pub delivery: DeliveryEntry,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct OneThingRef {
+    pub code: String,
+    pub name: String,
+    pub target: String,
+    pub lead_department: String,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct ItemRef {
+    pub code: String,
+    pub name: String,
+    pub department: String,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct Answer {
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct Applicant {
+    pub name: String,
+    pub id_type: String,
+    pub id_number: String,
+    pub gender: String,
+    pub nation: String,
+    pub birth_date: String,
+    pub address: String,
+    pub phone: String,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct Organisation {
+    pub name: String,
+    pub credit_code: String,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct MaterialEntry {
+    pub key: String,
+    pub name: String,
+    /// `captured`, `exempt` or `deferred`.
+    pub status: String,
+    pub reason: String,
+    pub files: Vec<FileRef>,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileRef {
+    pub sha256: String,
+    pub content_type: String,
+    pub bytes: usize,
+    pub page: usize,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct Commitment {
+    pub item_code: String,
+    pub text_sha256: String,
+    pub signature_sha256: String,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeliveryEntry {
+    pub method: String,
+    pub mode: String,
+    pub address: Option<String>,
+}
+
+/// A file the manifest names, uploaded before it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PackageFile {
+    pub sha256: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// A whole application: the manifest and its files.
+pub struct Package {
+    pub manifest: Manifest,
+    pub files: Vec<PackageFile>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    #[error("申请尚未完成，不能生成申报材料包")]
+    Incomplete,
+    #[error("材料“{0}”既没有拍摄，也没有选择容缺")]
+    MissingMaterial(String),
+    #[error(transparent)]
+    Page(#[from] PageError),
+}
+
+/// Lower-case hex SHA-256, as the contract names files.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Who the package is, when and where: made at the kiosk so the receipt prints at once.
+pub struct Stamp<'a> {
+    pub kiosk_id: &'a str,
+    pub package_id: &'a str,
+    pub receipt_no: &'a str,
+    /// RFC 3339 with the local offset, e.g. `2026-11-28T10:15:00+08:00`.
+    pub created_at: &'a str,
+    pub test: bool,
+}
+
+/// Turns a submitted session into a package: pages normalised, signatures as PNG, everything named by SHA-256.
+pub fn build(session: &Session, stamp: &Stamp) -> Result<Package, PackageError> {
+    let thing = session.one_thing().ok_or(PackageError::Incomplete)?;
+    let identity = session.identity().ok_or(PackageError::Incomplete)?;
+    let delivery = session.delivery().ok_or(PackageError::Incomplete)?;
+    let chosen = session.chosen();
+    if chosen.is_empty() {
+        return Err(PackageError::Incomplete);
+    }
+    let mut files: Vec<PackageFile> = Vec::new();
+    let mut add_file = |bytes: Vec<u8>, content_type: &'static str| -> FileRef {
+        let sha256 = sha256_hex(&bytes);
+        let size = bytes.len();
+        if !files.iter().any(|f| f.sha256 == sha256) {
+            files.push(PackageFile {
+                sha256: sha256.clone(),
+                content_type,
+                bytes,
+            });
+        }
+        FileRef {
+            sha256,
+            content_type: content_type.to_string(),
+            bytes: size,
+            page: 0,
+        }
+    };
+
+    let item_code = |row: usize| format!("{}-{}", thing.code(), row + 1);
+    let items = chosen
+        .iter()
+        .map(|c| ItemRef {
+            code: item_code(c.row),
+            name: c.item.name.clone(),
+            department: c.department.to_string(),
+        })
+        .collect();
+    let answers = thing
+        .questions
+        .iter()
+        .filter_map(|q| {
+            session.selection().answers().get(&q.key).map(|a| Answer {
+                question: q.text.clone(),
+                answer: a.clone(),
+            })
+        })
+        .collect();
+
+    let mut materials = Vec::new();
+    for m in session.materials() {
+        let (status, reason, entry_files) = match &m.treatment {
+            Treatment::Exempt { reason } => ("exempt", reason.clone(), Vec::new()),
+            Treatment::Capture { defer_days } if session.is_deferred(&m.key) => {
+                let days = defer_days.unwrap_or(0);
+                (
+                    "deferred",
+                    format!("容缺受理，{days}个工作日内补交"),
+                    Vec::new(),
+                )
+            }
+            Treatment::Capture { .. } => {
+                let pages = session.pages(&m.key);
+                if pages.is_empty() {
+                    return Err(PackageError::MissingMaterial(m.name.clone()));
+                }
+                let mut refs = Vec::new();
+                for (i, page) in pages.iter().enumerate() {
+                    let mut file = add_file(pages::normalise(&page.0)?, "image/jpeg");
+                    file.page = i + 1;
+                    refs.push(file);
+                }
+                ("captured", String::new(), refs)
+            }
+        };
+        materials.push(MaterialEntry {
+            key: m.key.clone(),
+            name: m.name.clone(),
+            status: status.to_string(),
+            reason,
+            files: entry_files,
+        });
+    }
+
+    let mut commitments = Vec::new();
+    for c in chosen.iter().filter(|c| c.item.commitment) {
+        let signature = session
+            .signature(&c.item.name)
+            .ok_or(PackageError::Incomplete)?;
+        let signature_sha256 = add_file(signature.0.clone(), "image/png").sha256;
+        commitments.push(Commitment {
+            item_code: item_code(c.row),
+            text_sha256: sha256_hex(c.item.commitment_letter().as_bytes()),
+            signature_sha256,
+        });
+    }
+
+    let form: BTreeMap<String, String> = session
+        .fields()
+        .iter()
+        .map(|f| (f.key.clone(), session.form().get(&f.key).to_string()))
+        .collect();
+    let organisation = (thing.target == Target::Organisation).then(|| Organisation {
+        name: session.form().get("org_name").to_string(),
+        credit_code: session.form().get("credit_code").to_string(),
+    });
+    let manifest = Manifest {
+        schema: SCHEMA.to_string(),
+        package_id: stamp.package_id.to_string(),
+        receipt_no: stamp.receipt_no.to_string(),
+        kiosk_id: stamp.kiosk_id.to_string(),
+        created_at: stamp.created_at.to_string(),
+        test: stamp.test,
+        one_thing: OneThingRef {
+            code: thing.code(),
+            name: thing.name.clone(),
+            target: thing.target.label().to_string(),
+            lead_department: thing.lead.clone(),
+        },
+        items,
+        answers,
+        applicant: Applicant {
+            name: identity.name.clone(),
+            id_type: identity.id_type.code().to_string(),
+            id_number: identity.id_number.clone(),
+            gender: identity.gender.label().to_string(),
+            nation: identity.nation.clone(),
+            birth_date: identity.birth_date.clone(),
+            address: identity.address.clone(),
+            phone: session.form().get("applicant_phone").to_string(),
+        },
+        organisation,
+        form,
+        materials,
+        commitments,
+        delivery: DeliveryEntry {
+            method: match delivery.method {
+                DeliveryMethod::Window => "window",
+                DeliveryMethod::Post => "post",
+            }
+            .to_string(),
+            mode: match delivery.mode {
+                DeliveryMode::Together => "together",
+                DeliveryMode::Separately => "separately",
+            }
+            .to_string(),
+            address: delivery.address.clone(),
+        },
+    };
+    Ok(Package { manifest, files })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use super::*;
+    use crate::session::test_support::{catalog, identity};
+    use crate::session::{Delivery, IdlePolicy};
+    use drivers::camera::{DocumentCamera, SimCamera};
+
+    fn page() -> Vec<u8> {
+        SimCamera::new(1296, 972).capture().unwrap()
+    }
+
+    /// 我要开拉面馆 without the advertising approval, through every step, submitted.
+    fn submitted() -> Session {
+        let mut s = Session::new(Arc::new(catalog()), IdlePolicy::default(), Instant::now());
+        s.start_apply().unwrap();
+        s.identified(identity()).unwrap();
+        s.choose(35).unwrap();
+        s.set_item_ticked(2, false).unwrap();
+        s.confirm_items().unwrap();
+        s.confirm_notice().unwrap();
+        for (key, value) in [
+            ("applicant_phone", "13800138000"),
+            ("org_name", "西峡县老马拉面馆"),
+            ("credit_code", "91350100M000100Y43"),
+            ("business_area", "80"),
+        ] {
+            s.set_field(key, value).unwrap();
+        }
+        s.submit_form().unwrap();
+        s.add_page("food_safety_rules", page()).unwrap();
+        s.add_page("food_safety_rules", page()).unwrap();
+        s.set_deferred("lease_contract", true).unwrap();
+        s.add_page("site_floor_plan", page()).unwrap();
+        s.confirm_capture().unwrap();
+        s.sign(
+            "食品（含保健食品）经营许可核发",
+            b"\x89PNG signature".to_vec(),
+        )
+        .unwrap();
+        s.confirm_commitments().unwrap();
+        s.set_delivery(Delivery {
+            method: DeliveryMethod::Window,
+            mode: DeliveryMode::Together,
+            address: None,
+        })
+        .unwrap();
+        s.submit().unwrap();
+        s
+    }
+
+    fn stamp() -> Stamp<'static> {
+        Stamp {
+            kiosk_id: "XX-KIOSK-01",
+            package_id: "0192f3c4-0000-4000-8000-000000000001",
+            receipt_no: "XX-KIOSK-01-20261128-0007",
+            created_at: "2026-11-28T10:15:00+08:00",
+            test: false,
+        }
+    }
+
+    #[test]
+    fn the_manifest_holds_exactly_what_was_chosen_and_entered() {
+        let package = build(&submitted(), &stamp()).unwrap();
+        let m = &package.manifest;
+        assert_eq!(m.schema, "one-thing-package/1");
+        assert_eq!(m.one_thing.code, "5-35");
+        let items: Vec<&str> = m.items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(
+            items,
+            vec![
+                "食品（含保健食品）经营许可核发",
+                "城镇污水排入水管网许可",
+                "公众聚集场所投入使用、营业前消防安全检查（不采用告知承诺制）"
+            ]
+        );
+        assert_eq!(m.items[2].code, "5-35-4", "codes follow the seed's rows");
+        assert_eq!(m.applicant.id_number, "11010519491231002X");
+        assert_eq!(m.applicant.phone, "13800138000");
+        assert_eq!(m.applicant.id_type, "resident");
+        let org = m.organisation.as_ref().unwrap();
+        assert_eq!(
+            (org.name.as_str(), org.credit_code.as_str()),
+            ("西峡县老马拉面馆", "91350100M000100Y43")
+        );
+        assert_eq!(m.form.get("business_area").map(String::as_str), Some("80"));
+        assert!(
+            !m.form.contains_key("sign_size"),
+            "no fields of the unticked item"
+        );
+
+        let status = |key: &str| {
+            m.materials
+                .iter()
+                .find(|x| x.key == key)
+                .map(|x| x.status.as_str())
+        };
+        assert_eq!(status("food_safety_rules"), Some("captured"));
+        assert_eq!(status("lease_contract"), Some("deferred"));
+        assert_eq!(status("business_licence"), Some("exempt"));
+        assert_eq!(
+            status("sign_design"),
+            None,
+            "no materials of the unticked item"
+        );
+        let rules = m
+            .materials
+            .iter()
+            .find(|x| x.key == "food_safety_rules")
+            .unwrap();
+        assert_eq!(
+            rules.files.iter().map(|f| f.page).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+
+        // Every sha256 names a file of the package, and the file's bytes hash to it.
+        let named: Vec<&str> = m
+            .materials
+            .iter()
+            .flat_map(|x| x.files.iter().map(|f| f.sha256.as_str()))
+            .chain(m.commitments.iter().map(|c| c.signature_sha256.as_str()))
+            .collect();
+        for sha in &named {
+            let file = package
+                .files
+                .iter()
+                .find(|f| f.sha256 == *sha)
+                .expect("named file in the package");
+            assert_eq!(sha256_hex(&file.bytes), *sha);
+        }
+        assert_eq!(m.commitments.len(), 1);
+        assert_eq!(m.commitments[0].item_code, "5-35-1");
+        assert!(package
+            .files
+            .iter()
+            .all(|f| f.bytes.len() <= pages::MAX_BYTES));
+
+        let json = serde_json::to_value(m).unwrap();
+        assert_eq!(json["delivery"]["method"], "window");
+        assert!(json["organisation"].is_object());
+    }
+
+    #[test]
+    fn an_unfinished_session_makes_no_package() {
+        let s = Session::new(Arc::new(catalog()), IdlePolicy::default(), Instant::now());
+        assert!(matches!(build(&s, &stamp()), Err(PackageError::Incomplete)));
+    }
+}

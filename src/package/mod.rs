@@ -1,0 +1,6 @@
+//! An application as the back office receives it: the manifest (`one-thing-package/1`) and its files.
+
+pub mod manifest;
+pub mod pages;
+
+pub use manifest::{build, sha256_hex, Manifest, Package, PackageError, PackageFile, Stamp};

@@ -1,0 +1,139 @@
+//! Pages as the back office wants them: upright, at about 200 dpi for A4, each under 500 KB.
+
+use image::{DynamicImage, ImageDecoder, RgbImage};
+
+/// A4's long side at 200 dpi (297 mm = 11.69 in).
+pub const MAX_LONG_SIDE: u32 = 2339;
+pub const MAX_BYTES: usize = 500 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("拍摄的图像无法读取：{0}")]
+    Decode(String),
+    #[error("图像无法压缩：{0}")]
+    Encode(String),
+}
+
+/// Decodes a camera JPEG, turns it upright by its EXIF orientation, scales it to at most A4 at 200 dpi and
+/// re-encodes it under 500 KB (lowering the quality, then the size, as far as needed).
+pub fn normalise(jpeg: &[u8]) -> Result<Vec<u8>, PageError> {
+    let decode = |e: image::ImageError| PageError::Decode(e.to_string());
+    let mut decoder =
+        image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(jpeg)).map_err(decode)?;
+    let orientation = decoder.orientation().map_err(decode)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(decode)?;
+    image.apply_orientation(orientation);
+    let mut image = fit(image.to_rgb8(), MAX_LONG_SIDE);
+    loop {
+        for quality in [85, 75, 65, 55] {
+            let bytes = encode(&image, quality)?;
+            if bytes.len() <= MAX_BYTES {
+                return Ok(bytes);
+            }
+        }
+        // Still too big (a very busy page): a smaller picture keeps it readable better than a blockier one.
+        let long = image.width().max(image.height());
+        image = fit(image, long * 4 / 5);
+    }
+}
+
+fn fit(image: RgbImage, long_side: u32) -> RgbImage {
+    let long = image.width().max(image.height());
+    if long <= long_side {
+        return image;
+    }
+    let scale = f64::from(long_side) / f64::from(long);
+    let w = ((f64::from(image.width()) * scale).round() as u32).max(1);
+    let h = ((f64::from(image.height()) * scale).round() as u32).max(1);
+    image::imageops::resize(&image, w, h, image::imageops::FilterType::Triangle)
+}
+
+fn encode(image: &RgbImage, quality: u8) -> Result<Vec<u8>, PageError> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(image)
+        .map_err(|e| PageError::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drivers::camera::{DocumentCamera, SimCamera};
+
+    fn dims(jpeg: &[u8]) -> (u32, u32) {
+        let image = image::load_from_memory(jpeg).unwrap();
+        (image.width(), image.height())
+    }
+
+    #[test]
+    fn a_5_megapixel_page_is_scaled_and_kept_small() {
+        let page = SimCamera::new(2592, 1944).capture().unwrap();
+        let normal = normalise(&page).unwrap();
+        assert!(normal.len() <= MAX_BYTES, "{} bytes", normal.len());
+        assert_eq!(dims(&normal), (2339, 1754));
+    }
+
+    #[test]
+    fn noise_that_does_not_compress_still_fits() {
+        // Random pixels are the worst case for JPEG.
+        let mut seed = 1u32;
+        let noisy = RgbImage::from_fn(3000, 2000, |_, _| {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            image::Rgb([(seed >> 24) as u8, (seed >> 16) as u8, (seed >> 8) as u8])
+        });
+        let normal = normalise(&encode(&noisy, 95).unwrap()).unwrap();
+        assert!(normal.len() <= MAX_BYTES, "{} bytes", normal.len());
+    }
+
+    /// A JPEG with an EXIF orientation tag, as a phone-like camera writes it.
+    fn with_orientation(jpeg: &[u8], orientation: u8) -> Vec<u8> {
+        let mut tiff = b"MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+        tiff.extend_from_slice(&[
+            0x01,
+            0x12,
+            0x00,
+            0x03,
+            0,
+            0,
+            0,
+            1,
+            0,
+            orientation,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        ]);
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let len = (app1.len() + 2) as u16;
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn exif_orientation_is_applied() {
+        let landscape = encode(&RgbImage::new(400, 200), 90).unwrap();
+        assert_eq!(dims(&normalise(&landscape).unwrap()), (400, 200));
+        // 6: the camera was turned; the page must come out upright (portrait).
+        assert_eq!(
+            dims(&normalise(&with_orientation(&landscape, 6)).unwrap()),
+            (200, 400)
+        );
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert!(matches!(
+            normalise(b"not a jpeg"),
+            Err(PageError::Decode(_))
+        ));
+    }
+}
