@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod config;
+pub mod outbox;
 pub mod package;
 pub mod services;
 pub mod session;

@@ -1,0 +1,155 @@
+//! Personal data at rest: AES-256-GCM with a device key kept in a file only the kiosk's user can read.
+
+use std::fs::OpenOptions;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+
+use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+
+const KEY_LEN: usize = 32;
+const NONCE_LEN: usize = 12;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("设备密钥文件 {0}：{1}")]
+    KeyFile(String, String),
+    #[error("加密数据已损坏或不属于本设备")]
+    Corrupt,
+}
+
+pub struct DeviceKey {
+    cipher: Aes256Gcm,
+}
+
+impl DeviceKey {
+    /// Reads the key at `path`, or makes one there (mode 0600) on first start.
+    pub fn load_or_create(path: &Path) -> Result<DeviceKey, CryptoError> {
+        let fail = |e: io::Error| CryptoError::KeyFile(path.display().to_string(), e.to_string());
+        let key = match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(mut file) => {
+                let key = Aes256Gcm::generate_key(OsRng);
+                file.write_all(&key).map_err(fail)?;
+                file.sync_all().map_err(fail)?;
+                if let Some(dir) = path.parent() {
+                    std::fs::File::open(dir)
+                        .and_then(|d| d.sync_all())
+                        .map_err(fail)?;
+                }
+                key
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let mut file = std::fs::File::open(path).map_err(fail)?;
+                let mode = file.metadata().map_err(fail)?.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    return Err(CryptoError::KeyFile(
+                        path.display().to_string(),
+                        format!("others may read it (mode {mode:o}); it must be 600"),
+                    ));
+                }
+                let mut bytes = Vec::new();
+                file.read_to_end(&mut bytes).map_err(fail)?;
+                if bytes.len() != KEY_LEN {
+                    return Err(CryptoError::KeyFile(
+                        path.display().to_string(),
+                        "not a 32-byte key".into(),
+                    ));
+                }
+                *Key::<Aes256Gcm>::from_slice(&bytes)
+            }
+            Err(e) => return Err(fail(e)),
+        };
+        Ok(DeviceKey {
+            cipher: Aes256Gcm::new(&key),
+        })
+    }
+
+    /// Encrypts `plain`, bound to `context` (e.g. the package id and file name, so files cannot be swapped).
+    /// The output is the nonce followed by the ciphertext.
+    pub fn seal(&self, context: &[u8], plain: &[u8]) -> Vec<u8> {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let sealed = self.cipher.encrypt(
+            &nonce,
+            Payload {
+                msg: plain,
+                aad: context,
+            },
+        );
+        // AES-GCM encryption fails only for messages beyond 64 GiB, which a package never holds.
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed.unwrap_or_default());
+        out
+    }
+
+    pub fn open(&self, context: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        if sealed.len() < NONCE_LEN {
+            return Err(CryptoError::Corrupt);
+        }
+        let (nonce, body) = sealed.split_at(NONCE_LEN);
+        self.cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: body,
+                    aad: context,
+                },
+            )
+            .map_err(|_| CryptoError::Corrupt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_made_once_readable_by_the_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.key");
+        let key = DeviceKey::load_or_create(&path).unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let sealed = key.seal(b"pkg/file", "张三 11010519491231002X".as_bytes());
+        let again = DeviceKey::load_or_create(&path).unwrap();
+        assert_eq!(
+            again.open(b"pkg/file", &sealed).unwrap(),
+            "张三 11010519491231002X".as_bytes()
+        );
+        assert!(!String::from_utf8_lossy(&sealed).contains("11010519491231002X"));
+    }
+
+    #[test]
+    fn tampering_or_the_wrong_context_is_detected() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = DeviceKey::load_or_create(&dir.path().join("k")).unwrap();
+        let mut sealed = key.seal(b"a", b"secret");
+        assert!(matches!(key.open(b"b", &sealed), Err(CryptoError::Corrupt)));
+        let last = sealed.len() - 1;
+        sealed[last] ^= 1;
+        assert!(matches!(key.open(b"a", &sealed), Err(CryptoError::Corrupt)));
+        assert!(matches!(
+            key.open(b"a", &[1, 2, 3]),
+            Err(CryptoError::Corrupt)
+        ));
+    }
+
+    #[test]
+    fn a_key_others_can_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k");
+        std::fs::write(&path, [7u8; 32]).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(
+            DeviceKey::load_or_create(&path),
+            Err(CryptoError::KeyFile(..))
+        ));
+    }
+}

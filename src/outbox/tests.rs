@@ -1,0 +1,220 @@
+//! The outbox against a real SQLite database and spool folder.
+
+use std::path::Path;
+
+use super::*;
+use crate::package::{sha256_hex, Manifest, Package, PackageFile};
+
+fn package(id: &str, receipt: &str) -> Package {
+    let page = b"\xFF\xD8 page of 11010519491231002X".to_vec();
+    let signature = b"\x89PNG signature".to_vec();
+    let manifest: Manifest = serde_json::from_value(serde_json::json!({
+        "schema": "one-thing-package/1", "package_id": id, "receipt_no": receipt, "kiosk_id": "XX-KIOSK-01",
+        "created_at": "2026-11-28T10:15:00+08:00", "test": false,
+        "one_thing": {"code": "5-35", "name": "我要开拉面馆", "target": "法人", "lead_department": "市场监督管理局"},
+        "items": [], "answers": [],
+        "applicant": {"name": "张三", "id_type": "resident", "id_number": "11010519491231002X", "gender": "男",
+                      "nation": "汉", "birth_date": "1949-12-31", "address": "河南省南阳市西峡县白羽路100号",
+                      "phone": "13800138000"},
+        "organisation": null, "form": {}, "materials": [], "commitments": [],
+        "delivery": {"method": "window", "mode": "together", "address": null}
+    }))
+    .unwrap();
+    Package {
+        manifest,
+        files: vec![
+            PackageFile {
+                sha256: sha256_hex(&page),
+                content_type: "image/jpeg",
+                bytes: page,
+            },
+            PackageFile {
+                sha256: sha256_hex(&signature),
+                content_type: "image/png",
+                bytes: signature,
+            },
+        ],
+    }
+}
+
+const ID: &str = "0192f3c4-0000-4000-8000-000000000001";
+
+/// Every byte the outbox keeps on disk, to look for personal data in.
+fn all_bytes(dir: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(all_bytes(&path));
+        } else {
+            out.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn a_package_goes_in_whole_and_comes_out_the_same_encrypted_at_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    let original = package(ID, "XX-KIOSK-01-20261128-0001");
+    outbox.enqueue(&original).unwrap();
+    let list = outbox.list().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].state, State::Queued);
+    assert_eq!(list[0].files, 2);
+    let loaded = outbox.load(ID).unwrap();
+    assert!(loaded.manifest == original.manifest);
+    assert!(loaded.files == original.files);
+
+    drop(outbox);
+    let disk = all_bytes(dir.path());
+    for secret in [
+        "11010519491231002X",
+        "张三",
+        "白羽路",
+        "13800138000",
+        "page of",
+    ] {
+        assert!(
+            !contains(&disk, secret.as_bytes()),
+            "{secret} is on disk in clear"
+        );
+    }
+}
+
+#[test]
+fn receipt_numbers_count_per_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    assert_eq!(
+        outbox.next_receipt_no("XX-KIOSK-01", "20261128").unwrap(),
+        "XX-KIOSK-01-20261128-0001"
+    );
+    assert_eq!(
+        outbox.next_receipt_no("XX-KIOSK-01", "20261128").unwrap(),
+        "XX-KIOSK-01-20261128-0002"
+    );
+    assert_eq!(
+        outbox.next_receipt_no("XX-KIOSK-01", "20261129").unwrap(),
+        "XX-KIOSK-01-20261129-0001"
+    );
+    drop(outbox);
+    let mut again = Outbox::open(dir.path()).unwrap();
+    assert_eq!(
+        again.next_receipt_no("XX-KIOSK-01", "20261128").unwrap(),
+        "XX-KIOSK-01-20261128-0003"
+    );
+}
+
+#[test]
+fn what_a_crash_left_half_written_is_cleared_and_whole_packages_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    outbox.enqueue(&package(ID, "R-1")).unwrap();
+    drop(outbox);
+    let spool = dir.path().join("spool");
+    // A crash while writing (temporary folder) and one after the rename but before the row.
+    std::fs::create_dir(spool.join(".tmp-0192f3c4-0000-4000-8000-000000000002")).unwrap();
+    std::fs::create_dir(spool.join("0192f3c4-0000-4000-8000-000000000003")).unwrap();
+    let outbox = Outbox::open(dir.path()).unwrap();
+    let left: Vec<String> = std::fs::read_dir(&spool)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(left, vec![ID.to_string()]);
+    assert!(outbox.load(ID).is_ok());
+}
+
+#[test]
+fn delivery_deletes_the_copy_and_failures_are_kept_with_their_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    outbox.enqueue(&package(ID, "R-1")).unwrap();
+    let second = "0192f3c4-0000-4000-8000-000000000002";
+    outbox.enqueue(&package(second, "R-2")).unwrap();
+    assert_eq!(outbox.pending().unwrap().0, 2);
+
+    outbox
+        .record_failure(second, "503 Service Unavailable", 4_000_000_000, false)
+        .unwrap();
+    let due: Vec<String> = outbox
+        .due(1_000)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.package_id)
+        .collect();
+    assert_eq!(
+        due,
+        vec![ID.to_string()],
+        "the failed one waits for its next try"
+    );
+    outbox
+        .record_failure(second, "401 bad_signature", 0, true)
+        .unwrap();
+    assert!(
+        outbox
+            .due(i64::MAX)
+            .unwrap()
+            .iter()
+            .all(|e| e.package_id != second),
+        "refused is not retried by itself"
+    );
+    assert_eq!(outbox.retry_all().unwrap(), 2);
+    assert_eq!(outbox.due(1_000).unwrap().len(), 2);
+
+    outbox
+        .mark_delivered(ID, "2026-11-28T10:16:00+08:00")
+        .unwrap();
+    assert!(
+        !dir.path().join("spool").join(ID).exists(),
+        "the kiosk's copy is gone"
+    );
+    assert!(matches!(outbox.load(ID), Err(OutboxError::NotFound)));
+    assert_eq!(outbox.pending().unwrap().0, 1);
+    let entry = outbox
+        .list()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.package_id == second)
+        .unwrap();
+    assert_eq!(entry.attempts, 2);
+    assert_eq!(entry.last_error.as_deref(), Some("401 bad_signature"));
+}
+
+#[test]
+fn a_damaged_file_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    let p = package(ID, "R-1");
+    outbox.enqueue(&p).unwrap();
+    let file = dir
+        .path()
+        .join("spool")
+        .join(ID)
+        .join(format!("{}.enc", p.files[0].sha256));
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[20] ^= 0xFF;
+    std::fs::write(&file, bytes).unwrap();
+    assert!(matches!(outbox.load(ID), Err(OutboxError::Crypto(_))));
+    assert!(matches!(
+        outbox.enqueue(&package("../escape", "R-9")),
+        Err(OutboxError::Format(_))
+    ));
+}
+
+#[test]
+fn export_copies_waiting_packages_still_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    outbox.enqueue(&package(ID, "R-1")).unwrap();
+    let stick = tempfile::tempdir().unwrap();
+    assert_eq!(outbox.export(stick.path()).unwrap(), 1);
+    let copied = all_bytes(stick.path());
+    assert!(!copied.is_empty());
+    assert!(!contains(&copied, b"11010519491231002X"));
+}
