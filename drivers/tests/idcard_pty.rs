@@ -182,3 +182,69 @@ fn the_reader_reporting_a_checksum_error_is_a_device_fault() {
     assert!(matches!(err, ReaderError::Status(Sw3::ChecksumError)));
     assert!(err.is_device_fault());
 }
+
+#[test]
+fn a_late_answer_is_not_taken_for_the_next_one() {
+    let (device, mut kiosk) = TTYPort::pair().expect("pty pair");
+    let mut device = device;
+    device.set_timeout(Duration::from_millis(20)).unwrap();
+    kiosk.set_timeout(Duration::from_millis(20)).unwrap();
+    let sim = SimIdReader::default();
+    let serving = sim.clone();
+    thread::spawn(move || serving.serve(device));
+    let mut poller = CardPoller::new(SamReader::new(kiosk, Duration::from_millis(250)));
+    assert!(matches!(poller.poll(), Ok(None)));
+    sim.place(resident(), false);
+    // The read's answer comes after the kiosk gave up waiting for it.
+    sim.set_delay(Duration::from_millis(120));
+    let mut placed = None;
+    for _ in 0..10 {
+        match poller.poll() {
+            Ok(Some(CardEvent::Placed(data))) => {
+                placed = Some(data);
+                break;
+            }
+            Ok(_) | Err(ReaderError::Timeout | ReaderError::Garbled) => {}
+            Err(e) => panic!("a stale answer was taken for a new one: {e}"),
+        }
+        sim.set_delay(Duration::ZERO);
+    }
+    let data = placed.expect("the card is read once the reader keeps up");
+    assert!(data.identity == resident());
+}
+
+#[test]
+fn after_a_reconnect_a_card_read_before_is_known_and_its_removal_noticed() {
+    let (device, mut kiosk) = TTYPort::pair().expect("pty pair");
+    let mut device = device;
+    device.set_timeout(Duration::from_millis(20)).unwrap();
+    kiosk.set_timeout(Duration::from_millis(20)).unwrap();
+    let second_line = kiosk.try_clone_native().unwrap();
+    let sim = SimIdReader::default();
+    let serving = sim.clone();
+    thread::spawn(move || serving.serve(device));
+    let mut first = CardPoller::new(SamReader::new(kiosk, Duration::from_millis(600)));
+    sim.place(resident(), false);
+    assert!(matches!(first.poll(), Ok(Some(CardEvent::Placed(_)))));
+    drop(first);
+
+    let mut second = CardPoller::new(SamReader::new(second_line, Duration::from_millis(600)));
+    assert!(matches!(second.poll(), Ok(None)), "not read again");
+    assert!(second.card_present(), "but known to lie there");
+    sim.remove();
+    assert!(matches!(second.poll(), Ok(Some(CardEvent::Removed))));
+    assert_eq!(sim.reads(), 1);
+}
+
+#[test]
+fn a_card_that_is_not_an_id_card_is_the_applicants_to_fix() {
+    let (sim, mut poller, _h) = connect();
+    sim.place(resident(), false);
+    sim.set_mode(SimMode::Fail(0x40));
+    // The reader says 40 (not an ID card, e.g. a bank card): an event for the applicant, not a reader fault.
+    let Ok(Some(CardEvent::Unreadable(err))) = poller.poll() else {
+        panic!("expected an unreadable card")
+    };
+    assert!(!err.is_device_fault(), "{err}");
+    assert_eq!(err.to_string(), "无法识别该证件，请放置居民身份证或居住证");
+}

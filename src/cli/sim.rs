@@ -75,6 +75,7 @@ fn parse_state(text: &str) -> Result<PrinterState, String> {
         PrinterState::CoverOpen,
         PrinterState::Offline,
         PrinterState::CutterError,
+        PrinterState::Error,
         PrinterState::Unrecoverable,
     ]
     .into_iter()

@@ -112,6 +112,17 @@ impl FrameDecoder {
         Some(Ok(Frame { body }))
     }
 
+    /// When a preamble waits for more bytes than will come (noise that looked like a frame start), drops its
+    /// first byte so the rest is scanned again. Returns whether there was such a stalled frame.
+    pub fn skip_stalled_frame(&mut self) -> bool {
+        if self.buffer.starts_with(&PREAMBLE) {
+            self.skip(1);
+            true
+        } else {
+            false
+        }
+    }
+
     fn skip(&mut self, n: usize) {
         self.skipped += n;
         self.buffer.drain(..n);
@@ -179,6 +190,22 @@ mod tests {
         assert_eq!(
             decoder.next_frame().unwrap().unwrap().status(),
             Some([0, 0, 0x9F])
+        );
+    }
+
+    #[test]
+    fn a_false_start_claiming_a_long_frame_gives_way_when_told() {
+        let mut decoder = FrameDecoder::default();
+        decoder.push(&[0xAA, 0xAA, 0xAA, 0x96, 0x69, 0x0F, 0x00]);
+        decoder.push(&frame(&[0x00, 0x00, 0x90]));
+        assert!(
+            decoder.next_frame().is_none(),
+            "waits for the 3840 bytes the false start claims"
+        );
+        assert!(decoder.skip_stalled_frame());
+        assert_eq!(
+            decoder.next_frame().unwrap().unwrap().status(),
+            Some([0, 0, 0x90])
         );
     }
 

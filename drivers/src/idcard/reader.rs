@@ -75,8 +75,10 @@ impl<P: Port> SamReader<P> {
 
     /// Sends a request and waits for its response frame.
     pub fn transact(&mut self, cmd: u8, para: u8, data: &[u8]) -> Result<Frame, ReaderError> {
-        // Whatever is still buffered belongs to an earlier exchange.
+        // Whatever is still buffered, here or in the port, belongs to an earlier exchange (a late answer to a
+        // request that timed out must not be taken for this one's).
         self.decoder.clear();
+        self.discard_input()?;
         self.port.write_all(&frame::request(cmd, para, data))?;
         self.port.flush()?;
         let deadline = Instant::now() + self.timeout;
@@ -85,11 +87,21 @@ impl<P: Port> SamReader<P> {
         loop {
             while let Some(next) = self.decoder.next_frame() {
                 match next {
-                    Ok(frame) if frame.status().is_some() => return Ok(frame),
+                    Ok(frame) if answers(cmd, para, &frame) => return Ok(frame),
                     Ok(_) | Err(_) => garbled = true,
                 }
             }
             if Instant::now() >= deadline {
+                // Noise that looked like the start of a long frame may hold a real answer behind it.
+                while self.decoder.skip_stalled_frame() {
+                    while let Some(next) = self.decoder.next_frame() {
+                        if let Ok(frame) = next {
+                            if answers(cmd, para, &frame) {
+                                return Ok(frame);
+                            }
+                        }
+                    }
+                }
                 return Err(if garbled {
                     ReaderError::Garbled
                 } else {
@@ -104,6 +116,21 @@ impl<P: Port> SamReader<P> {
                 None => {}
             }
         }
+    }
+
+    /// Reads and drops what the port holds until it is quiet.
+    fn discard_input(&mut self) -> Result<(), ReaderError> {
+        let mut buf = [0u8; 2048];
+        for _ in 0..64 {
+            match read_some(&mut self.port, &mut buf)? {
+                Some(0) => {
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "端口已关闭").into());
+                }
+                Some(n) => self.decoder.skipped += n,
+                None => break,
+            }
+        }
+        Ok(())
     }
 
     /// A request whose SW3 must be a success; anything else is an error with that status.
@@ -178,6 +205,26 @@ impl<P: Port> SamReader<P> {
             u32_at(8),
             u32_at(12)
         ))
+    }
+}
+
+/// Whether `frame` can be the answer to `cmd para`: answers carry no command, so a late answer to an earlier
+/// request is told apart by its shape (a read's answer is over a kilobyte, a find's at most four bytes).
+fn answers(cmd: u8, para: u8, frame: &Frame) -> bool {
+    let Some([_, _, sw3]) = frame.status() else {
+        return false;
+    };
+    let len = frame.data().len();
+    let success = Sw3::from_byte(sw3).is_success();
+    match (cmd, para) {
+        (0x20, 0x01) => {
+            len <= 4 && matches!(Sw3::from_byte(sw3), Sw3::CardFound | Sw3::NoCard) || !success
+        }
+        (0x20, 0x02) => len <= 8 && sw3 != 0x9F,
+        (0x30, _) => !success || len >= 4 + TEXT_LEN,
+        (0x11, _) => len == 0,
+        (0x12, _) => !success || len >= 16,
+        _ => true,
     }
 }
 

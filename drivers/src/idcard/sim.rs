@@ -28,6 +28,8 @@ struct SimState {
     reads: usize,
     /// Set to make `serve` return, closing its end of the line: the reader was unplugged.
     unplugged: bool,
+    /// How long each answer takes (a slow reader).
+    delay: std::time::Duration,
 }
 
 /// A handle to change the simulated reader while it serves.
@@ -45,6 +47,7 @@ impl Default for SimIdReader {
                 mode: SimMode::Normal,
                 reads: 0,
                 unplugged: false,
+                delay: std::time::Duration::ZERO,
             })),
         }
     }
@@ -98,6 +101,11 @@ impl SimIdReader {
 
     pub fn set_mode(&self, mode: SimMode) {
         self.lock().mode = mode;
+    }
+
+    /// Makes every answer take `delay` (a slow reader, whose answers come after the kiosk stopped waiting).
+    pub fn set_delay(&self, delay: std::time::Duration) {
+        self.lock().delay = delay;
     }
 
     /// Pulls the plug: `serve` returns and its end of the line closes. A new `serve` plugs it back in.
@@ -195,6 +203,10 @@ impl SimIdReader {
                     corrupt[last] ^= 0x5A;
                     noise.extend_from_slice(&corrupt);
                     port.write_all(&noise)?;
+                }
+                let delay = self.lock().delay;
+                if !delay.is_zero() {
+                    std::thread::sleep(delay);
                 }
                 port.write_all(&response)?;
                 port.flush()?;

@@ -78,6 +78,7 @@ impl Sw3 {
                 | Sw3::Authentication(_)
                 | Sw3::RandomFailed
                 | Sw3::NoCard
+                | Sw3::UnknownCardType
         )
     }
 
@@ -121,5 +122,9 @@ mod tests {
         assert!(!Sw3::from_byte(0x80).is_success());
         assert!(Sw3::ReadFailed.applicant_can_retry());
         assert!(!Sw3::SamNotAuthorized.applicant_can_retry());
+        assert!(
+            Sw3::UnknownCardType.applicant_can_retry(),
+            "a bank card on the reader is the applicant's to fix"
+        );
     }
 }

@@ -50,8 +50,11 @@ impl SimPrinter {
                 if has(PrinterState::CoverOpen) {
                     byte |= 0x04;
                 }
+                if has(PrinterState::Error) {
+                    byte |= 0x40;
+                }
                 if has(PrinterState::PaperOut) {
-                    byte |= 0x20 | 0x40;
+                    byte |= 0x20;
                 }
             }
             3 => {

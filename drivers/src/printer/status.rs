@@ -10,6 +10,8 @@ pub enum PrinterState {
     PaperNearEnd,
     PaperOut,
     CutterError,
+    /// The printer reports an error (DLE EOT 2, bit 6), e.g. an overheated head.
+    Error,
     /// An error the printer cannot recover from without a technician.
     Unrecoverable,
 }
@@ -24,6 +26,7 @@ impl PrinterState {
             PrinterState::PaperNearEnd => "paper_near_end",
             PrinterState::PaperOut => "paper_out",
             PrinterState::CutterError => "cutter_error",
+            PrinterState::Error => "error",
             PrinterState::Unrecoverable => "unrecoverable_error",
         }
     }
@@ -36,6 +39,7 @@ impl PrinterState {
             PrinterState::PaperNearEnd => "打印纸即将用完",
             PrinterState::PaperOut => "打印机缺纸",
             PrinterState::CutterError => "打印机切刀故障",
+            PrinterState::Error => "打印机出错",
             PrinterState::Unrecoverable => "打印机故障",
         }
     }
@@ -65,6 +69,7 @@ pub fn states(bytes: [u8; 4]) -> Vec<PrinterState> {
         paper & 0x0C != 0 && paper & 0x60 == 0,
         PrinterState::PaperNearEnd,
     );
+    when(offline & 0x40 != 0, PrinterState::Error);
     when(error & 0x08 != 0, PrinterState::CutterError);
     when(error & 0x20 != 0, PrinterState::Unrecoverable);
     if states.is_empty() {
@@ -125,6 +130,8 @@ mod tests {
                 PrinterState::PaperOut
             ]
         );
+        assert_eq!(states([OK, OK | 0x40, OK, OK]), vec![PrinterState::Error]);
+        assert!(!PrinterState::Error.allows_printing());
         assert!(PrinterState::PaperNearEnd.allows_printing());
         assert!(!PrinterState::PaperOut.allows_printing());
     }
