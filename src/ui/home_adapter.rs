@@ -58,6 +58,15 @@ fn device_note(state: &UiState) -> String {
             Health::Error(reason) => Some(format!("{}：{reason}", name(*device))),
         })
         .collect();
+    let starting = state.devices.health.len() < 4
+        || state
+            .devices
+            .health
+            .values()
+            .any(|h| *h == Health::Starting);
+    if starting && problems.is_empty() {
+        return "设备正在启动…".into();
+    }
     let mode = if state.devices.simulated() {
         "（演示模式）"
     } else {
