@@ -142,3 +142,25 @@ fn a_silent_printer_is_an_error_not_ok() {
     assert!(matches!(printer.status(), Err(PrinterError::NoStatus)));
     drop(device);
 }
+
+#[test]
+fn a_printer_device_file_prints_and_answers_status() {
+    // A PTY's path stands in for /dev/usb/lp0: a character device opened as a file.
+    let (mut device, client) = TTYPort::pair().expect("pty");
+    device.set_timeout(Duration::from_millis(20)).unwrap();
+    let sim = SimPrinter::default();
+    let serving = sim.clone();
+    thread::spawn(move || serving.serve(device));
+    let uri: PrinterUri = format!("file:{}", client.name().unwrap()).parse().unwrap();
+    let mut printer = PrinterConnection::open(&uri, Duration::from_millis(500)).unwrap();
+    let bytes = receipt();
+    assert_eq!(printer.print(&bytes).unwrap(), vec![PrinterState::Ok]);
+    for _ in 0..100 {
+        if sim.received().len() >= bytes.len() {
+            break;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(sim.received(), bytes);
+    drop(client);
+}

@@ -26,6 +26,9 @@ pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
 /// Back to Home with nothing of the visit left: the session, the search and the models are cleared.
 pub fn end_visit(state: &mut UiState) {
     state.session.end(Instant::now());
+    if let Some(devices) = &state.devices.service {
+        devices.reset_camera();
+    }
     state.message = None;
     state.query.clear();
     state.tab = crate::catalog::Target::Person;

@@ -78,16 +78,35 @@ impl DocumentCamera for FolderCamera {
     }
 
     fn capture(&mut self) -> Result<Vec<u8>, CameraError> {
+        let requested = SystemTime::now();
         let deadline = Instant::now() + self.wait;
+        // A file that stays undecodable at the same size is not being written: it is broken.
+        let mut unchanged: Option<(PathBuf, u64, Instant)> = None;
         loop {
-            if let Some((path, _)) = self.pictures()?.into_iter().next() {
+            for (path, modified) in self.pictures()? {
+                // Older pages are someone else's (an earlier applicant, a dropped retake): never hand them on.
+                if modified + FRESH < requested {
+                    std::fs::remove_file(&path)?;
+                    continue;
+                }
                 let bytes = std::fs::read(&path)?;
-                // A file still being written does not decode yet: wait for the rest.
                 if decode_jpeg(&bytes).is_ok() {
                     std::fs::remove_file(&path)?;
                     self.preview = None;
                     return Ok(bytes);
                 }
+                let size = bytes.len() as u64;
+                match &unchanged {
+                    Some((p, s, since)) if *p == path && *s == size => {
+                        if since.elapsed() >= STALLED {
+                            std::fs::remove_file(&path)?;
+                            unchanged = None;
+                        }
+                    }
+                    _ => unchanged = Some((path, size, Instant::now())),
+                }
+                // Wait for this file before looking at newer ones, so pages keep their order.
+                break;
             }
             if Instant::now() >= deadline {
                 return Err(CameraError::Timeout);
@@ -95,7 +114,21 @@ impl DocumentCamera for FolderCamera {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+
+    fn reset(&mut self) -> Result<(), CameraError> {
+        for (path, _) in self.pictures()? {
+            std::fs::remove_file(&path)?;
+        }
+        self.preview = None;
+        Ok(())
+    }
 }
+
+/// A page dropped this long before the capture was asked for still counts (the camera's own button was pressed
+/// a moment before the screen's).
+const FRESH: Duration = Duration::from_secs(5);
+/// An undecodable file whose size has not changed for this long is broken, not half-written.
+const STALLED: Duration = Duration::from_secs(2);
 
 #[cfg(test)]
 mod tests {
@@ -131,5 +164,47 @@ mod tests {
         std::fs::write(dir.join("scan-003.jpg"), &whole).unwrap();
         assert_eq!(camera.capture().unwrap(), whole);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_earlier_applicants_page_is_never_handed_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut camera = FolderCamera::open(dir.path())
+            .unwrap()
+            .with_wait(Duration::from_millis(300));
+        let old = dir.path().join("scan-old.jpg");
+        std::fs::write(&old, SimCamera::new(64, 48).capture().unwrap()).unwrap();
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+        assert!(matches!(camera.capture(), Err(CameraError::Timeout)));
+        assert!(!old.exists(), "the stale page is deleted");
+
+        std::fs::write(
+            dir.path().join("a.jpg"),
+            SimCamera::new(64, 48).capture().unwrap(),
+        )
+        .unwrap();
+        camera.reset().unwrap();
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "a new session starts with an empty folder"
+        );
+    }
+
+    #[test]
+    fn a_broken_file_does_not_jam_the_queue() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut camera = FolderCamera::open(dir.path())
+            .unwrap()
+            .with_wait(Duration::from_millis(2600));
+        std::fs::write(dir.path().join("broken.jpg"), b"\xFF\xD8 not really").unwrap();
+        assert!(matches!(camera.capture(), Err(CameraError::Timeout)));
+        assert!(!dir.path().join("broken.jpg").exists());
     }
 }

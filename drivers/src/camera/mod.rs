@@ -97,6 +97,10 @@ pub trait DocumentCamera: Send {
     fn preview(&mut self, max_width: u32, max_height: u32) -> Result<Frame, CameraError>;
     /// One page at full resolution, as JPEG.
     fn capture(&mut self) -> Result<Vec<u8>, CameraError>;
+    /// Forgets anything of the previous applicant (a new session starts).
+    fn reset(&mut self) -> Result<(), CameraError> {
+        Ok(())
+    }
 }
 
 /// Opens the camera a URI names.

@@ -11,6 +11,8 @@ use super::{decode_jpeg, preview_from_jpeg, CameraError, DocumentCamera, Frame};
 
 /// The preview streams at about this width; document cameras offer 640×480 to 1280×720 at speed.
 const PREVIEW_WIDTH: u32 = 1280;
+/// Longer than any frame interval a working camera has.
+const FRAME_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 /// Frames dropped after switching to full resolution, while exposure settles.
 const SETTLE_FRAMES: usize = 3;
 
@@ -49,7 +51,15 @@ impl V4l2Camera {
         Ok(capture.into_stream()?)
     }
 
+    /// The next frame, waiting at most [`FRAME_TIMEOUT`]: a stalled camera must not stall its task for good.
     fn frame(stream: &mut ReadStream) -> Result<Vec<u8>, CameraError> {
+        let deadline = std::time::Instant::now() + FRAME_TIMEOUT;
+        while stream.will_block()? {
+            if std::time::Instant::now() >= deadline {
+                return Err(CameraError::Timeout);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
         Ok(stream.dequeue(|buf| Ok(buf.to_vec()))?)
     }
 }

@@ -26,6 +26,40 @@ pub enum PrinterError {
     Io(#[from] io::Error),
 }
 
+/// A printer device file (`/dev/usb/lp0`): writes block until the printer has taken every byte (a non-blocking
+/// write would stop half-way through a receipt), while status reads must not block, so two descriptors.
+struct FilePort {
+    writer: std::fs::File,
+    reader: std::fs::File,
+}
+
+impl FilePort {
+    fn open(path: &std::path::Path) -> io::Result<FilePort> {
+        Ok(FilePort {
+            writer: OpenOptions::new().write(true).open(path)?,
+            reader: OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)?,
+        })
+    }
+}
+
+impl Read for FilePort {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.reader.read(buf)
+    }
+}
+
+impl Write for FilePort {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
 pub struct PrinterConnection {
     port: Box<dyn PrinterPort>,
     timeout: Duration,
@@ -58,14 +92,9 @@ impl PrinterConnection {
                 stream.set_nodelay(true).map_err(PrinterError::Connect)?;
                 Box::new(stream)
             }
-            PrinterUri::File { path } => Box::new(
-                OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .custom_flags(libc::O_NONBLOCK)
-                    .open(path)
-                    .map_err(PrinterError::Connect)?,
-            ),
+            PrinterUri::File { path } => {
+                Box::new(FilePort::open(path).map_err(PrinterError::Connect)?)
+            }
         };
         Ok(PrinterConnection::with_port(port, timeout))
     }

@@ -33,6 +33,7 @@ pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<Camera
                     match request {
                         CameraRequest::Preview { reply, .. } => drop(reply.send(Err(reason))),
                         CameraRequest::Capture { reply } => drop(reply.send(Err(reason))),
+                        CameraRequest::Reset => {}
                     }
                     continue;
                 }
@@ -58,6 +59,7 @@ pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<Camera
                 let _ = reply.send(result.map_err(|e| e.to_string()));
                 failed
             }
+            CameraRequest::Reset => cam.reset().err().as_ref().and_then(failure),
         };
         match failed {
             Some(reason) => {

@@ -182,6 +182,8 @@ pub enum CameraRequest {
     Capture {
         reply: oneshot::Sender<Result<Vec<u8>, String>>,
     },
+    /// A visit ended: forget anything of it the camera holds (pages a vendor tool dropped).
+    Reset,
 }
 
 /// The running device service.
@@ -289,6 +291,11 @@ impl DeviceService {
             .await
             .map_err(|_| "高拍仪服务已停止".to_string())?;
         answer.await.map_err(|_| "高拍仪服务已停止".to_string())?
+    }
+
+    /// Tells the camera a visit ended; it drops whatever of it is left. Does not wait.
+    pub fn reset_camera(&self) {
+        let _ = self.camera.try_send(CameraRequest::Reset);
     }
 
     pub async fn preview(&self, max_width: u32, max_height: u32) -> Result<Frame, String> {

@@ -55,10 +55,11 @@ pub fn run(shared: &Shared, mut open: Opener) {
             }
         };
         shared.set_health(DeviceKind::Scanner, Health::Ok);
-        backoff.reset();
         while !shared.stopping() {
             match scanner.read_codes(Duration::from_millis(100)) {
                 Ok(codes) => {
+                    // Only a port that reads is a working one: then the next failure starts the waits afresh.
+                    backoff.reset();
                     for code in codes {
                         (shared.events)(DeviceEvent::CodeScanned(code));
                     }
@@ -68,6 +69,7 @@ pub fn run(shared: &Shared, mut open: Opener) {
                         DeviceKind::Scanner,
                         Health::Absent(format!("扫码器连接中断：{e}")),
                     );
+                    shared.pause(backoff.next());
                     break;
                 }
             }
