@@ -42,6 +42,11 @@ enum Command {
         #[command(subcommand)]
         action: cli::device::DeviceAction,
     },
+    /// The packages waiting for the back office.
+    Outbox {
+        #[command(subcommand)]
+        action: cli::outbox::OutboxAction,
+    },
     /// Run a device simulator on a pseudo-terminal or a socket.
     Sim {
         #[command(subcommand)]
@@ -67,6 +72,7 @@ fn main() -> ExitCode {
         Some(Command::Catalog { action }) => cli::catalog::run(&cli.config, action),
         Some(Command::Device { action }) => cli::device::run(action),
         Some(Command::Sim { action }) => cli::sim::run(action),
+        Some(Command::Outbox { action }) => cli::outbox::run(&cli.config, action),
         None => run_kiosk(&cli),
     };
     match result {

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod device;
 pub mod identity_json;
+pub mod outbox;
 pub mod sim;
 
 use std::path::Path;
