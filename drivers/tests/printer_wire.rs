@@ -23,6 +23,16 @@ fn receipt() -> Vec<u8> {
     w.finish().unwrap()
 }
 
+/// The line may deliver in pieces: waits (up to a second) until the printer has `len` bytes.
+fn wait_until_received(sim: &SimPrinter, len: usize) {
+    for _ in 0..100 {
+        if sim.received().len() >= len {
+            return;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn over_pty() -> (SimPrinter, PrinterConnection) {
     let (mut device, mut kiosk) = TTYPort::pair().expect("pty");
     device.set_timeout(Duration::from_millis(20)).unwrap();
@@ -54,13 +64,7 @@ fn prints_exactly_the_receipt_over_a_pty() {
     let (sim, mut printer) = over_pty();
     let bytes = receipt();
     assert_eq!(printer.print(&bytes).unwrap(), vec![PrinterState::Ok]);
-    // The PTY may deliver in pieces: wait for all of it.
-    for _ in 0..100 {
-        if sim.received().len() >= bytes.len() {
-            break;
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
+    wait_until_received(&sim, bytes.len());
     assert_eq!(
         sim.received(),
         bytes,
@@ -109,12 +113,7 @@ fn over_tcp_and_after_the_printer_comes_back() {
     let bytes = receipt();
     printer.print(&bytes).unwrap();
     drop(printer);
-    for _ in 0..100 {
-        if sim.received().len() >= bytes.len() {
-            break;
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
+    wait_until_received(&sim, bytes.len());
     assert_eq!(sim.received(), bytes);
 
     // A printer that is switched off refuses the connection; a new connection works once it is back.
@@ -155,12 +154,7 @@ fn a_printer_device_file_prints_and_answers_status() {
     let mut printer = PrinterConnection::open(&uri, Duration::from_millis(500)).unwrap();
     let bytes = receipt();
     assert_eq!(printer.print(&bytes).unwrap(), vec![PrinterState::Ok]);
-    for _ in 0..100 {
-        if sim.received().len() >= bytes.len() {
-            break;
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
+    wait_until_received(&sim, bytes.len());
     assert_eq!(sim.received(), bytes);
     drop(client);
 }
