@@ -1,0 +1,3 @@
+//! The contract with the back office (`back-office-api.md`).
+
+pub mod signing;
