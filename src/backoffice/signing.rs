@@ -4,7 +4,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use crate::package::sha256_hex;
+use crate::package::{hex, sha256_hex};
 
 /// The server answers 401 `clock_skew` beyond this.
 pub const MAX_SKEW_SECONDS: i64 = 300;
@@ -16,10 +16,6 @@ pub struct SignedHeaders {
     pub timestamp: String,
     pub content_sha256: String,
     pub signature: String,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn mac(

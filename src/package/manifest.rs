@@ -126,12 +126,14 @@ pub enum PackageError {
     Page(#[from] PageError),
 }
 
+/// Lower-case hex, as the contract writes hashes and signatures.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Lower-case hex SHA-256, as the contract names files.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
 }
 
 /// Who the package is, when and where: made at the kiosk so the receipt prints at once.

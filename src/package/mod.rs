@@ -3,4 +3,4 @@
 pub mod manifest;
 pub mod pages;
 
-pub use manifest::{build, sha256_hex, Manifest, Package, PackageError, PackageFile, Stamp};
+pub use manifest::{build, hex, sha256_hex, Manifest, Package, PackageError, PackageFile, Stamp};
