@@ -47,6 +47,8 @@ enum Command {
         #[command(subcommand)]
         action: cli::outbox::OutboxAction,
     },
+    /// Send a synthetic test application to the back office and report whether it was delivered.
+    Selftest(Box<cli::selftest::SelftestArgs>),
     /// Run a device simulator on a pseudo-terminal or a socket.
     Sim {
         #[command(subcommand)]
@@ -71,8 +73,9 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Catalog { action }) => cli::catalog::run(&cli.config, action),
         Some(Command::Device { action }) => cli::device::run(action),
-        Some(Command::Sim { action }) => cli::sim::run(action),
+        Some(Command::Sim { action }) => cli::sim::run(&cli.config, action),
         Some(Command::Outbox { action }) => cli::outbox::run(&cli.config, action),
+        Some(Command::Selftest(args)) => cli::selftest::run(&cli.config, args),
         None => run_kiosk(&cli),
     };
     match result {

@@ -91,7 +91,7 @@ fn list_retry_export() {
     let out = kiosk(&["outbox", "retry"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 package"));
     assert_eq!(
-        Outbox::open(&data).unwrap().due(1).unwrap().len(),
+        Outbox::open(&data).unwrap().due(1, 100).unwrap().len(),
         1,
         "due again now"
     );

@@ -1,3 +1,11 @@
-//! The contract with the back office (`back-office-api.md`).
+//! The contract with the back office (`back-office-api.md`): signing, the client, TLS, the JSON bodies, the
+//! manifest's contract check, and a simulator of the other side.
 
+pub mod client;
+pub mod contract;
 pub mod signing;
+pub mod sim;
+pub mod tls;
+pub mod wire;
+
+pub use client::{CatalogAnswer, Link, LinkError, LinkSettings, ManifestAnswer};

@@ -1,9 +1,11 @@
 //! The command-line tools beside the kiosk: one module per group of commands.
 
+pub mod backoffice_sim;
 pub mod catalog;
 pub mod device;
 pub mod identity_json;
 pub mod outbox;
+pub mod selftest;
 pub mod sim;
 
 use std::path::Path;

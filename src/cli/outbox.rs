@@ -3,7 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kiosk::backoffice::Link;
 use kiosk::outbox::{Outbox, State};
+use kiosk::services::uplink::Uploader;
 
 use super::{load_config, Failed};
 
@@ -13,6 +18,13 @@ pub enum OutboxAction {
     List,
     /// Try every waiting or refused package again now.
     Retry,
+    /// Send what is queued to the configured back office now, waiting out retries, until the queue is empty or
+    /// the time is up. Exits 0 when nothing queued is left.
+    Send {
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
     /// Copy the waiting packages, still encrypted, into a folder (a USB stick when the network is down for days).
     Export { dir: PathBuf },
 }
@@ -21,6 +33,29 @@ pub fn run(config: &Path, action: &OutboxAction) -> Result<(), Failed> {
     let config = load_config(config)?;
     let mut outbox = Outbox::open(&config.data_dir).map_err(Failed::with_message)?;
     match action {
+        OutboxAction::Send { timeout } => {
+            let backoffice = config.backoffice.as_ref().ok_or_else(|| {
+                Failed::with_message("no [backoffice] in the configuration: nowhere to send to")
+            })?;
+            outbox.set_grace(backoffice.delivered_grace);
+            let link = Link::new(&backoffice.link_settings(&config.kiosk_id))
+                .map_err(Failed::with_message)?;
+            let uploader = Uploader::new(
+                Arc::new(Mutex::new(outbox)),
+                link,
+                backoffice.retry_policy(),
+            );
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(*timeout);
+            let left = super::selftest::runtime()?
+                .block_on(uploader.drain(deadline))
+                .map_err(Failed::with_message)?;
+            if left > 0 {
+                return Err(Failed::with_message(format!(
+                    "{left} package(s) still queued; see `kiosk outbox list`"
+                )));
+            }
+            println!("nothing left to send");
+        }
         OutboxAction::List => {
             println!(
                 "{:<28} {:<10} {:>8} {:>6} {:>10}  last error",

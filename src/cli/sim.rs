@@ -16,6 +16,7 @@ use drivers::serialport::{SerialPort, TTYPort};
 
 use drivers::idcard::sim::sample_identity;
 
+use super::backoffice_sim::BackofficeArgs;
 use super::identity_json::IdentityJson;
 use super::Failed;
 
@@ -51,6 +52,8 @@ pub enum SimAction {
         #[arg(long)]
         record: Option<PathBuf>,
     },
+    /// The back office (`back-office-api.md`) over HTTP or HTTPS, on SQLite, with injectable faults.
+    Backoffice(Box<BackofficeArgs>),
     /// A code scanner in serial line mode. Each line on standard input is sent as a scanned code.
     Scanner {
         /// What ends each code: cr, lf, crlf, tab or none.
@@ -118,8 +121,9 @@ fn announce_and_listen(address: &str, mut command: impl FnMut(&str) -> Result<()
     }
 }
 
-pub fn run(action: &SimAction) -> Result<(), Failed> {
+pub fn run(config: &std::path::Path, action: &SimAction) -> Result<(), Failed> {
     match action {
+        SimAction::Backoffice(args) => super::backoffice_sim::run(config, args),
         SimAction::Idcard {
             identity,
             no_card,

@@ -6,6 +6,10 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
+mod backoffice;
+
+pub use backoffice::BackOffice;
+
 use crate::session::IdlePolicy;
 use crate::toml_source::{Problem, TomlSource};
 
@@ -22,6 +26,8 @@ pub struct Config {
     pub fullscreen: bool,
     pub idle: IdlePolicy,
     pub devices: Devices,
+    /// `None` when the file has no `[backoffice]`: packages then wait in the outbox.
+    pub backoffice: Option<BackOffice>,
 }
 
 /// Where each device is: `sim` for the built-in simulator, or a URI the device layer understands.
@@ -42,6 +48,7 @@ struct RawConfig {
     display: RawDisplay,
     session: RawSession,
     devices: RawDevices,
+    backoffice: Option<backoffice::RawBackOffice>,
 }
 
 #[derive(Deserialize)]
@@ -148,10 +155,11 @@ impl Config {
                 format!("devices.{key}: `{}` is not `sim` nor a device URI (serial:, tcp://, file:, v4l2:, folder:, evdev:)", value.get_ref()),
             );
         }
+        let base = path.parent().unwrap_or(Path::new("."));
+        let backoffice = raw.backoffice.map(|b| b.check(&src, base, &mut problems));
         if !problems.is_empty() {
             return Err(problems);
         }
-        let base = path.parent().unwrap_or(Path::new("."));
         Ok(Config {
             path: path.to_path_buf(),
             kiosk_id: id.clone(),
@@ -175,6 +183,7 @@ impl Config {
                     .filter(|p| !p.is_empty())
                     .map(|p| base.join(p)),
             },
+            backoffice,
         })
     }
 }

@@ -102,6 +102,9 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX packages_due ON packages (state, next_try_at);
      CREATE TABLE receipt_sequence (day TEXT PRIMARY KEY, last INTEGER NOT NULL);",
+    // 2: when a package was delivered, in Unix seconds, for the grace period before its files are deleted.
+    "ALTER TABLE packages ADD COLUMN delivered_unix INTEGER;
+     CREATE INDEX packages_delivered ON packages (state, delivered_unix);",
 ];
 
 /// Room kept free on the disk beyond a package's own size, so the system itself never runs out.
@@ -111,6 +114,12 @@ pub struct Outbox {
     db: Connection,
     spool: PathBuf,
     key: DeviceKey,
+    /// How long a delivered package's files stay on the kiosk (default none).
+    grace: std::time::Duration,
+}
+
+pub(crate) fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -154,13 +163,38 @@ impl Outbox {
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
-        let outbox = Outbox { db, spool, key };
+        let outbox = Outbox {
+            db,
+            spool,
+            key,
+            grace: std::time::Duration::ZERO,
+        };
         outbox.recover()?;
         Ok(outbox)
     }
 
+    /// Keeps a delivered package's files this long before deleting them.
+    pub fn set_grace(&mut self, grace: std::time::Duration) {
+        self.grace = grace;
+    }
+
+    /// Whether a new application can be taken: the spool is writable and the disk has room. When not, the kiosk
+    /// stops taking applications (with this error's message) rather than lose one.
+    pub fn accepting(&self) -> Result<(), OutboxError> {
+        let free = free_bytes(&self.spool)?;
+        // Room for a large application (10 pages and signatures) beyond the reserve.
+        let needed = RESERVE_BYTES + 16 * 1024 * 1024;
+        if free < needed {
+            return Err(OutboxError::DiskFull { needed, free });
+        }
+        let probe = self.spool.join(".tmp-probe");
+        write_synced(&probe, b"probe")?;
+        fs::remove_file(&probe)?;
+        Ok(())
+    }
+
     /// Spool folders without a row are packages whose enqueue never finished (no receipt was given for them);
-    /// delivered packages whose files are still there were interrupted while being deleted.
+    /// delivered packages whose files are still there past the grace period were interrupted while being deleted.
     fn recover(&self) -> Result<(), OutboxError> {
         for entry in fs::read_dir(&self.spool)? {
             let path = entry?.path();
@@ -177,12 +211,36 @@ impl Outbox {
                         |r| r.get::<_, String>(0),
                     )
                     .optional()?
-                    .is_some_and(|state| state != "delivered");
+                    .is_some();
             if !keep {
                 fs::remove_dir_all(&path)?;
             }
         }
+        self.purge(unix_now())?;
         Ok(())
+    }
+
+    /// Deletes the files of packages delivered more than the grace period before `now` (Unix seconds).
+    pub fn purge(&self, now: i64) -> Result<usize, OutboxError> {
+        let cutoff = now - self.grace.as_secs() as i64;
+        let mut stmt = self.db.prepare(
+            "SELECT package_id FROM packages WHERE state = 'delivered' AND COALESCE(delivered_unix, 0) <= ?1",
+        )?;
+        let ids = stmt
+            .query_map([cutoff], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut removed = 0;
+        for id in ids {
+            let folder = self.folder(&id);
+            if folder.exists() {
+                fs::remove_dir_all(&folder)?;
+                removed += 1;
+            }
+        }
+        if removed > 0 {
+            sync_dir(&self.spool)?;
+        }
+        Ok(removed)
     }
 
     /// The next receipt number of `day` (`YYYYMMDD`): `{kiosk_id}-{day}-{4-digit daily sequence}`.
@@ -305,11 +363,12 @@ impl Outbox {
     fn entries(
         &self,
         filter: &str,
+        limit: &str,
         args: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<Entry>, OutboxError> {
         let sql = format!(
             "SELECT package_id, receipt_no, created_at, state, attempts, last_error, next_try_at, files, bytes, test
-             FROM packages {filter} ORDER BY created_at, receipt_no"
+             FROM packages {filter} ORDER BY created_at, receipt_no {limit}"
         );
         let mut stmt = self.db.prepare(&sql)?;
         let rows = stmt.query_map(args, |r| {
@@ -331,12 +390,25 @@ impl Outbox {
 
     /// Every package the outbox knows, oldest first.
     pub fn list(&self) -> Result<Vec<Entry>, OutboxError> {
-        self.entries("", &[])
+        self.entries("", "", &[])
     }
 
-    /// Queued packages whose next attempt is due at `now` (Unix seconds).
-    pub fn due(&self, now: i64) -> Result<Vec<Entry>, OutboxError> {
-        self.entries("WHERE state = 'queued' AND next_try_at <= ?1", &[&now])
+    /// Up to `limit` queued packages whose next attempt is due at `now` (Unix seconds), oldest first.
+    pub fn due(&self, now: i64, limit: usize) -> Result<Vec<Entry>, OutboxError> {
+        self.entries(
+            "WHERE state = 'queued' AND next_try_at <= ?1",
+            "LIMIT ?2",
+            &[&now, &(limit as i64)],
+        )
+    }
+
+    /// When the next queued package falls due (Unix seconds), if any is queued.
+    pub fn next_due(&self) -> Result<Option<i64>, OutboxError> {
+        Ok(self.db.query_row(
+            "SELECT MIN(next_try_at) FROM packages WHERE state = 'queued'",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// An attempt failed: keep the package, note why, and when to try again (or mark it refused).
@@ -363,19 +435,24 @@ impl Outbox {
         Ok(())
     }
 
-    /// The back office has the package: record it, then delete the kiosk's copy of its files.
+    /// The back office has the package: record it, then (after the grace period, by default at once) delete the
+    /// kiosk's copy of its files.
     pub fn mark_delivered(&mut self, package_id: &str, at: &str) -> Result<(), OutboxError> {
+        let now = unix_now();
         let changed = self.db.execute(
-            "UPDATE packages SET state = 'delivered', delivered_at = ?2, last_error = NULL WHERE package_id = ?1",
-            params![package_id, at],
+            "UPDATE packages SET state = 'delivered', delivered_at = ?2, delivered_unix = ?3, last_error = NULL
+             WHERE package_id = ?1",
+            params![package_id, at, now],
         )?;
         if changed == 0 {
             return Err(OutboxError::NotFound);
         }
-        let folder = self.folder(package_id);
-        if folder.exists() {
-            fs::remove_dir_all(&folder)?;
-            sync_dir(&self.spool)?;
+        if self.grace.is_zero() {
+            let folder = self.folder(package_id);
+            if folder.exists() {
+                fs::remove_dir_all(&folder)?;
+                sync_dir(&self.spool)?;
+            }
         }
         Ok(())
     }
@@ -386,6 +463,15 @@ impl Outbox {
             "UPDATE packages SET state = 'queued', next_try_at = 0 WHERE state != 'delivered'",
             [],
         )?)
+    }
+
+    /// How many packages are queued (waiting for an attempt, not refused).
+    pub fn queued(&self) -> Result<u64, OutboxError> {
+        Ok(self.db.query_row(
+            "SELECT COUNT(*) FROM packages WHERE state = 'queued'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
     }
 
     /// How many packages wait, and since when (for the heartbeat).
@@ -400,7 +486,7 @@ impl Outbox {
     /// Copies every waiting package, still encrypted, into `dir` (for a technician to carry out on a USB stick).
     pub fn export(&self, dir: &Path) -> Result<usize, OutboxError> {
         let mut count = 0;
-        for entry in self.entries("WHERE state != 'delivered'", &[])? {
+        for entry in self.entries("WHERE state != 'delivered'", "", &[])? {
             let from = self.folder(&entry.package_id);
             let to = dir.join(&entry.package_id);
             fs::create_dir_all(&to)?;

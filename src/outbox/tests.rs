@@ -38,6 +38,7 @@ fn package(id: &str, receipt: &str) -> Package {
 }
 
 const ID: &str = "0192f3c4-0000-4000-8000-000000000001";
+const SECOND: &str = "0192f3c4-0000-4000-8000-000000000002";
 
 /// Every byte the outbox keeps on disk, to look for personal data in.
 fn all_bytes(dir: &Path) -> Vec<u8> {
@@ -143,7 +144,7 @@ fn delivery_deletes_the_copy_and_failures_are_kept_with_their_reason() {
         .record_failure(second, "503 Service Unavailable", 4_000_000_000, false)
         .unwrap();
     let due: Vec<String> = outbox
-        .due(1_000)
+        .due(1_000, 100)
         .unwrap()
         .into_iter()
         .map(|e| e.package_id)
@@ -158,14 +159,14 @@ fn delivery_deletes_the_copy_and_failures_are_kept_with_their_reason() {
         .unwrap();
     assert!(
         outbox
-            .due(i64::MAX)
+            .due(i64::MAX, 100)
             .unwrap()
             .iter()
             .all(|e| e.package_id != second),
         "refused is not retried by itself"
     );
     assert_eq!(outbox.retry_all().unwrap(), 2);
-    assert_eq!(outbox.due(1_000).unwrap().len(), 2);
+    assert_eq!(outbox.due(1_000, 100).unwrap().len(), 2);
 
     outbox
         .mark_delivered(ID, "2026-11-28T10:16:00+08:00")
@@ -217,4 +218,39 @@ fn export_copies_waiting_packages_still_encrypted() {
     let copied = all_bytes(stick.path());
     assert!(!copied.is_empty());
     assert!(!contains(&copied, b"11010519491231002X"));
+}
+
+#[test]
+fn a_grace_period_keeps_delivered_files_until_it_ends_even_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    outbox.set_grace(std::time::Duration::from_secs(3600));
+    outbox.enqueue(&package(ID, "R-1")).unwrap();
+    outbox
+        .mark_delivered(ID, "2026-11-28T10:16:00+08:00")
+        .unwrap();
+    let folder = dir.path().join("spool").join(ID);
+    assert!(folder.exists(), "kept during the grace period");
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(outbox.purge(now + 60).unwrap(), 0);
+    assert_eq!(outbox.purge(now + 3601).unwrap(), 1);
+    assert!(!folder.exists(), "deleted once it ends");
+    assert_eq!(outbox.pending().unwrap().0, 0);
+
+    // Without a grace period, a restart clears files a crash left behind after delivery.
+    outbox.enqueue(&package(SECOND, "R-2")).unwrap();
+    outbox
+        .mark_delivered(SECOND, "2026-11-28T10:16:00+08:00")
+        .unwrap();
+    drop(outbox);
+    Outbox::open(dir.path()).unwrap();
+    assert!(!dir.path().join("spool").join(SECOND).exists());
+}
+
+#[test]
+fn an_outbox_with_room_accepts_applications() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(dir.path()).unwrap();
+    outbox.accepting().unwrap();
+    assert!(!dir.path().join("spool").join(".tmp-probe").exists());
 }

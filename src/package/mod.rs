@@ -2,5 +2,6 @@
 
 pub mod manifest;
 pub mod pages;
+pub mod synthetic;
 
 pub use manifest::{build, hex, sha256_hex, Manifest, Package, PackageError, PackageFile, Stamp};

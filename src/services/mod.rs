@@ -1,3 +1,4 @@
 //! Long-running work on a tokio runtime of its own, beside the UI thread.
 
 pub mod devices;
+pub mod uplink;

@@ -1,0 +1,425 @@
+//! The kiosk's side of `back-office-api.md`: every request signed, every answer sorted into what the caller must
+//! do next (done, retry later, refused, rejected).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use reqwest::{Method, StatusCode, Url};
+use zeroize::Zeroizing;
+
+use super::signing::sign;
+use super::tls::{self, TlsError};
+use super::wire::{Application, Applications, ErrorBody, Heartbeat, Lookup, Received};
+use crate::package::PackageFile;
+
+/// Where the back office is and how to reach it.
+#[derive(Clone)]
+pub struct LinkSettings {
+    pub url: String,
+    pub kiosk_id: String,
+    pub secret: Zeroizing<String>,
+    pub ca_file: Option<PathBuf>,
+    /// SHA-256 of the server certificate, as hex.
+    pub pin_sha256: Option<String>,
+    /// Longest wait for one request, body included.
+    pub timeout: Duration,
+}
+
+/// Why a request did not get the answer the caller wanted.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    /// The setup itself is wrong: nothing can be sent until a technician fixes it.
+    #[error("{0}")]
+    Setup(String),
+    /// No answer, or an incomplete one: try again later.
+    #[error("网络错误：{0}")]
+    Transport(String),
+    /// 5xx or 429: try again later, not before `retry_after`.
+    #[error("服务器暂时不可用（{status}{}）", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
+    Unavailable {
+        status: u16,
+        code: Option<String>,
+        retry_after: Option<Duration>,
+    },
+    /// 401: the back office does not accept this kiosk (secret, clock). Not retried in a loop.
+    #[error("后台拒绝本机（401 {code}）")]
+    Refused { code: String },
+    /// Another 4xx: the request as it is will never succeed.
+    #[error("后台不接受（{status} {code}）")]
+    Rejected { status: u16, code: String },
+    /// An answer that breaks the contract.
+    #[error("后台应答不符合约定：{0}")]
+    Protocol(String),
+}
+
+impl LinkError {
+    /// Whether sending the same request later may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            LinkError::Transport(_) | LinkError::Unavailable { .. } | LinkError::Protocol(_)
+        )
+    }
+}
+
+impl From<TlsError> for LinkError {
+    fn from(e: TlsError) -> Self {
+        LinkError::Setup(e.to_string())
+    }
+}
+
+/// What the back office said to a manifest.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ManifestAnswer {
+    /// 201 (first time) or 200 (identical retry): delivered.
+    Stored {
+        first_time: bool,
+        received: Received,
+    },
+    /// 422: these files must be uploaded first.
+    MissingFiles(Vec<String>),
+}
+
+/// What the catalog endpoint said.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CatalogAnswer {
+    NotModified,
+    New { etag: Option<String>, body: Vec<u8> },
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+/// A signed connection to one back office.
+pub struct Link {
+    base: Url,
+    kiosk_id: String,
+    secret: Zeroizing<String>,
+    client: reqwest::Client,
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    }
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = at.timestamp() - chrono::Utc::now().timestamp();
+    Some(Duration::from_secs(wait.max(0) as u64))
+}
+
+impl Link {
+    pub fn new(settings: &LinkSettings) -> Result<Link, LinkError> {
+        let mut base = Url::parse(settings.url.trim())
+            .map_err(|e| LinkError::Setup(format!("server URL `{}`: {e}", settings.url)))?;
+        match base.scheme() {
+            "https" => {}
+            "http" if is_loopback(&base) => {}
+            "http" => {
+                return Err(LinkError::Setup(format!(
+                    "server URL `{}`: plain HTTP is allowed only on this machine (127.0.0.1); use https://",
+                    settings.url
+                )))
+            }
+            other => {
+                return Err(LinkError::Setup(format!(
+                    "server URL `{}`: unknown scheme `{other}`",
+                    settings.url
+                )))
+            }
+        }
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        let pin = settings
+            .pin_sha256
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(tls::parse_pin)
+            .transpose()?;
+        let tls = if base.scheme() == "https" {
+            tls::client_config(settings.ca_file.as_deref(), pin)?
+        } else {
+            tls::unused_config()?
+        };
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .timeout(settings.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .no_proxy()
+            .user_agent(concat!("one-thing-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| LinkError::Setup(format!("HTTP client: {e}")))?;
+        Ok(Link {
+            base,
+            kiosk_id: settings.kiosk_id.clone(),
+            secret: settings.secret.clone(),
+            client,
+        })
+    }
+
+    pub fn kiosk_id(&self) -> &str {
+        &self.kiosk_id
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        content_type: Option<&str>,
+        extra: &[(reqwest::header::HeaderName, String)],
+    ) -> Result<Answer, LinkError> {
+        let url = self
+            .base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| LinkError::Setup(format!("request path {path}: {e}")))?;
+        let path_and_query = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        let signed = sign(
+            &self.kiosk_id,
+            self.secret.as_bytes(),
+            method.as_str(),
+            &path_and_query,
+            &body,
+            chrono::Utc::now().timestamp(),
+        );
+        let mut request = self
+            .client
+            .request(method, url)
+            .header("X-Kiosk-Id", signed.kiosk_id)
+            .header("X-Timestamp", signed.timestamp)
+            .header("X-Content-SHA256", signed.content_sha256)
+            .header("X-Signature", signed.signature);
+        if let Some(content_type) = content_type {
+            request = request.header(CONTENT_TYPE, content_type);
+        }
+        for (name, value) in extra {
+            request = request.header(name, value);
+        }
+        let response = request
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| LinkError::Transport(describe(&e)))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| LinkError::Transport(describe(&e)))?
+            .to_vec();
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Step 1 of an upload: one file, by its hash. 201 and 200 both mean the server has it.
+    pub async fn put_file(&self, package_id: &str, file: &PackageFile) -> Result<(), LinkError> {
+        let path = format!("v1/packages/{package_id}/files/{}", file.sha256);
+        let answer = self
+            .send(
+                Method::PUT,
+                &path,
+                file.bytes.clone(),
+                Some(file.content_type),
+                &[],
+            )
+            .await?;
+        match answer.status {
+            StatusCode::OK | StatusCode::CREATED => Ok(()),
+            _ => Err(failure(&answer)),
+        }
+    }
+
+    /// Step 2 of an upload: the manifest, as the exact bytes stored for it.
+    pub async fn put_manifest(
+        &self,
+        package_id: &str,
+        manifest_json: &[u8],
+    ) -> Result<ManifestAnswer, LinkError> {
+        let path = format!("v1/packages/{package_id}");
+        let answer = self
+            .send(
+                Method::PUT,
+                &path,
+                manifest_json.to_vec(),
+                Some("application/json"),
+                &[],
+            )
+            .await?;
+        match answer.status {
+            StatusCode::OK | StatusCode::CREATED => {
+                let received: Received = parse(&answer.body)?;
+                if received.package_id != package_id {
+                    return Err(LinkError::Protocol(format!(
+                        "stored package {} when {package_id} was sent",
+                        received.package_id
+                    )));
+                }
+                Ok(ManifestAnswer::Stored {
+                    first_time: answer.status == StatusCode::CREATED,
+                    received,
+                })
+            }
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                let body: ErrorBody = parse(&answer.body)?;
+                if body.error != "missing_files" {
+                    return Err(failure(&answer));
+                }
+                Ok(ManifestAnswer::MissingFiles(body.missing))
+            }
+            _ => Err(failure(&answer)),
+        }
+    }
+
+    /// One application by its receipt number; `None` when the back office does not know it (yet).
+    pub async fn application(&self, receipt_no: &str) -> Result<Option<Application>, LinkError> {
+        if !receipt_no
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(LinkError::Rejected {
+                status: 0,
+                code: "receipt number has characters a receipt number never has".into(),
+            });
+        }
+        let answer = self
+            .send(
+                Method::GET,
+                &format!("v1/applications/{receipt_no}"),
+                Vec::new(),
+                None,
+                &[],
+            )
+            .await?;
+        match answer.status {
+            StatusCode::OK => Ok(Some(parse(&answer.body)?)),
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(failure(&answer)),
+        }
+    }
+
+    /// Every application of one person. The ID number travels in the body, never in the URL.
+    pub async fn lookup(&self, id_number: &str) -> Result<Vec<Application>, LinkError> {
+        let body = Zeroizing::new(
+            serde_json::to_vec(&Lookup {
+                id_number: id_number.to_string(),
+            })
+            .map_err(|e| LinkError::Protocol(e.to_string()))?,
+        );
+        let answer = self
+            .send(
+                Method::POST,
+                "v1/applications/lookup",
+                body.to_vec(),
+                Some("application/json"),
+                &[],
+            )
+            .await?;
+        match answer.status {
+            StatusCode::OK => Ok(parse::<Applications>(&answer.body)?.applications),
+            _ => Err(failure(&answer)),
+        }
+    }
+
+    /// The catalog, unless it is still the one tagged `etag`.
+    pub async fn catalog(&self, etag: Option<&str>) -> Result<CatalogAnswer, LinkError> {
+        let extra: Vec<_> = etag
+            .map(|tag| (IF_NONE_MATCH, tag.to_string()))
+            .into_iter()
+            .collect();
+        let answer = self
+            .send(Method::GET, "v1/catalog", Vec::new(), None, &extra)
+            .await?;
+        match answer.status {
+            StatusCode::NOT_MODIFIED => Ok(CatalogAnswer::NotModified),
+            StatusCode::OK => Ok(CatalogAnswer::New {
+                etag: answer
+                    .headers
+                    .get(ETAG)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+                body: answer.body,
+            }),
+            _ => Err(failure(&answer)),
+        }
+    }
+
+    pub async fn heartbeat(&self, beat: &Heartbeat) -> Result<(), LinkError> {
+        let body = serde_json::to_vec(beat).map_err(|e| LinkError::Protocol(e.to_string()))?;
+        let answer = self
+            .send(
+                Method::POST,
+                &format!("v1/kiosks/{}/heartbeat", self.kiosk_id),
+                body,
+                Some("application/json"),
+                &[],
+            )
+            .await?;
+        match answer.status {
+            StatusCode::NO_CONTENT | StatusCode::OK => Ok(()),
+            _ => Err(failure(&answer)),
+        }
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, LinkError> {
+    serde_json::from_slice(body).map_err(|e| LinkError::Protocol(e.to_string()))
+}
+
+/// Sorts an unwanted answer by what the contract says to do about it.
+fn failure(answer: &Answer) -> LinkError {
+    let code = serde_json::from_slice::<ErrorBody>(&answer.body)
+        .ok()
+        .map(|b| b.error);
+    let status = answer.status.as_u16();
+    if answer.status.is_server_error() || answer.status == StatusCode::TOO_MANY_REQUESTS {
+        LinkError::Unavailable {
+            status,
+            code,
+            retry_after: retry_after(&answer.headers),
+        }
+    } else if answer.status == StatusCode::UNAUTHORIZED {
+        LinkError::Refused {
+            code: code.unwrap_or_else(|| "unauthorized".into()),
+        }
+    } else if answer.status.is_client_error() {
+        LinkError::Rejected {
+            status,
+            code: code.unwrap_or_default(),
+        }
+    } else {
+        LinkError::Protocol(format!("unexpected status {status}"))
+    }
+}
+
+/// A transport error in one line, with its causes (reqwest's own message is often just "error sending request").
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

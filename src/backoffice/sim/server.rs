@@ -1,0 +1,519 @@
+//! The simulated back office's HTTP(S) server: the whole of `back-office-api.md` on top of [`SimStore`], with
+//! injectable faults and two unsigned control routes for tests (`/_sim/faults`, `/_sim/catalog`).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Body, Frame, Incoming};
+use hyper::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+
+use super::faults::{Fault, FaultKind, Faults, Target};
+use super::store::{ManifestOutcome, SimStore};
+use crate::backoffice::contract::check_manifest;
+use crate::backoffice::signing::{verify, Refusal, SignedHeaders};
+use crate::package::sha256_hex;
+
+/// Requests larger than this are refused (a page is under 500 KB).
+const MAX_BODY: usize = 32 * 1024 * 1024;
+
+pub struct SimSettings {
+    pub listen: SocketAddr,
+    pub data: PathBuf,
+    /// Kiosk id → secret.
+    pub kiosks: BTreeMap<String, String>,
+    /// The catalog JSON to serve, if any.
+    pub catalog: Option<Vec<u8>>,
+    pub faults: Vec<Fault>,
+    /// PEM certificate chain and private key: serve HTTPS instead of HTTP.
+    pub tls: Option<(PathBuf, PathBuf)>,
+}
+
+struct Shared {
+    store: Mutex<SimStore>,
+    kiosks: BTreeMap<String, String>,
+    catalog: Mutex<Option<(String, Bytes)>>,
+    faults: Mutex<Faults>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn tag(body: &[u8]) -> String {
+    format!("\"{}\"", sha256_hex(body))
+}
+
+/// The connection is closed without an answer (an injected fault).
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+type Answer = Response<SimBody>;
+
+/// A whole answer body, or one cut off half way (the `truncate` fault).
+struct SimBody {
+    data: Option<Bytes>,
+    fail_after: bool,
+}
+
+impl Body for SimBody {
+    type Data = Bytes;
+    type Error = Dropped;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Dropped>>> {
+        match self.data.take() {
+            Some(data) => Poll::Ready(Some(Ok(Frame::data(data)))),
+            None if self.fail_after => {
+                self.fail_after = false;
+                Poll::Ready(Some(Err(Dropped)))
+            }
+            None => Poll::Ready(None),
+        }
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::default()
+    }
+}
+
+fn answer(status: StatusCode, body: Value) -> Answer {
+    let mut response = Response::new(SimBody {
+        data: Some(Bytes::from(body.to_string())),
+        fail_after: false,
+    });
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        "application/json".parse().expect("static header"),
+    );
+    response
+}
+
+fn empty(status: StatusCode) -> Answer {
+    let mut response = Response::new(SimBody {
+        data: None,
+        fail_after: false,
+    });
+    *response.status_mut() = status;
+    response
+}
+
+fn error(status: StatusCode, code: &str) -> Answer {
+    answer(status, json!({ "error": code }))
+}
+
+/// Cuts a body at half its length and then fails, so the client sees an answer that never completes.
+fn truncate(mut response: Answer) -> Answer {
+    let body = response.body_mut();
+    let data = body.data.take().unwrap_or_default();
+    let half = data.slice(..data.len() / 2);
+    let length = data.len().max(1);
+    *body = SimBody {
+        data: Some(half),
+        fail_after: true,
+    };
+    response
+        .headers_mut()
+        .insert(hyper::header::CONTENT_LENGTH, length.into());
+    response
+}
+
+/// What a request is for, from its method and path.
+enum Route {
+    File { package_id: String, sha256: String },
+    Manifest { package_id: String },
+    Application { receipt_no: String },
+    Lookup,
+    Catalog,
+    Heartbeat { kiosk_id: String },
+    SetFaults,
+    SetCatalog,
+    Unknown,
+}
+
+fn safe(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+fn route(method: &Method, path: &str) -> Route {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (method, parts.as_slice()) {
+        (&Method::PUT, ["v1", "packages", id, "files", hash]) if safe(id) && safe(hash) => {
+            Route::File {
+                package_id: id.to_string(),
+                sha256: hash.to_string(),
+            }
+        }
+        (&Method::PUT, ["v1", "packages", id]) if safe(id) => Route::Manifest {
+            package_id: id.to_string(),
+        },
+        (&Method::POST, ["v1", "applications", "lookup"]) => Route::Lookup,
+        (&Method::GET, ["v1", "applications", receipt]) if safe(receipt) => Route::Application {
+            receipt_no: receipt.to_string(),
+        },
+        (&Method::GET, ["v1", "catalog"]) => Route::Catalog,
+        (&Method::POST, ["v1", "kiosks", id, "heartbeat"]) if safe(id) => Route::Heartbeat {
+            kiosk_id: id.to_string(),
+        },
+        (&Method::POST, ["_sim", "faults"]) => Route::SetFaults,
+        (&Method::PUT, ["_sim", "catalog"]) => Route::SetCatalog,
+        _ => Route::Unknown,
+    }
+}
+
+fn target(route: &Route) -> Option<Target> {
+    Some(match route {
+        Route::File { .. } => Target::File,
+        Route::Manifest { .. } => Target::Manifest,
+        Route::Application { .. } => Target::Status,
+        Route::Lookup => Target::Lookup,
+        Route::Catalog => Target::Catalog,
+        Route::Heartbeat { .. } => Target::Heartbeat,
+        _ => return None,
+    })
+}
+
+fn header<'a>(request: &'a hyper::http::request::Parts, name: &str) -> Option<&'a str> {
+    request.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The contract's authentication: a known kiosk, a fresh timestamp, the body's hash, the signature.
+fn authenticate(
+    shared: &Shared,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+) -> Result<String, Box<Answer>> {
+    let signed = (|| {
+        Some(SignedHeaders {
+            kiosk_id: header(parts, "x-kiosk-id")?.to_string(),
+            timestamp: header(parts, "x-timestamp")?.to_string(),
+            content_sha256: header(parts, "x-content-sha256")?.to_string(),
+            signature: header(parts, "x-signature")?.to_string(),
+        })
+    })()
+    .ok_or_else(|| Box::new(error(StatusCode::UNAUTHORIZED, "bad_signature")))?;
+    let secret = shared
+        .kiosks
+        .get(&signed.kiosk_id)
+        .ok_or_else(|| Box::new(error(StatusCode::UNAUTHORIZED, "bad_signature")))?;
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let now = chrono::Utc::now().timestamp();
+    match verify(
+        &signed,
+        secret.as_bytes(),
+        parts.method.as_str(),
+        path,
+        body,
+        now,
+    ) {
+        Ok(()) => Ok(signed.kiosk_id),
+        Err(Refusal::HashMismatch) => {
+            Err(Box::new(error(StatusCode::BAD_REQUEST, "hash_mismatch")))
+        }
+        Err(refusal) => Err(Box::new(error(StatusCode::UNAUTHORIZED, refusal.code()))),
+    }
+}
+
+fn store_failed(e: impl std::fmt::Display) -> Answer {
+    answer(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        json!({ "error": "internal", "detail": e.to_string() }),
+    )
+}
+
+/// The contract's routes, once the request is authenticated.
+fn serve_route(
+    shared: &Shared,
+    route: Route,
+    kiosk_id: &str,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+) -> Answer {
+    match route {
+        Route::File { package_id, sha256 } => {
+            if sha256_hex(body) != sha256 {
+                return error(StatusCode::BAD_REQUEST, "hash_mismatch");
+            }
+            let content_type = header(parts, "content-type").unwrap_or_default();
+            if !["image/jpeg", "image/png", "application/pdf"].contains(&content_type) {
+                return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type");
+            }
+            match lock(&shared.store).put_file(&package_id, &sha256, content_type, body) {
+                Ok(true) => empty(StatusCode::CREATED),
+                Ok(false) => empty(StatusCode::OK),
+                Err(e) => store_failed(e),
+            }
+        }
+        Route::Manifest { package_id } => {
+            let Ok(manifest) = serde_json::from_slice::<Value>(body) else {
+                return error(StatusCode::BAD_REQUEST, "invalid_json");
+            };
+            let files = match check_manifest(&manifest, kiosk_id, &package_id) {
+                Ok(files) => files,
+                Err(problems) => {
+                    return answer(
+                        StatusCode::BAD_REQUEST,
+                        json!({ "error": "invalid_manifest", "detail": problems.join("; ") }),
+                    )
+                }
+            };
+            let mut store = lock(&shared.store);
+            match store.missing_files(&package_id, &files) {
+                Ok(missing) if !missing.is_empty() => {
+                    return answer(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        json!({ "error": "missing_files", "missing": missing }),
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => return store_failed(e),
+            }
+            match store.put_manifest(&package_id, kiosk_id, &manifest) {
+                Ok(ManifestOutcome::Stored { created, received }) => answer(
+                    if created {
+                        StatusCode::CREATED
+                    } else {
+                        StatusCode::OK
+                    },
+                    serde_json::to_value(received).unwrap_or_default(),
+                ),
+                Ok(ManifestOutcome::Conflict) => error(StatusCode::CONFLICT, "conflict"),
+                Err(e) => store_failed(e),
+            }
+        }
+        Route::Application { receipt_no } => match lock(&shared.store).application(&receipt_no) {
+            Ok(Some(app)) => answer(
+                StatusCode::OK,
+                serde_json::to_value(app).unwrap_or_default(),
+            ),
+            Ok(None) => error(StatusCode::NOT_FOUND, "not_found"),
+            Err(e) => store_failed(e),
+        },
+        Route::Lookup => {
+            let id = serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| v["id_number"].as_str().map(str::to_string));
+            let Some(id) = id else {
+                return error(StatusCode::BAD_REQUEST, "invalid_json");
+            };
+            match lock(&shared.store).lookup(&id) {
+                Ok(apps) => answer(StatusCode::OK, json!({ "applications": apps })),
+                Err(e) => store_failed(e),
+            }
+        }
+        Route::Catalog => match lock(&shared.catalog).clone() {
+            None => error(StatusCode::NOT_FOUND, "not_found"),
+            Some((etag, _)) if header(parts, IF_NONE_MATCH.as_str()) == Some(etag.as_str()) => {
+                let mut response = empty(StatusCode::NOT_MODIFIED);
+                response
+                    .headers_mut()
+                    .insert(ETAG, etag.parse().expect("hex tag"));
+                response
+            }
+            Some((etag, body)) => {
+                let mut response = Response::new(SimBody {
+                    data: Some(body),
+                    fail_after: false,
+                });
+                let headers = response.headers_mut();
+                headers.insert(ETAG, etag.parse().expect("hex tag"));
+                headers.insert(CONTENT_TYPE, "application/json".parse().expect("static"));
+                response
+            }
+        },
+        Route::Heartbeat {
+            kiosk_id: path_kiosk,
+        } => {
+            if path_kiosk != kiosk_id {
+                return error(StatusCode::FORBIDDEN, "forbidden");
+            }
+            let Ok(beat) = serde_json::from_slice::<Value>(body) else {
+                return error(StatusCode::BAD_REQUEST, "invalid_json");
+            };
+            match lock(&shared.store).heartbeat(kiosk_id, &beat) {
+                Ok(()) => empty(StatusCode::NO_CONTENT),
+                Err(e) => store_failed(e),
+            }
+        }
+        Route::SetFaults | Route::SetCatalog | Route::Unknown => {
+            error(StatusCode::NOT_FOUND, "not_found")
+        }
+    }
+}
+
+async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answer, Dropped> {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return Ok(error(StatusCode::PAYLOAD_TOO_LARGE, "too_large")),
+    };
+    let route = route(&parts.method, parts.uri.path());
+    match route {
+        Route::SetFaults => {
+            let parsed: Result<Vec<Fault>, String> = String::from_utf8_lossy(&body)
+                .split([',', '\n'])
+                .filter(|s| !s.trim().is_empty())
+                .map(str::parse)
+                .collect();
+            return Ok(match parsed {
+                Ok(list) => {
+                    lock(&shared.faults).set(list);
+                    empty(StatusCode::NO_CONTENT)
+                }
+                Err(e) => answer(
+                    StatusCode::BAD_REQUEST,
+                    json!({"error": "bad_fault", "detail": e}),
+                ),
+            });
+        }
+        Route::SetCatalog => {
+            *lock(&shared.catalog) = Some((tag(&body), body));
+            return Ok(empty(StatusCode::NO_CONTENT));
+        }
+        Route::Unknown => return Ok(error(StatusCode::NOT_FOUND, "not_found")),
+        _ => {}
+    }
+    let fault = target(&route).and_then(|t| lock(&shared.faults).take(t));
+    match fault {
+        Some(FaultKind::Drop) => return Err(Dropped),
+        Some(FaultKind::Status(status)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = error(status, "injected_fault");
+            if matches!(status.as_u16(), 429 | 503) {
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, "1".parse().expect("static"));
+            }
+            return Ok(response);
+        }
+        Some(FaultKind::Slow(pause)) => tokio::time::sleep(pause).await,
+        _ => {}
+    }
+    let kiosk_id = match authenticate(&shared, &parts, &body) {
+        Ok(id) => id,
+        Err(refusal) => return Ok(*refusal),
+    };
+    let response = serve_route(&shared, route, &kiosk_id, &parts, &body);
+    match fault {
+        Some(FaultKind::DropAfterStore) => Err(Dropped),
+        Some(FaultKind::Truncate) => Ok(truncate(response)),
+        _ => Ok(response),
+    }
+}
+
+fn tls_acceptor(cert: &PathBuf, key: &PathBuf) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|i| i.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("{}: {e}", cert.display()))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: {e}", key.display()))?;
+    let config = rustls::ServerConfig::builder_with_provider(crate::backoffice::tls::provider())
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_no_client_auth().with_single_cert(certs, key))
+        .map_err(|e| format!("TLS: {e}"))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+/// Binds, calls `ready` with the bound address, and serves until the task is dropped.
+pub async fn serve(settings: SimSettings, ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
+    let store = SimStore::open(&settings.data).map_err(|e| e.to_string())?;
+    let mut faults = Faults::default();
+    faults.set(settings.faults);
+    let shared = Arc::new(Shared {
+        store: Mutex::new(store),
+        kiosks: settings.kiosks,
+        catalog: Mutex::new(settings.catalog.map(|c| (tag(&c), Bytes::from(c)))),
+        faults: Mutex::new(faults),
+    });
+    let acceptor = settings
+        .tls
+        .as_ref()
+        .map(|(cert, key)| tls_acceptor(cert, key))
+        .transpose()?;
+    let listener = TcpListener::bind(settings.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+    ready(listener.local_addr().map_err(|e| e.to_string())?);
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let shared = shared.clone();
+        let acceptor = acceptor.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| handle(shared.clone(), req));
+            let http = hyper::server::conn::http1::Builder::new();
+            match acceptor {
+                Some(acceptor) => {
+                    if let Ok(tls) = acceptor.accept(stream).await {
+                        let _ = http.serve_connection(TokioIo::new(tls), service).await;
+                    }
+                }
+                None => {
+                    let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                }
+            }
+        });
+    }
+}
+
+/// The catalog folder (or file) as one JSON document of the same shape as the TOML: `one_thing` and `joint_item`
+/// arrays appended file after file, `material` and `field` tables merged.
+pub fn catalog_document(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let mut files: Vec<PathBuf> = if path.is_dir() {
+        std::fs::read_dir(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    files.sort();
+    let mut merged = toml::Table::new();
+    for file in files {
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        for (key, value) in table {
+            match (merged.get_mut(&key), value) {
+                (Some(toml::Value::Array(all)), toml::Value::Array(more)) => all.extend(more),
+                (Some(toml::Value::Table(all)), toml::Value::Table(more)) => all.extend(more),
+                (_, value) => {
+                    merged.insert(key, value);
+                }
+            }
+        }
+    }
+    serde_json::to_vec(&merged).map_err(|e| e.to_string())
+}

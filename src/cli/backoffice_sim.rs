@@ -1,0 +1,124 @@
+//! `kiosk sim backoffice`: the simulated back office as a real HTTP(S) server, and `set-status` to move an item
+//! along as window staff would.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use kiosk::backoffice::sim::{self, Fault, SimSettings, SimStore};
+
+use super::{load_config, Failed};
+
+#[derive(Args)]
+pub struct BackofficeArgs {
+    /// Address to listen on; port 0 picks a free one (printed on the first line).
+    #[arg(long, default_value = "127.0.0.1:8700")]
+    listen: SocketAddr,
+    /// Folder of the simulator's SQLite database.
+    #[arg(long, default_value = "data/backoffice")]
+    data: PathBuf,
+    /// A kiosk it accepts, as ID=SECRET (repeatable); by default the one in the kiosk's configuration.
+    #[arg(long = "kiosk")]
+    kiosks: Vec<String>,
+    /// The catalog to serve at /v1/catalog (a folder of TOML files or one file); by default the kiosk's.
+    #[arg(long)]
+    catalog: Option<PathBuf>,
+    /// A fault to inject, KIND[@TARGET][*COUNT] (repeatable), e.g. 503@manifest*2, slow=500, drop-after-store.
+    #[arg(long = "fault")]
+    faults: Vec<Fault>,
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key for --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    #[command(subcommand)]
+    action: Option<BackofficeAction>,
+}
+
+#[derive(Subcommand)]
+enum BackofficeAction {
+    /// Move an application's item (its code, or * for all) to a status, as window staff would.
+    SetStatus {
+        receipt_no: String,
+        item: String,
+        /// received, accepted, rejected, in_review, approved, ready_for_pickup, delivered.
+        status: String,
+        /// The pickup window (needed for ready_for_pickup).
+        #[arg(long)]
+        window: Option<String>,
+        /// Why it was rejected and what to bring.
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+fn kiosks(config: &Path, given: &[String]) -> Result<BTreeMap<String, String>, Failed> {
+    if given.is_empty() {
+        let config = load_config(config)?;
+        let secret = config.backoffice.map(|b| b.secret).ok_or_else(|| {
+            Failed::with_message("give --kiosk ID=SECRET: the configuration has no [backoffice]")
+        })?;
+        return Ok(BTreeMap::from([(config.kiosk_id, secret)]));
+    }
+    given
+        .iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(id, secret)| (id.to_string(), secret.to_string()))
+                .ok_or_else(|| Failed::with_message(format!("--kiosk `{pair}`: use ID=SECRET")))
+        })
+        .collect()
+}
+
+pub fn run(config: &Path, args: &BackofficeArgs) -> Result<(), Failed> {
+    if let Some(BackofficeAction::SetStatus {
+        receipt_no,
+        item,
+        status,
+        window,
+        note,
+    }) = &args.action
+    {
+        let store = SimStore::open(&args.data).map_err(Failed::with_message)?;
+        let n = store
+            .set_status(receipt_no, item, status, window.as_deref(), note.as_deref())
+            .map_err(Failed::with_message)?;
+        println!("{n} item(s) of {receipt_no} are now {status}");
+        return Ok(());
+    }
+    let catalog_path = match &args.catalog {
+        Some(path) => Some(path.clone()),
+        None => load_config(config).ok().map(|c| c.catalog),
+    };
+    let catalog = catalog_path
+        .map(|p| sim::catalog_document(&p))
+        .transpose()
+        .map_err(Failed::with_message)?;
+    let settings = SimSettings {
+        listen: args.listen,
+        data: args.data.clone(),
+        kiosks: kiosks(config, &args.kiosks)?,
+        catalog,
+        faults: args.faults.clone(),
+        tls: args.tls_cert.clone().zip(args.tls_key.clone()),
+    };
+    let scheme = if settings.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failed::with_message(format!("cannot start the runtime: {e}")))?;
+    runtime
+        .block_on(sim::serve(settings, |addr| {
+            println!("{scheme}://{addr}");
+            let _ = std::io::stdout().flush();
+        }))
+        .map_err(Failed::with_message)
+}

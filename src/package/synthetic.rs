@@ -1,0 +1,121 @@
+//! A technician's self-test application (`kiosk selftest`): a made-up applicant and business, generated pages and
+//! a drawn signature, taken through the real session and package code so that what is tested is what applicants
+//! use. Only the simulator's sample identity is involved: no real person's data.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use drivers::camera::{DocumentCamera, SimCamera};
+
+use crate::catalog::{Catalog, FieldKind, Target};
+use crate::session::{
+    Delivery, DeliveryMethod, DeliveryMode, IdlePolicy, Session, Step, Treatment,
+};
+
+/// The one-thing a self-test applies for, when the catalog has it.
+const PREFERRED: &str = "我要开拉面馆";
+
+/// A valid made-up value for a field of this kind.
+fn value_for(kind: FieldKind, options: &[String]) -> String {
+    match kind {
+        FieldKind::Text => "自检测试".into(),
+        FieldKind::Address => "自检测试地址1号".into(),
+        FieldKind::Phone => "13800138000".into(),
+        FieldKind::IdNumber => "11010519491231002X".into(),
+        FieldKind::CreditCode => "91350100M000100Y43".into(),
+        FieldKind::Date => "2026-01-01".into(),
+        FieldKind::Number => "1".into(),
+        FieldKind::Choice => options.first().cloned().unwrap_or_default(),
+    }
+}
+
+/// A signature-like stroke on white, as PNG.
+pub fn signature_png() -> Vec<u8> {
+    let (w, h) = (600u32, 200u32);
+    let mut img = image::GrayImage::from_pixel(w, h, image::Luma([255]));
+    for x in 40..w - 40 {
+        let t = x as f32 / 37.0;
+        let y = (h as f32 / 2.0 + (t.sin() * 40.0) + (t * 0.37).cos() * 20.0) as u32;
+        for dy in 0..4 {
+            img.put_pixel(x, (y + dy).min(h - 1), image::Luma([0]));
+        }
+    }
+    let mut png = Vec::new();
+    let _ = img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png);
+    png
+}
+
+fn page(camera: &mut SimCamera) -> Result<Vec<u8>, String> {
+    camera.capture().map_err(|e| e.to_string())
+}
+
+/// A submitted session for the preferred one-thing (or the first 法人 one that takes applications), every question
+/// answered with its first option, every item kept, every field filled, every material captured (the first with
+/// two pages), every commitment signed.
+pub fn submitted_session(catalog: Arc<Catalog>) -> Result<Session, String> {
+    let no = catalog
+        .one_things
+        .iter()
+        .find(|t| t.name == PREFERRED)
+        .or_else(|| {
+            catalog
+                .one_things
+                .iter()
+                .find(|t| t.target == Target::Organisation)
+        })
+        .map(|t| t.no)
+        .ok_or("the catalog has no one-thing to apply for")?;
+    let e = |e: crate::session::SessionError| e.to_string();
+    let mut s = Session::new(catalog.clone(), IdlePolicy::default(), Instant::now());
+    s.start_apply().map_err(e)?;
+    s.identified(drivers::idcard::sim::sample_identity())
+        .map_err(e)?;
+    s.choose(no).map_err(e)?;
+    while let Step::Question(i) = s.step() {
+        let option = s
+            .one_thing()
+            .and_then(|t| t.questions.get(i))
+            .and_then(|q| q.options.first().cloned())
+            .ok_or("a question without options")?;
+        s.answer(&option).map_err(e)?;
+    }
+    s.confirm_items().map_err(e)?;
+    s.confirm_notice().map_err(e)?;
+    let fields: Vec<(String, FieldKind, Vec<String>)> = s
+        .fields()
+        .iter()
+        .map(|f| (f.key.clone(), f.kind, f.options.clone()))
+        .collect();
+    for (key, kind, options) in fields {
+        if s.form().get(&key).is_empty() {
+            s.set_field(&key, &value_for(kind, &options)).map_err(e)?;
+        }
+    }
+    s.submit_form().map_err(e)?;
+    let mut camera = SimCamera::new(1296, 972);
+    let to_capture: Vec<String> = s
+        .materials()
+        .into_iter()
+        .filter(|m| matches!(m.treatment, Treatment::Capture { .. }))
+        .map(|m| m.key)
+        .collect();
+    for (i, key) in to_capture.iter().enumerate() {
+        let pages = if i == 0 { 2 } else { 1 };
+        for _ in 0..pages {
+            s.add_page(key, page(&mut camera)?).map_err(e)?;
+        }
+    }
+    s.confirm_capture().map_err(e)?;
+    for item in s.commitment_items() {
+        s.sign(&item, signature_png()).map_err(e)?;
+    }
+    s.confirm_commitments().map_err(e)?;
+    s.set_delivery(Delivery {
+        method: DeliveryMethod::Window,
+        mode: DeliveryMode::Together,
+        address: None,
+    })
+    .map_err(e)?;
+    s.submit().map_err(e)?;
+    Ok(s)
+}

@@ -1,0 +1,199 @@
+//! The upload worker: sends every due package, records each outcome in the outbox, and sleeps until the next one
+//! falls due or something new is queued. It keeps no state of its own, so a restart resumes where it stopped.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::{watch, Notify};
+
+use super::retry::RetryPolicy;
+use super::upload::deliver;
+use crate::backoffice::{Link, LinkError};
+use crate::outbox::{Entry, Outbox, OutboxError};
+
+/// How the link to the back office stands, for technicians and the heartbeat.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UplinkStatus {
+    /// Set when the back office answered 401: packages are kept and not retried until a technician says so.
+    pub refused: Option<String>,
+    /// The last failure, if the last attempt failed.
+    pub last_error: Option<String>,
+    /// Packages delivered since start.
+    pub delivered: u64,
+}
+
+/// What one pass over the due packages did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    pub delivered: usize,
+    pub failed: usize,
+}
+
+/// Due packages handled per query, so that ten thousand waiting packages never sit in memory at once.
+const BATCH: usize = 20;
+/// The longest sleep: a technician's `kiosk outbox retry` from another process is noticed within this.
+const POLL: Duration = Duration::from_secs(5);
+
+pub type SharedOutbox = Arc<Mutex<Outbox>>;
+
+pub fn lock(outbox: &SharedOutbox) -> std::sync::MutexGuard<'_, Outbox> {
+    // A panic elsewhere while holding the lock leaves SQLite consistent (every change is one statement or one
+    // transaction), so the outbox stays usable.
+    outbox.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub struct Uploader {
+    outbox: SharedOutbox,
+    link: Link,
+    policy: RetryPolicy,
+    status: watch::Sender<UplinkStatus>,
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl Uploader {
+    pub fn new(outbox: SharedOutbox, link: Link, policy: RetryPolicy) -> Uploader {
+        Uploader {
+            outbox,
+            link,
+            policy,
+            status: watch::Sender::new(UplinkStatus::default()),
+        }
+    }
+
+    pub fn status(&self) -> watch::Receiver<UplinkStatus> {
+        self.status.subscribe()
+    }
+
+    /// Sends every package due now, each once.
+    pub async fn send_due(&self) -> Result<Round, OutboxError> {
+        let mut round = Round::default();
+        let started = now();
+        loop {
+            let due = lock(&self.outbox).due(started, BATCH)?;
+            if due.is_empty() {
+                return Ok(round);
+            }
+            for entry in due {
+                if self.send_one(&entry).await? {
+                    round.delivered += 1;
+                } else {
+                    round.failed += 1;
+                }
+            }
+        }
+    }
+
+    /// One attempt at one package. A failure is recorded with the time of the next try, so the package is not due
+    /// again in this round.
+    async fn send_one(&self, entry: &Entry) -> Result<bool, OutboxError> {
+        let loaded = lock(&self.outbox).load(&entry.package_id);
+        let package = match loaded {
+            Ok(package) => package,
+            Err(e @ (OutboxError::Crypto(_) | OutboxError::Format(_) | OutboxError::NotFound)) => {
+                // A damaged package cannot heal by waiting: keep it and show it to technicians.
+                lock(&self.outbox).record_failure(
+                    &entry.package_id,
+                    &format!("本机存储的材料包已损坏：{e}"),
+                    0,
+                    true,
+                )?;
+                return Ok(false);
+            }
+            Err(e) => return Err(e),
+        };
+        let manifest_json = serde_json::to_vec(&package.manifest)
+            .map_err(|e| OutboxError::Format(e.to_string()))?;
+        let result = deliver(&self.link, &package, &manifest_json, entry.attempts == 0).await;
+        drop(package);
+        match result {
+            Ok(received) => {
+                lock(&self.outbox).mark_delivered(&entry.package_id, &received.received_at)?;
+                self.status.send_modify(|s| {
+                    s.delivered += 1;
+                    s.last_error = None;
+                    s.refused = None;
+                });
+                Ok(true)
+            }
+            Err(error) => {
+                self.record(entry, &error)?;
+                Ok(false)
+            }
+        }
+    }
+
+    fn record(&self, entry: &Entry, error: &LinkError) -> Result<(), OutboxError> {
+        let retry_after = match error {
+            LinkError::Unavailable { retry_after, .. } => *retry_after,
+            _ => None,
+        };
+        let transient = error.is_transient();
+        let next = if transient {
+            let delay = self.policy.delay(entry.attempts + 1, retry_after);
+            now() + delay.as_secs_f64().ceil() as i64
+        } else {
+            0
+        };
+        lock(&self.outbox).record_failure(
+            &entry.package_id,
+            &error.to_string(),
+            next,
+            !transient,
+        )?;
+        self.status.send_modify(|s| {
+            s.last_error = Some(error.to_string());
+            if let LinkError::Refused { code } = error {
+                s.refused = Some(code.clone());
+            }
+        });
+        Ok(())
+    }
+
+    /// How long to sleep before the next package falls due (at most [`POLL`]).
+    fn idle_time(&self) -> Result<Duration, OutboxError> {
+        let next = lock(&self.outbox).next_due()?;
+        Ok(match next {
+            Some(at) => Duration::from_secs((at - now()).clamp(0, POLL.as_secs() as i64) as u64),
+            None => POLL,
+        })
+    }
+
+    /// Runs for ever: send what is due, delete what the grace period let go, sleep until more is due or `wake` is
+    /// notified (a new package was queued).
+    pub async fn run(self, wake: Arc<Notify>) {
+        loop {
+            let pause = match self.send_due().await {
+                Ok(_) => {
+                    let _ = lock(&self.outbox).purge(now());
+                    self.idle_time().unwrap_or(POLL)
+                }
+                Err(e) => {
+                    self.status
+                        .send_modify(|s| s.last_error = Some(e.to_string()));
+                    POLL
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = wake.notified() => {}
+            }
+        }
+    }
+
+    /// Sends until nothing queued is left or `deadline` passes, waiting out retry delays (for
+    /// `kiosk outbox send`). Returns what is still queued.
+    pub async fn drain(&self, deadline: tokio::time::Instant) -> Result<u64, OutboxError> {
+        loop {
+            self.send_due().await?;
+            let queued = lock(&self.outbox).queued()?;
+            if queued == 0 || tokio::time::Instant::now() >= deadline {
+                return Ok(queued);
+            }
+            let pause = self.idle_time()?.max(Duration::from_millis(200));
+            tokio::time::sleep_until((tokio::time::Instant::now() + pause).min(deadline)).await;
+        }
+    }
+}
