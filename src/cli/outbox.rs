@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use kiosk::backoffice::Link;
 use kiosk::outbox::{Outbox, State};
+use kiosk::services::uplink::worker::lock;
 use kiosk::services::uplink::Uploader;
 
 use super::{load_config, Failed};
@@ -40,18 +41,21 @@ pub fn run(config: &Path, action: &OutboxAction) -> Result<(), Failed> {
             outbox.set_grace(backoffice.delivered_grace);
             let link = Link::new(&backoffice.link_settings(&config.kiosk_id))
                 .map_err(Failed::with_message)?;
-            let uploader = Uploader::new(
-                Arc::new(Mutex::new(outbox)),
-                link,
-                backoffice.retry_policy(),
-            );
+            let shared = Arc::new(Mutex::new(outbox));
+            let uploader = Uploader::new(shared.clone(), link, backoffice.retry_policy());
             let deadline = tokio::time::Instant::now() + Duration::from_secs(*timeout);
             let left = super::selftest::runtime()?
                 .block_on(uploader.drain(deadline))
                 .map_err(Failed::with_message)?;
+            let (waiting, _) = lock(&shared).pending().map_err(Failed::with_message)?;
             if left > 0 {
                 return Err(Failed::with_message(format!(
                     "{left} package(s) still queued; see `kiosk outbox list`"
+                )));
+            }
+            if waiting > 0 {
+                return Err(Failed::with_message(format!(
+                    "{waiting} package(s) refused by the back office and kept; fix the link, then `kiosk outbox retry`"
                 )));
             }
             println!("nothing left to send");

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the shipped catalog and config, and headless UI driving.
 #![allow(dead_code)]
 
+pub mod sim;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
