@@ -87,7 +87,12 @@ fn main() -> ExitCode {
 fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
     let started = std::time::Instant::now();
     let config = load_config(&cli.config)?;
-    let catalog = Arc::new(load_catalog(&config.catalog)?);
+    // A catalog synced from the back office (and checked before it was installed) wins over the shipped one.
+    let catalog =
+        match kiosk::services::uplink::catalog_sync::effective(&config.catalog, &config.data_dir) {
+            Ok((catalog, _)) => Arc::new(catalog),
+            Err(_) => Arc::new(load_catalog(&config.catalog)?),
+        };
     let kiosk = Kiosk::new(catalog, UiSettings::from_config(&config))
         .map_err(|e| Failed::with_message(format!("cannot open the kiosk window: {e}")))?;
     let uris = kiosk::services::devices::DeviceUris::from_config(&config.devices)
@@ -95,6 +100,21 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
     kiosk
         .attach_devices(&uris)
         .map_err(|e| Failed::with_message(format!("cannot start the device service: {e}")))?;
+    let mut outbox = kiosk::outbox::Outbox::open(&config.data_dir)
+        .map_err(|e| Failed::with_message(format!("cannot open the outbox: {e}")))?;
+    if let Some(backoffice) = &config.backoffice {
+        outbox.set_grace(backoffice.delivered_grace);
+    }
+    let cache = kiosk::services::uplink::CatalogCache::new(&config.data_dir);
+    kiosk
+        .attach_intake(
+            Arc::new(std::sync::Mutex::new(outbox)),
+            config
+                .backoffice
+                .as_ref()
+                .map(|b| (b, config.kiosk_id.as_str(), cache)),
+        )
+        .map_err(|e| Failed::with_message(format!("cannot start the back-office link: {e}")))?;
     let (width, height) = cli.size.unwrap_or((config.width, config.height));
     kiosk.set_size(width, height);
     if cli.fullscreen || config.fullscreen {

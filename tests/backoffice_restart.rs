@@ -49,7 +49,11 @@ fn sigkill_at_random_points_never_loses_or_duplicates_a_package() {
         .args(["outbox", "send", "--timeout", "120"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let outbox = Outbox::open(&data).unwrap();
     let entries = outbox.list().unwrap();
@@ -69,5 +73,9 @@ fn sigkill_at_random_points_never_loses_or_duplicates_a_package() {
             "{id} stored exactly once"
         );
     }
-    assert_eq!(store.manifests().unwrap().len(), RUNS, "no duplicate, none lost");
+    assert_eq!(
+        store.manifests().unwrap().len(),
+        RUNS,
+        "no duplicate, none lost"
+    );
 }

@@ -19,7 +19,7 @@ fn until(kiosk: &kiosk::ui::Kiosk, what: &str, done: impl Fn(&kiosk::ui::Kiosk) 
         kiosk
             .window
             .global::<ShellAdapter>()
-            .invoke_devices_changed();
+            .invoke_services_changed();
         if done(kiosk) {
             return;
         }

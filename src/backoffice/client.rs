@@ -95,6 +95,7 @@ struct Answer {
 }
 
 /// A signed connection to one back office.
+#[derive(Clone)]
 pub struct Link {
     base: Url,
     kiosk_id: String,

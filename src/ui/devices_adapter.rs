@@ -1,5 +1,5 @@
 //! Device events into the session and onto the screens. The device service runs on its own threads; its events
-//! wait in a channel, and the UI thread drains it when woken through `ShellAdapter.devices-changed`.
+//! wait in a channel, and the UI thread drains it when woken through `ShellAdapter.services-changed`.
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::{channel, Receiver};
@@ -38,7 +38,12 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     let actor = Actor::new(window, state);
     window
         .global::<ShellAdapter>()
-        .on_devices_changed(move || actor.run_quietly(drain));
+        .on_services_changed(move || {
+            actor.run_quietly(|state| {
+                drain(state);
+                super::intake::drain(state);
+            })
+        });
 }
 
 pub fn attach(window: &AppWindow, state: &Shared, uris: &DeviceUris) -> std::io::Result<()> {
@@ -48,8 +53,9 @@ pub fn attach(window: &AppWindow, state: &Shared, uris: &DeviceUris) -> std::io:
         uris,
         Arc::new(move |event| {
             if sender.send(event).is_ok() {
-                let _ = weak
-                    .upgrade_in_event_loop(|w| w.global::<ShellAdapter>().invoke_devices_changed());
+                let _ = weak.upgrade_in_event_loop(|w| {
+                    w.global::<ShellAdapter>().invoke_services_changed()
+                });
             }
         }),
     )?;

@@ -9,6 +9,17 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     let home = window.global::<HomeViewAdapter>();
     let actor = Actor::new(window, state);
     home.on_apply(actor.on(|s| {
+        // A kiosk that could not keep an application safe takes none, rather than lose one.
+        // The reason (bytes free, the I/O error) is for technicians (`kiosk outbox list`, the technician screen);
+        // the applicant gets plain words.
+        if s.intake.as_ref().and_then(|i| i.refusal()).is_some() {
+            s.message = Some((
+                "本机暂停受理新的申请".to_string(),
+                "本机存储空间不足，暂时不能受理新的申请。已经提交的申请不受影响，会照常送达。请到综合受理窗口办理，或稍后再来。"
+                    .to_string(),
+            ));
+            return;
+        }
         let _ = s.session.start_apply();
     }));
     home.on_guide(actor.on(|s| {

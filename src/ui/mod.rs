@@ -8,6 +8,7 @@ mod devices_adapter;
 mod guide_adapter;
 mod home_adapter;
 mod identify_adapter;
+pub mod intake;
 mod shell_adapter;
 
 pub use devices_adapter::DeviceState;
@@ -36,6 +37,9 @@ pub struct UiState {
     pub message: Option<(String, String)>,
     /// The devices, when the kiosk runs with them (tests of the UI alone run without).
     pub devices: DeviceState,
+    /// The outbox and the back-office link, when the kiosk takes applications.
+    pub intake: Option<intake::Intake>,
+    pub idle: IdlePolicy,
 }
 
 pub type Shared = Rc<RefCell<UiState>>;
@@ -73,6 +77,8 @@ impl Kiosk {
         let state = Rc::new(RefCell::new(UiState {
             index: SearchIndex::new(&catalog),
             session: Session::new(catalog, settings.idle, Instant::now()),
+            idle: settings.idle,
+            intake: None,
             center_name: settings.center_name,
             simulated_devices: settings.simulated_devices,
             tab: Target::Person,
@@ -127,6 +133,7 @@ impl Actor {
         let mut state = self.state.borrow_mut();
         state.session.touch(Instant::now());
         change(&mut state);
+        intake::between_visitors(&mut state);
         refresh(&window, &state);
     }
 
@@ -137,6 +144,7 @@ impl Actor {
         };
         let mut state = self.state.borrow_mut();
         change(&mut state);
+        intake::between_visitors(&mut state);
         refresh(&window, &state);
     }
 
@@ -154,6 +162,21 @@ impl Kiosk {
         uris: &crate::services::devices::DeviceUris,
     ) -> std::io::Result<()> {
         devices_adapter::attach(&self.window, &self.state, uris)
+    }
+
+    /// Connects the outbox applications go to and, when a back office is configured, starts the link that
+    /// delivers them, reports heartbeats and fetches newer catalogs. Attach the devices first, so the heartbeat
+    /// can report them.
+    pub fn attach_intake(
+        &self,
+        outbox: crate::services::uplink::SharedOutbox,
+        link: Option<(
+            &crate::config::BackOffice,
+            &str,
+            crate::services::uplink::CatalogCache,
+        )>,
+    ) -> Result<(), crate::backoffice::LinkError> {
+        intake::attach(&self.window, &self.state, outbox, link)
     }
 
     pub fn set_size(&self, width: u32, height: u32) {

@@ -186,6 +186,20 @@ pub enum CameraRequest {
     Reset,
 }
 
+/// Reads the devices' health from any thread.
+#[derive(Clone)]
+pub struct HealthSource(Arc<Shared>);
+
+impl HealthSource {
+    pub fn get(&self) -> BTreeMap<DeviceKind, Health> {
+        self.0
+            .health
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
 /// The running device service.
 pub struct DeviceService {
     runtime: Option<tokio::runtime::Runtime>,
@@ -262,6 +276,11 @@ impl DeviceService {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// A handle that reads the devices' health from any thread (for the heartbeat).
+    pub fn health_source(&self) -> HealthSource {
+        HealthSource(Arc::clone(&self.shared))
     }
 
     /// Whether a card that was read still lies on the reader (the UI reminds the applicant to take it).

@@ -1,8 +1,13 @@
 //! The link to the back office: the upload worker, the heartbeat and the catalog sync.
 
+pub mod catalog_sync;
+pub mod heartbeat;
 pub mod retry;
+pub mod service;
 pub mod upload;
 pub mod worker;
 
+pub use catalog_sync::CatalogCache;
 pub use retry::RetryPolicy;
+pub use service::UplinkService;
 pub use worker::{SharedOutbox, UplinkStatus, Uploader};

@@ -1,0 +1,41 @@
+//! The heartbeat's body: device states and outbox figures, nothing personal.
+
+use std::collections::BTreeMap;
+
+use crate::backoffice::wire::{DeviceReport, Heartbeat, HeartbeatDevices, OutboxFigures};
+use crate::outbox::{Outbox, OutboxError};
+use crate::services::devices::{DeviceKind, Health};
+
+fn report(health: &BTreeMap<DeviceKind, Health>, device: DeviceKind) -> DeviceReport {
+    match health.get(&device) {
+        Some(h) => DeviceReport {
+            state: h.code().to_string(),
+            detail: h.detail().to_string(),
+        },
+        None => DeviceReport {
+            state: "absent".into(),
+            detail: "not configured".into(),
+        },
+    }
+}
+
+pub fn body(
+    health: &BTreeMap<DeviceKind, Health>,
+    outbox: &Outbox,
+) -> Result<Heartbeat, OutboxError> {
+    let (pending, oldest_pending_at) = outbox.pending()?;
+    Ok(Heartbeat {
+        at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        devices: HeartbeatDevices {
+            id_reader: report(health, DeviceKind::IdReader),
+            camera: report(health, DeviceKind::Camera),
+            scanner: report(health, DeviceKind::Scanner),
+            printer: report(health, DeviceKind::Printer),
+        },
+        outbox: OutboxFigures {
+            pending,
+            oldest_pending_at,
+        },
+    })
+}

@@ -1,0 +1,89 @@
+//! The link service: on a runtime thread of its own, the upload worker, the heartbeat and the catalog sync.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio::sync::{watch, Notify};
+
+use super::catalog_sync::{self, CatalogCache, Synced};
+use super::heartbeat;
+use super::worker::{lock, SharedOutbox, UplinkStatus, Uploader};
+use crate::backoffice::{Link, LinkError};
+use crate::catalog::Catalog;
+use crate::config::BackOffice;
+use crate::services::devices::{DeviceKind, Health};
+
+/// Where the heartbeat reads the devices' health (the device service, or nothing when it does not run).
+pub type HealthSource = Arc<dyn Fn() -> BTreeMap<DeviceKind, Health> + Send + Sync>;
+
+/// Told when a newer catalog was installed.
+pub type CatalogSink = Arc<dyn Fn(Catalog) + Send + Sync>;
+
+pub struct UplinkService {
+    _runtime: tokio::runtime::Runtime,
+    wake: Arc<Notify>,
+    status: watch::Receiver<UplinkStatus>,
+}
+
+impl UplinkService {
+    pub fn start(
+        outbox: SharedOutbox,
+        settings: &BackOffice,
+        kiosk_id: &str,
+        cache: CatalogCache,
+        health: HealthSource,
+        on_catalog: CatalogSink,
+    ) -> Result<UplinkService, LinkError> {
+        let link = Link::new(&settings.link_settings(kiosk_id))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("kiosk-uplink")
+            .enable_all()
+            .build()
+            .map_err(|e| LinkError::Setup(format!("cannot start the uplink runtime: {e}")))?;
+        let wake = Arc::new(Notify::new());
+        let uploader = Uploader::new(outbox.clone(), link.clone(), settings.retry_policy());
+        let status = uploader.status();
+        runtime.spawn(uploader.run(wake.clone()));
+
+        let every = settings.heartbeat;
+        let beat_link = link.clone();
+        let beat_outbox = outbox.clone();
+        runtime.spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                let body = heartbeat::body(&health(), &lock(&beat_outbox));
+                if let Ok(body) = body {
+                    // A missed heartbeat is only a gap in the back office's graph; the next one follows.
+                    let _ = beat_link.heartbeat(&body).await;
+                }
+            }
+        });
+
+        let every = settings.catalog_sync;
+        runtime.spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                if let Ok(Synced::Installed(catalog)) = catalog_sync::sync(&link, &cache).await {
+                    on_catalog(catalog);
+                }
+            }
+        });
+        Ok(UplinkService {
+            _runtime: runtime,
+            wake,
+            status,
+        })
+    }
+
+    /// A package was queued: send it now rather than at the next poll.
+    pub fn queued(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn status(&self) -> UplinkStatus {
+        self.status.borrow().clone()
+    }
+}

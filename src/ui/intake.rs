@@ -1,0 +1,96 @@
+//! Taking applications in: the outbox they go to, the link that sends them, and newer catalogs from the back
+//! office, which replace the current one between visitors only.
+
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::Arc;
+use std::time::Instant;
+
+use slint::ComponentHandle;
+
+use super::{Shared, UiState};
+use crate::catalog::{Catalog, SearchIndex};
+use crate::config::BackOffice;
+use crate::services::uplink::service::HealthSource;
+use crate::services::uplink::worker::lock;
+use crate::services::uplink::{CatalogCache, SharedOutbox, UplinkService};
+use crate::session::{Session, Step};
+use crate::{AppWindow, ShellAdapter};
+
+pub struct Intake {
+    pub outbox: SharedOutbox,
+    pub uplink: Option<UplinkService>,
+    catalogs: Option<Receiver<Catalog>>,
+    pending_catalog: Option<Arc<Catalog>>,
+}
+
+impl Intake {
+    /// Why no new application can be taken now (disk full, spool unwritable), if so.
+    pub fn refusal(&self) -> Option<String> {
+        lock(&self.outbox).accepting().err().map(|e| e.to_string())
+    }
+}
+
+pub fn attach(
+    window: &AppWindow,
+    state: &Shared,
+    outbox: SharedOutbox,
+    link: Option<(&BackOffice, &str, CatalogCache)>,
+) -> Result<(), crate::backoffice::LinkError> {
+    let mut intake = Intake {
+        outbox: outbox.clone(),
+        uplink: None,
+        catalogs: None,
+        pending_catalog: None,
+    };
+    if let Some((settings, kiosk_id, cache)) = link {
+        let health: HealthSource = {
+            let source = state
+                .borrow()
+                .devices
+                .service
+                .as_ref()
+                .map(|s| s.health_source());
+            Arc::new(move || source.as_ref().map(|s| s.get()).unwrap_or_default())
+        };
+        let (sender, receiver) = channel();
+        let weak = window.as_weak();
+        let on_catalog = Arc::new(move |catalog: Catalog| {
+            if sender.send(catalog).is_ok() {
+                let _ = weak.upgrade_in_event_loop(|w| {
+                    w.global::<ShellAdapter>().invoke_services_changed()
+                });
+            }
+        });
+        intake.uplink = Some(UplinkService::start(
+            outbox, settings, kiosk_id, cache, health, on_catalog,
+        )?);
+        intake.catalogs = Some(receiver);
+    }
+    state.borrow_mut().intake = Some(intake);
+    Ok(())
+}
+
+/// Takes in what the link sent, and puts a newer catalog to use once no visitor is in the middle of a session.
+pub fn drain(state: &mut UiState) {
+    let Some(intake) = state.intake.as_mut() else {
+        return;
+    };
+    if let Some(receiver) = &intake.catalogs {
+        if let Some(latest) = receiver.try_iter().last() {
+            intake.pending_catalog = Some(Arc::new(latest));
+        }
+    }
+    between_visitors(state);
+}
+
+/// Swaps in a pending catalog when the kiosk is at Home with nothing personal in the session.
+pub fn between_visitors(state: &mut UiState) {
+    if state.session.step() != Step::Home || state.session.holds_personal_data() {
+        return;
+    }
+    let Some(catalog) = state.intake.as_mut().and_then(|i| i.pending_catalog.take()) else {
+        return;
+    };
+    state.index = SearchIndex::new(&catalog);
+    state.session = Session::new(catalog, state.idle, Instant::now());
+}

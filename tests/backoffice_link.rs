@@ -1,0 +1,267 @@
+//! The link service against the simulated back office: status look-ups for the pickup flow, catalog sync that never
+//! installs a bad catalog, the heartbeat, and the worker delivering by itself in the background.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::sim::{enqueue, kiosk_bin, kiosk_config, Sim, KIOSK, SECRET};
+use kiosk::backoffice::{Link, LinkSettings};
+use kiosk::config::Config;
+use kiosk::outbox::{Outbox, State};
+use kiosk::services::devices::{DeviceKind, Health};
+use kiosk::services::uplink::catalog_sync::{self, Synced};
+use kiosk::services::uplink::{CatalogCache, UplinkService};
+use zeroize::Zeroizing;
+
+fn link(url: &str) -> Link {
+    Link::new(&LinkSettings {
+        url: url.to_string(),
+        kiosk_id: KIOSK.into(),
+        secret: Zeroizing::new(SECRET.into()),
+        ca_file: None,
+        pin_sha256: None,
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn send_all(config: &std::path::Path) {
+    let out = kiosk_bin()
+        .arg("--config")
+        .arg(config)
+        .args(["outbox", "send", "--timeout", "30"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn status_by_receipt_and_by_id_number_follows_the_window_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(&dir.path().join("bo"), &[]);
+    let config = kiosk_config(dir.path(), &sim.url, SECRET, "");
+    enqueue(&dir.path().join("data"), 2, 1, 1_000);
+    send_all(&config);
+    let receipt = format!("{KIOSK}-20261128-0001");
+    let link = link(&sim.url);
+    let rt = runtime();
+
+    let app = rt.block_on(link.application(&receipt)).unwrap().unwrap();
+    assert_eq!(app.status, "received");
+    assert_eq!(app.items.len(), 1);
+    assert_eq!(app.items[0].status, "received");
+    assert_eq!(app.items[0].window, None);
+    assert!(rt
+        .block_on(link.application(&format!("{KIOSK}-20261128-9999")))
+        .unwrap()
+        .is_none());
+
+    let out = kiosk_bin()
+        .args(["sim", "backoffice", "--data"])
+        .arg(&sim.data)
+        .args([
+            "set-status",
+            &receipt,
+            "3-10-1",
+            "ready_for_pickup",
+            "--window",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = rt.block_on(link.application(&receipt)).unwrap().unwrap();
+    let item = &app.items[0];
+    assert_eq!(item.status, "ready_for_pickup");
+    assert_eq!(item.window.as_deref(), Some("3"));
+    let code = item.pickup_code.clone().unwrap();
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
+
+    let mine = rt.block_on(link.lookup("11010519491231002X")).unwrap();
+    assert_eq!(mine.len(), 2, "both applications of this person");
+    assert!(mine
+        .iter()
+        .any(|a| a.receipt_no == receipt && a.status == "ready_for_pickup"));
+    assert!(rt
+        .block_on(link.lookup("110105194912310029"))
+        .unwrap()
+        .is_empty());
+
+    let rejected = kiosk_bin()
+        .args(["sim", "backoffice", "--data"])
+        .arg(&sim.data)
+        .args([
+            "set-status",
+            &receipt,
+            "3-10-1",
+            "rejected",
+            "--note",
+            "请补充户口簿原件",
+        ])
+        .output()
+        .unwrap();
+    assert!(rejected.status.success());
+    let app = rt.block_on(link.application(&receipt)).unwrap().unwrap();
+    assert_eq!(app.status, "rejected");
+    assert_eq!(app.items[0].note.as_deref(), Some("请补充户口簿原件"));
+    let bad = kiosk_bin()
+        .args(["sim", "backoffice", "--data"])
+        .arg(&sim.data)
+        .args(["set-status", &receipt, "3-10-1", "lost"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success(), "an unknown status is refused");
+}
+
+#[test]
+fn catalog_sync_installs_a_sound_catalog_and_never_a_broken_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(&dir.path().join("bo"), &[]);
+    let link = link(&sim.url);
+    let cache = CatalogCache::new(&dir.path().join("data"));
+    let rt = runtime();
+
+    let Synced::Installed(first) = rt.block_on(catalog_sync::sync(&link, &cache)).unwrap() else {
+        panic!("the first sync installs");
+    };
+    assert_eq!(first.one_things.len(), 58);
+    let tag = cache.etag().expect("the tag is kept");
+    assert!(matches!(
+        rt.block_on(catalog_sync::sync(&link, &cache)).unwrap(),
+        Synced::Unchanged
+    ));
+
+    // A catalog whose joint item needs a material nobody defined: refused, the good one stays.
+    let document =
+        kiosk::backoffice::sim::catalog_document(&common::repo_path("config/catalog")).unwrap();
+    let mut broken: serde_json::Value = serde_json::from_slice(&document).unwrap();
+    broken["joint_item"][0]["materials"] = serde_json::json!(["no_such_material"]);
+    sim.set_catalog(&serde_json::to_vec(&broken).unwrap());
+    let refused =
+        |rt: &tokio::runtime::Runtime| match rt.block_on(catalog_sync::sync(&link, &cache)) {
+            Ok(_) => panic!("a broken catalog was installed"),
+            Err(e) => e.to_string(),
+        };
+    let error = refused(&rt);
+    assert!(error.contains("no_such_material"), "{error}");
+    assert_eq!(
+        cache.etag().as_deref(),
+        Some(tag.as_str()),
+        "still the good one"
+    );
+    assert_eq!(cache.installed().unwrap().one_things.len(), 58);
+    sim.set_catalog(b"{\"not\": [\"a catalog\"]}");
+    refused(&rt);
+    sim.set_catalog(b"<html>");
+    refused(&rt);
+    assert_eq!(cache.etag().as_deref(), Some(tag.as_str()));
+
+    // A sound change is installed, and the kiosk starts with it.
+    let mut renamed: serde_json::Value = serde_json::from_slice(&document).unwrap();
+    renamed["one_thing"][0]["name"] = "我要办理测试事项".into();
+    sim.set_catalog(&serde_json::to_vec(&renamed).unwrap());
+    let Synced::Installed(second) = rt.block_on(catalog_sync::sync(&link, &cache)).unwrap() else {
+        panic!("a sound change installs");
+    };
+    assert!(second
+        .one_things
+        .iter()
+        .any(|t| t.name == "我要办理测试事项"));
+    let (effective, path) = catalog_sync::effective(
+        &common::repo_path("config/catalog"),
+        &dir.path().join("data"),
+    )
+    .unwrap();
+    assert_eq!(path, cache.path());
+    assert!(effective
+        .one_things
+        .iter()
+        .any(|t| t.name == "我要办理测试事项"));
+}
+
+#[test]
+fn the_link_service_delivers_by_itself_and_beats() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(&dir.path().join("bo"), &["--fault", "503@manifest*1"]);
+    let config_path = kiosk_config(
+        dir.path(),
+        &sim.url,
+        SECRET,
+        "heartbeat_seconds = 5\ncatalog_sync_seconds = 30",
+    );
+    let config = Config::load(&config_path).unwrap();
+    let data = dir.path().join("data");
+    let outbox = Arc::new(Mutex::new(Outbox::open(&data).unwrap()));
+    let (sender, catalogs) = std::sync::mpsc::channel();
+    let service = UplinkService::start(
+        outbox.clone(),
+        config.backoffice.as_ref().unwrap(),
+        KIOSK,
+        CatalogCache::new(&data),
+        Arc::new(|| {
+            BTreeMap::from([
+                (DeviceKind::IdReader, Health::Ok),
+                (DeviceKind::Printer, Health::Error("缺纸".into())),
+            ])
+        }),
+        Arc::new(move |c| {
+            let _ = sender.send(c);
+        }),
+    )
+    .unwrap();
+    let ids = enqueue(&data, 2, 2, 5_000);
+    service.queued();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let done = outbox
+            .lock()
+            .unwrap()
+            .list()
+            .unwrap()
+            .iter()
+            .all(|e| e.state == State::Delivered);
+        if done && sim.store().last_heartbeat(KIOSK).unwrap().is_some() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not delivered in time"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(sim.store().manifests().unwrap().len(), ids.len());
+    assert_eq!(service.status().delivered, 2);
+    let beat = sim.store().last_heartbeat(KIOSK).unwrap().unwrap();
+    assert_eq!(beat["devices"]["id_reader"]["state"], "ok");
+    assert_eq!(beat["devices"]["printer"]["state"], "error");
+    assert_eq!(beat["devices"]["printer"]["detail"], "缺纸");
+    assert_eq!(beat["devices"]["camera"]["state"], "absent");
+    assert!(beat["outbox"]["pending"].as_u64().is_some());
+    let catalog = catalogs.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(
+        catalog.one_things.len(),
+        58,
+        "the first sync installs the back office's catalog"
+    );
+}
