@@ -24,7 +24,10 @@ fn an_unwritable_outbox_stops_new_applications_with_a_plain_message() {
     std::fs::write(&spool, b"").unwrap();
     press(&kiosk, "我要办事");
     assert!(is_shown(&kiosk, "本机暂停受理新的申请"));
-    assert_eq!(kiosk.state.borrow().session.step(), kiosk::session::Step::Home);
+    assert_eq!(
+        kiosk.state.borrow().session.step(),
+        kiosk::session::Step::Home
+    );
     assert!(
         !kiosk.state.borrow().session.holds_personal_data(),
         "nothing was taken in"
@@ -32,7 +35,10 @@ fn an_unwritable_outbox_stops_new_applications_with_a_plain_message() {
     screenshot(&kiosk, "24-intake-paused");
     press(&kiosk, "首页");
     press(&kiosk, "办事指南");
-    assert!(is_shown(&kiosk, "办事指南：选择要查看的事"), "the guides still work");
+    assert!(
+        is_shown(&kiosk, "办事指南：选择要查看的事"),
+        "the guides still work"
+    );
     press(&kiosk, "首页");
 
     std::fs::remove_file(&spool).unwrap();

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod device;
 pub mod identity_json;
 pub mod outbox;
+mod outbox_bench;
 pub mod selftest;
 pub mod sim;
 

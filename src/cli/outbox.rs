@@ -26,11 +26,27 @@ pub enum OutboxAction {
         #[arg(long, default_value_t = 600)]
         timeout: u64,
     },
+    /// Measure package building, upload throughput and a large queue; prints a table (in a temporary folder).
+    Bench {
+        /// How many packages to queue for the large-queue measures.
+        #[arg(long, default_value_t = 10_000)]
+        packages: usize,
+        /// The simulated camera's page size, WIDTHxHEIGHT in pixels.
+        #[arg(long, default_value = "4208x3120")]
+        page: String,
+    },
     /// Copy the waiting packages, still encrypted, into a folder (a USB stick when the network is down for days).
     Export { dir: PathBuf },
 }
 
 pub fn run(config: &Path, action: &OutboxAction) -> Result<(), Failed> {
+    if let OutboxAction::Bench { packages, page } = action {
+        let (w, h) = page
+            .split_once('x')
+            .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+            .ok_or_else(|| Failed::with_message("--page WIDTHxHEIGHT"))?;
+        return super::outbox_bench::run(config, *packages, w, h);
+    }
     let config = load_config(config)?;
     let mut outbox = Outbox::open(&config.data_dir).map_err(Failed::with_message)?;
     match action {
@@ -87,6 +103,7 @@ pub fn run(config: &Path, action: &OutboxAction) -> Result<(), Failed> {
             let n = outbox.retry_all().map_err(Failed::with_message)?;
             println!("{n} package(s) will be tried again now");
         }
+        OutboxAction::Bench { .. } => {}
         OutboxAction::Export { dir } => {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Failed::with_message(format!("{}: {e}", dir.display())))?;

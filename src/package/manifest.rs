@@ -194,8 +194,18 @@ pub fn build(session: &Session, stamp: &Stamp) -> Result<Package, PackageError> 
         })
         .collect();
 
+    // Every page to capture, normalised in parallel up front, then taken in order below.
+    let merged = session.materials();
+    let captured: Vec<&[u8]> = merged
+        .iter()
+        .filter(|m| {
+            matches!(m.treatment, Treatment::Capture { .. }) && !session.is_deferred(&m.key)
+        })
+        .flat_map(|m| session.pages(&m.key).iter().map(|p| p.0.as_slice()))
+        .collect();
+    let mut normalised = pages::normalise_all(&captured).into_iter();
     let mut materials = Vec::new();
-    for m in session.materials() {
+    for m in merged {
         let (status, reason, entry_files) = match &m.treatment {
             Treatment::Exempt { reason } => ("exempt", reason.clone(), Vec::new()),
             Treatment::Capture { defer_days } if session.is_deferred(&m.key) => {
@@ -213,7 +223,10 @@ pub fn build(session: &Session, stamp: &Stamp) -> Result<Package, PackageError> 
                 }
                 let mut refs = Vec::new();
                 for (i, page) in pages.iter().enumerate() {
-                    let mut file = add_file(pages::normalise(&page.0)?, "image/jpeg");
+                    let jpeg = normalised
+                        .next()
+                        .unwrap_or_else(|| pages::normalise(&page.0))?;
+                    let mut file = add_file(jpeg, "image/jpeg");
                     file.page = i + 1;
                     refs.push(file);
                 }

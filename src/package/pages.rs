@@ -37,6 +37,39 @@ pub fn normalise(jpeg: &[u8]) -> Result<Vec<u8>, PageError> {
     }
 }
 
+/// Normalises many pages at once, one worker per core: a 13-megapixel page takes a core for a noticeable time,
+/// and the applicant waits for the whole package. Results come back in the order of `pages`.
+pub fn normalise_all(pages: &[&[u8]]) -> Vec<Result<Vec<u8>, PageError>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(pages.len());
+    if workers <= 1 {
+        return pages.iter().map(|p| normalise(p)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Vec<u8>, PageError>>>> =
+        Mutex::new((0..pages.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(page) = pages.get(i) else { break };
+                let result = normalise(page);
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(PageError::Encode("page not processed".into()))))
+        .collect()
+}
+
 fn fit(image: RgbImage, long_side: u32) -> RgbImage {
     let long = image.width().max(image.height());
     if long <= long_side {
@@ -127,6 +160,26 @@ mod tests {
             dims(&normalise(&with_orientation(&landscape, 6)).unwrap()),
             (200, 400)
         );
+    }
+
+    #[test]
+    fn many_pages_come_back_in_order_with_their_own_errors() {
+        let sizes = [(400, 200), (300, 600), (100, 100), (640, 480)];
+        let jpegs: Vec<Vec<u8>> = sizes
+            .iter()
+            .map(|&(w, h)| encode(&RgbImage::new(w, h), 90).unwrap())
+            .collect();
+        let mut pages: Vec<&[u8]> = jpegs.iter().map(Vec::as_slice).collect();
+        pages.insert(2, b"broken");
+        let results = normalise_all(&pages);
+        assert_eq!(results.len(), 5);
+        assert!(matches!(results[2], Err(PageError::Decode(_))));
+        let out: Vec<(u32, u32)> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|j| dims(j))
+            .collect();
+        assert_eq!(out, sizes);
     }
 
     #[test]

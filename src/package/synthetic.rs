@@ -45,15 +45,9 @@ pub fn signature_png() -> Vec<u8> {
     png
 }
 
-fn page(camera: &mut SimCamera) -> Result<Vec<u8>, String> {
-    camera.capture().map_err(|e| e.to_string())
-}
-
-/// A submitted session for the preferred one-thing (or the first 法人 one that takes applications), every question
-/// answered with its first option, every item kept, every field filled, every material captured (the first with
-/// two pages), every commitment signed.
-pub fn submitted_session(catalog: Arc<Catalog>) -> Result<Session, String> {
-    let no = catalog
+/// The self-test's one-thing: the preferred one, or the first 法人 one.
+pub fn default_one_thing(catalog: &Catalog) -> Option<u32> {
+    catalog
         .one_things
         .iter()
         .find(|t| t.name == PREFERRED)
@@ -64,9 +58,32 @@ pub fn submitted_session(catalog: Arc<Catalog>) -> Result<Session, String> {
                 .find(|t| t.target == Target::Organisation)
         })
         .map(|t| t.no)
-        .ok_or("the catalog has no one-thing to apply for")?;
+}
+
+/// A submitted session for the preferred one-thing with generated pages from a simulated camera: the first
+/// material gets two pages, the others one.
+pub fn submitted_session(catalog: Arc<Catalog>) -> Result<Session, String> {
+    let no = default_one_thing(&catalog).ok_or("the catalog has no one-thing to apply for")?;
+    let mut camera = SimCamera::new(1296, 972);
+    submitted_session_with(catalog, no, 2, &mut || {
+        camera.capture().map_err(|e| e.to_string())
+    })
+}
+
+/// How many materials one-thing `no` asks to capture when every question takes its first option and every item
+/// is kept.
+pub fn materials_to_capture(catalog: Arc<Catalog>, no: u32) -> Result<usize, String> {
+    let mut s = answered(catalog, no)?;
+    s.confirm_items().map_err(|e| e.to_string())?;
+    Ok(s.materials()
+        .iter()
+        .filter(|m| matches!(m.treatment, Treatment::Capture { .. }))
+        .count())
+}
+
+fn answered(catalog: Arc<Catalog>, no: u32) -> Result<Session, String> {
     let e = |e: crate::session::SessionError| e.to_string();
-    let mut s = Session::new(catalog.clone(), IdlePolicy::default(), Instant::now());
+    let mut s = Session::new(catalog, IdlePolicy::default(), Instant::now());
     s.start_apply().map_err(e)?;
     s.identified(drivers::idcard::sim::sample_identity())
         .map_err(e)?;
@@ -79,6 +96,20 @@ pub fn submitted_session(catalog: Arc<Catalog>) -> Result<Session, String> {
             .ok_or("a question without options")?;
         s.answer(&option).map_err(e)?;
     }
+    Ok(s)
+}
+
+/// A submitted session for one-thing `no`: every question answered with its first option, every item kept, every
+/// field filled, every material captured from `page` (the first with `first_pages` pages, the others with one),
+/// every commitment signed.
+pub fn submitted_session_with(
+    catalog: Arc<Catalog>,
+    no: u32,
+    first_pages: usize,
+    page: &mut dyn FnMut() -> Result<Vec<u8>, String>,
+) -> Result<Session, String> {
+    let e = |e: crate::session::SessionError| e.to_string();
+    let mut s = answered(catalog, no)?;
     s.confirm_items().map_err(e)?;
     s.confirm_notice().map_err(e)?;
     let fields: Vec<(String, FieldKind, Vec<String>)> = s
@@ -92,7 +123,6 @@ pub fn submitted_session(catalog: Arc<Catalog>) -> Result<Session, String> {
         }
     }
     s.submit_form().map_err(e)?;
-    let mut camera = SimCamera::new(1296, 972);
     let to_capture: Vec<String> = s
         .materials()
         .into_iter()
@@ -100,9 +130,9 @@ pub fn submitted_session(catalog: Arc<Catalog>) -> Result<Session, String> {
         .map(|m| m.key)
         .collect();
     for (i, key) in to_capture.iter().enumerate() {
-        let pages = if i == 0 { 2 } else { 1 };
+        let pages = if i == 0 { first_pages.max(1) } else { 1 };
         for _ in 0..pages {
-            s.add_page(key, page(&mut camera)?).map_err(e)?;
+            s.add_page(key, page()?).map_err(e)?;
         }
     }
     s.confirm_capture().map_err(e)?;
