@@ -50,8 +50,8 @@ pub fn normalise_all(pages: &[&[u8]]) -> Vec<Result<Vec<u8>, PageError>> {
         return pages.iter().map(|p| normalise(p)).collect();
     }
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Vec<u8>, PageError>>>> =
-        Mutex::new((0..pages.len()).map(|_| None).collect());
+    type Slot = Option<Result<Vec<u8>, PageError>>;
+    let results: Mutex<Vec<Slot>> = Mutex::new((0..pages.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
