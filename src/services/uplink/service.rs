@@ -44,20 +44,28 @@ impl UplinkService {
         let wake = Arc::new(Notify::new());
         let uploader = Uploader::new(outbox.clone(), link.clone(), settings.retry_policy());
         let status = uploader.status();
+        let report = uploader.status_sender();
         runtime.spawn(uploader.run(wake.clone()));
 
         let every = settings.heartbeat;
         let beat_link = link.clone();
         let beat_outbox = outbox.clone();
+        let beat_report = report.clone();
         runtime.spawn(async move {
             let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
                 let body = heartbeat::body(&health(), &lock(&beat_outbox));
-                if let Ok(body) = body {
-                    // A missed heartbeat is only a gap in the back office's graph; the next one follows.
-                    let _ = beat_link.heartbeat(&body).await;
-                }
+                // A missed heartbeat is only a gap in the back office's graph; the next one follows.
+                let problem = match body {
+                    Ok(body) => beat_link
+                        .heartbeat(&body)
+                        .await
+                        .err()
+                        .map(|e| e.to_string()),
+                    Err(e) => Some(e.to_string()),
+                };
+                beat_report.send_modify(|s| s.heartbeat_problem = problem);
             }
         });
 
@@ -66,8 +74,17 @@ impl UplinkService {
             let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
-                if let Ok(Synced::Installed(catalog)) = catalog_sync::sync(&link, &cache).await {
-                    on_catalog(catalog);
+                match catalog_sync::sync(&link, &cache).await {
+                    Ok(synced) => {
+                        report.send_modify(|s| {
+                            s.catalog_problem = None;
+                            s.catalog_version = cache.etag();
+                        });
+                        if let Synced::Installed(catalog) = synced {
+                            on_catalog(catalog);
+                        }
+                    }
+                    Err(e) => report.send_modify(|s| s.catalog_problem = Some(e.to_string())),
                 }
             }
         });

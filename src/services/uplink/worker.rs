@@ -20,6 +20,12 @@ pub struct UplinkStatus {
     pub last_error: Option<String>,
     /// Packages delivered since start.
     pub delivered: u64,
+    /// The installed catalog's tag, once a sync has run.
+    pub catalog_version: Option<String>,
+    /// Why the last catalog sync installed nothing (a catalog failing the check, no link), if it failed.
+    pub catalog_problem: Option<String>,
+    /// Why the last heartbeat failed, if it did.
+    pub heartbeat_problem: Option<String>,
 }
 
 /// What one pass over the due packages did.
@@ -46,7 +52,7 @@ pub struct Uploader {
     outbox: SharedOutbox,
     link: Link,
     policy: RetryPolicy,
-    status: watch::Sender<UplinkStatus>,
+    status: Arc<watch::Sender<UplinkStatus>>,
 }
 
 fn now() -> i64 {
@@ -59,12 +65,17 @@ impl Uploader {
             outbox,
             link,
             policy,
-            status: watch::Sender::new(UplinkStatus::default()),
+            status: Arc::new(watch::Sender::new(UplinkStatus::default())),
         }
     }
 
     pub fn status(&self) -> watch::Receiver<UplinkStatus> {
         self.status.subscribe()
+    }
+
+    /// Where the heartbeat and the catalog sync report beside the uploads.
+    pub fn status_sender(&self) -> Arc<watch::Sender<UplinkStatus>> {
+        Arc::clone(&self.status)
     }
 
     /// Sends every package due now, each once.
