@@ -42,6 +42,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
             actor.run_quietly(|state| {
                 drain(state);
                 super::intake::drain(state);
+                super::tasks::drain(state);
             })
         });
 }

@@ -6,7 +6,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{Actor, Shared, UiState};
 use crate::session::{MergedMaterial, Step, Treatment};
-use crate::{AppWindow, GuideItem, GuideMaterial, GuideQuestion, GuideViewAdapter};
+use crate::{AppWindow, GuideItem, GuideQuestion, GuideViewAdapter, MaterialLine};
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<GuideViewAdapter>();
@@ -20,7 +20,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     });
 }
 
-fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
+pub(super) fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
     ModelRc::from(Rc::new(VecModel::from(items)))
 }
 
@@ -57,28 +57,28 @@ pub fn fill(window: &AppWindow, state: &UiState) {
             .collect(),
     ));
     let chosen = state.session.chosen();
-    adapter.set_items(model(
-        chosen
-            .iter()
-            .map(|c| GuideItem {
-                name: c.item.name.as_str().into(),
-                department: c.department.into(),
-                time_limit: c.item.time_limit_text().into(),
-                fee: c.item.fee.as_str().into(),
-                result: c.item.result.as_str().into(),
-                commitment: c.item.commitment,
-                query: c.item.kind == crate::catalog::ItemKind::Query,
-            })
-            .collect(),
-    ));
+    adapter.set_items(model(chosen.iter().map(item_row).collect()));
     let materials = state.session.materials();
     adapter.set_to_submit_count(materials.iter().filter(|m| !m.is_exempt()).count() as i32);
     adapter.set_sample(chosen.iter().any(|c| c.item.sample) || materials.iter().any(|m| m.sample));
     adapter.set_materials(model(materials.iter().map(material_row).collect()));
 }
 
+/// One joint item with its time limit, fee and result.
+pub(super) fn item_row(c: &crate::session::ChosenItem) -> GuideItem {
+    GuideItem {
+        name: c.item.name.as_str().into(),
+        department: c.department.into(),
+        time_limit: c.item.time_limit_text().into(),
+        fee: c.item.fee.as_str().into(),
+        result: c.item.result.as_str().into(),
+        commitment: c.item.commitment,
+        query: c.item.kind == crate::catalog::ItemKind::Query,
+    }
+}
+
 /// One line of the one-time notice, with its status in words.
-fn material_row(m: &MergedMaterial) -> GuideMaterial {
+pub(super) fn material_row(m: &MergedMaterial) -> MaterialLine {
     let (status, status_text, note) = match &m.treatment {
         Treatment::Exempt { reason } => (2, "无需提交".to_string(), reason.clone()),
         Treatment::Capture {
@@ -94,7 +94,7 @@ fn material_row(m: &MergedMaterial) -> GuideMaterial {
     if !note.is_empty() {
         detail = format!("{detail} · {note}");
     }
-    GuideMaterial {
+    MaterialLine {
         name: m.name.as_str().into(),
         detail: detail.into(),
         status,

@@ -9,7 +9,12 @@ mod guide_adapter;
 mod home_adapter;
 mod identify_adapter;
 pub mod intake;
+mod items_adapter;
+mod notice_adapter;
+mod print;
+mod question_adapter;
 mod shell_adapter;
+pub mod tasks;
 
 pub use devices_adapter::DeviceState;
 
@@ -40,6 +45,12 @@ pub struct UiState {
     /// The outbox and the back-office link, when the kiosk takes applications.
     pub intake: Option<intake::Intake>,
     pub idle: IdlePolicy,
+    /// Why the last step could not go on, in plain words (shown on that step's screen).
+    pub step_error: String,
+    /// What happened to the last thing sent to the printer.
+    pub print_note: String,
+    /// Device work started from the UI, whose results come back here.
+    pub tasks: Option<tasks::Tasks>,
 }
 
 pub type Shared = Rc<RefCell<UiState>>;
@@ -79,6 +90,9 @@ impl Kiosk {
             session: Session::new(catalog, settings.idle, Instant::now()),
             idle: settings.idle,
             intake: None,
+            step_error: String::new(),
+            print_note: String::new(),
+            tasks: None,
             center_name: settings.center_name,
             simulated_devices: settings.simulated_devices,
             tab: Target::Person,
@@ -91,6 +105,10 @@ impl Kiosk {
         catalog_adapter::setup(&window, &state);
         guide_adapter::setup(&window, &state);
         identify_adapter::setup(&window, &state);
+        question_adapter::setup(&window, &state);
+        items_adapter::setup(&window, &state);
+        notice_adapter::setup(&window, &state);
+        state.borrow_mut().tasks = Some(tasks::Tasks::new(&window));
         devices_adapter::setup(&window, &state);
         refresh(&window, &state.borrow());
         Ok(Kiosk {
@@ -108,6 +126,9 @@ pub fn refresh(window: &AppWindow, state: &UiState) {
     catalog_adapter::fill(window, state);
     guide_adapter::fill(window, state);
     identify_adapter::fill(window, state);
+    question_adapter::fill(window, state);
+    items_adapter::fill(window, state);
+    notice_adapter::fill(window, state);
 }
 
 /// Applies what the applicant did to the state (restarting the idle timer), then refreshes the screen. Every

@@ -30,6 +30,8 @@ pub fn end_visit(state: &mut UiState) {
         devices.reset_camera();
     }
     state.message = None;
+    state.step_error.clear();
+    state.print_note.clear();
     state.query.clear();
     state.tab = crate::catalog::Target::Person;
 }
@@ -79,6 +81,9 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         (None, Step::Identify) => Screen::Identify,
         (None, Step::Choose) => Screen::Catalog,
         (None, Step::Guide) => Screen::Guide,
+        (None, Step::Question(_)) => Screen::Question,
+        (None, Step::Items) => Screen::Items,
+        (None, Step::Notice) => Screen::Notice,
         (None, _) => {
             // The rest of the applicant's path is not on screen in this build: say so plainly.
             let chosen = state
@@ -95,5 +100,18 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         }
     };
     shell.set_screen(screen);
+    // The step indicator shows on the applicant's path only.
+    let on_path = state.message.is_none()
+        && !matches!(state.session.step(), Step::Home | Step::Guide)
+        && state.session.flow() == crate::session::Flow::Apply;
+    let (stages, stage) = if on_path {
+        state.session.progress()
+    } else {
+        (Vec::new(), 0)
+    };
+    shell.set_stages(super::guide_adapter::model(
+        stages.into_iter().map(slint::SharedString::from).collect(),
+    ));
+    shell.set_stage(stage as i32);
     shell.set_can_go_back(state.message.is_some() || state.session.can_go_back());
 }

@@ -186,6 +186,50 @@ pub enum CameraRequest {
     Reset,
 }
 
+/// Prints from any task.
+#[derive(Clone)]
+pub struct Printing(mpsc::Sender<PrintJob>);
+
+impl Printing {
+    pub async fn print(self, bytes: Vec<u8>) -> Result<Vec<PrinterState>, String> {
+        let (reply, answer) = oneshot::channel();
+        self.0
+            .send(PrintJob { bytes, reply })
+            .await
+            .map_err(|_| "打印服务已停止".to_string())?;
+        answer.await.map_err(|_| "打印服务已停止".to_string())?
+    }
+}
+
+/// Captures and previews from any task.
+#[derive(Clone)]
+pub struct Camera(mpsc::Sender<CameraRequest>);
+
+impl Camera {
+    pub async fn capture(self) -> Result<Vec<u8>, String> {
+        let (reply, answer) = oneshot::channel();
+        self.0
+            .send(CameraRequest::Capture { reply })
+            .await
+            .map_err(|_| "高拍仪服务已停止".to_string())?;
+        answer.await.map_err(|_| "高拍仪服务已停止".to_string())?
+    }
+
+    pub async fn preview(self, max_width: u32, max_height: u32) -> Result<Frame, String> {
+        let (reply, answer) = oneshot::channel();
+        let request = CameraRequest::Preview {
+            max_width,
+            max_height,
+            reply,
+        };
+        self.0
+            .send(request)
+            .await
+            .map_err(|_| "高拍仪服务已停止".to_string())?;
+        answer.await.map_err(|_| "高拍仪服务已停止".to_string())?
+    }
+}
+
 /// Reads the devices' health from any thread.
 #[derive(Clone)]
 pub struct HealthSource(Arc<Shared>);
@@ -295,21 +339,26 @@ impl DeviceService {
 
     /// Prints after asking the printer's state; the states seen come back (paper near end prints).
     pub async fn print(&self, bytes: Vec<u8>) -> Result<Vec<PrinterState>, String> {
-        let (reply, answer) = oneshot::channel();
-        self.printer
-            .send(PrintJob { bytes, reply })
-            .await
-            .map_err(|_| "打印服务已停止".to_string())?;
-        answer.await.map_err(|_| "打印服务已停止".to_string())?
+        self.printing().print(bytes).await
     }
 
     pub async fn capture(&self) -> Result<Vec<u8>, String> {
-        let (reply, answer) = oneshot::channel();
-        self.camera
-            .send(CameraRequest::Capture { reply })
-            .await
-            .map_err(|_| "高拍仪服务已停止".to_string())?;
-        answer.await.map_err(|_| "高拍仪服务已停止".to_string())?
+        self.camera().capture().await
+    }
+
+    /// A handle to print with that can move into a task.
+    pub fn printing(&self) -> Printing {
+        Printing(self.printer.clone())
+    }
+
+    /// A handle to the camera that can move into a task.
+    pub fn camera(&self) -> Camera {
+        Camera(self.camera.clone())
+    }
+
+    /// The device runtime, for the UI's device tasks.
+    pub fn handle(&self) -> tokio::runtime::Handle {
+        self.handle.clone()
     }
 
     /// Tells the camera a visit ended; it drops whatever of it is left. Does not wait.
@@ -318,17 +367,7 @@ impl DeviceService {
     }
 
     pub async fn preview(&self, max_width: u32, max_height: u32) -> Result<Frame, String> {
-        let (reply, answer) = oneshot::channel();
-        let request = CameraRequest::Preview {
-            max_width,
-            max_height,
-            reply,
-        };
-        self.camera
-            .send(request)
-            .await
-            .map_err(|_| "高拍仪服务已停止".to_string())?;
-        answer.await.map_err(|_| "高拍仪服务已停止".to_string())?
+        self.camera().preview(max_width, max_height).await
     }
 
     /// Runs one of the async calls above from a thread that is not on the runtime (the UI thread, the CLI).

@@ -1,0 +1,38 @@
+//! The one-time notice of the chosen set, printable on the receipt printer.
+
+use slint::ComponentHandle;
+
+use super::guide_adapter::{item_row, material_row, model};
+use super::{Actor, Shared, UiState};
+use crate::services::devices::DeviceKind;
+use crate::session::Step;
+use crate::{AppWindow, NoticeViewAdapter};
+
+pub fn setup(window: &AppWindow, state: &Shared) {
+    let adapter = window.global::<NoticeViewAdapter>();
+    let actor = Actor::new(window, state);
+    adapter.on_next(actor.on(|s| {
+        let _ = s.session.confirm_notice();
+        s.print_note.clear();
+    }));
+    adapter.on_print(actor.on(super::print::notice));
+}
+
+pub fn fill(window: &AppWindow, state: &UiState) {
+    if state.session.step() != Step::Notice {
+        return;
+    }
+    let Some(thing) = state.session.one_thing() else {
+        return;
+    };
+    let adapter = window.global::<NoticeViewAdapter>();
+    adapter.set_one_thing(thing.name.as_str().into());
+    adapter.set_items(model(state.session.chosen().iter().map(item_row).collect()));
+    let materials = state.session.materials();
+    adapter.set_to_submit_count(materials.iter().filter(|m| !m.is_exempt()).count() as i32);
+    adapter.set_materials(model(materials.iter().map(material_row).collect()));
+    adapter.set_print_note(state.print_note.as_str().into());
+    adapter.set_can_print(
+        state.devices.health_of(DeviceKind::Printer) == Some(&crate::services::devices::Health::Ok),
+    );
+}

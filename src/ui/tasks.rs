@@ -1,0 +1,65 @@
+//! Slow device work started from the UI (printing, capturing, a preview frame) runs on the device service's
+//! runtime; its result comes back as a change to apply to the UI state on the UI thread.
+
+use std::sync::mpsc::{channel, Receiver, Sender};
+
+use slint::ComponentHandle;
+
+use super::UiState;
+use crate::{AppWindow, ShellAdapter};
+
+/// A result to apply on the UI thread. It carries only `Send` data, never the state itself.
+pub type Done = Box<dyn FnOnce(&mut UiState) + Send>;
+
+pub struct Tasks {
+    sender: Sender<Done>,
+    receiver: Receiver<Done>,
+    window: slint::Weak<AppWindow>,
+}
+
+impl Tasks {
+    pub fn new(window: &AppWindow) -> Tasks {
+        let (sender, receiver) = channel();
+        Tasks {
+            sender,
+            receiver,
+            window: window.as_weak(),
+        }
+    }
+
+    /// Runs `work` on `runtime`, then `done` with its output on the UI thread.
+    pub fn spawn<T: Send + 'static>(
+        &self,
+        runtime: &tokio::runtime::Handle,
+        work: impl std::future::Future<Output = T> + Send + 'static,
+        done: impl FnOnce(&mut UiState, T) + Send + 'static,
+    ) {
+        let sender = self.sender.clone();
+        let window = self.window.clone();
+        runtime.spawn(async move {
+            let output = work.await;
+            let apply: Done = Box::new(move |state| done(state, output));
+            if sender.send(apply).is_ok() {
+                let _ = window.upgrade_in_event_loop(|w| {
+                    w.global::<ShellAdapter>().invoke_services_changed()
+                });
+            }
+        });
+    }
+
+    /// The results that arrived since the last call.
+    pub fn finished(&self) -> Vec<Done> {
+        self.receiver.try_iter().collect()
+    }
+}
+
+/// Applies the results of finished tasks.
+pub fn drain(state: &mut UiState) {
+    let finished = match &state.tasks {
+        Some(tasks) => tasks.finished(),
+        None => return,
+    };
+    for done in finished {
+        done(state);
+    }
+}
