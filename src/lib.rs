@@ -3,6 +3,7 @@
 pub mod backoffice;
 pub mod catalog;
 pub mod config;
+pub mod ime;
 pub mod outbox;
 pub mod package;
 pub mod services;
