@@ -115,7 +115,7 @@ impl PinyinIme {
             .flat_map(|(_, chars)| chars.iter().take(20).copied())
             .map(|c| (c, self.jieba.suggest_freq(&c.to_string())))
             .collect();
-        all.sort_by(|a, b| b.1.cmp(&a.1));
+        all.sort_by_key(|(_, freq)| std::cmp::Reverse(*freq));
         all.dedup_by_key(|(c, _)| *c);
         all.into_iter().map(|(c, _)| c).collect()
     }
