@@ -5,9 +5,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
+use kiosk::catalog::FieldKind;
 use kiosk::services::devices::DeviceUris;
 use kiosk::session::Step;
-use kiosk::{ItemsViewAdapter, ShellAdapter, Theme};
+use kiosk::{FormViewAdapter, ItemsViewAdapter, ShellAdapter, Theme};
 use slint::{ComponentHandle, Model};
 
 /// Lets device events and task results in, as the event loop would when woken, until `done` holds.
@@ -103,4 +104,140 @@ fn the_path_from_card_to_notice() {
     );
     press(&kiosk, "材料齐全，下一步");
     assert_eq!(step(&kiosk), Step::Form);
+    fill_the_form(&kiosk);
+}
+
+/// Focuses a field by its label, as a finger on the box would. A field scrolled out of view is not in the
+/// accessibility tree; it is focused through the same callback the box invokes.
+fn focus(kiosk: &kiosk::ui::Kiosk, label: &str) {
+    let on_screen = find(kiosk, label)
+        .into_iter()
+        .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::TextInput));
+    match on_screen {
+        Some(field) => field.invoke_accessible_default_action(),
+        None => {
+            let index = kiosk
+                .state
+                .borrow()
+                .session
+                .fields()
+                .iter()
+                .position(|f| f.label == label)
+                .unwrap_or_else(|| panic!("no field {label:?}"));
+            kiosk
+                .window
+                .global::<FormViewAdapter>()
+                .invoke_focus(index as i32);
+        }
+    }
+}
+
+fn keys(kiosk: &kiosk::ui::Kiosk, text: &str) {
+    for c in text.chars() {
+        press(kiosk, &c.to_string());
+    }
+}
+
+/// Types pinyin and picks the candidate `word`.
+fn pinyin(kiosk: &kiosk::ui::Kiosk, letters: &str, word: &str) {
+    keys(kiosk, letters);
+    let candidates: Vec<String> = kiosk
+        .window
+        .global::<FormViewAdapter>()
+        .get_candidates()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(
+        candidates.contains(&word.to_string()),
+        "{letters}: {candidates:?}"
+    );
+    press(kiosk, word);
+}
+
+fn value(kiosk: &kiosk::ui::Kiosk, key: &str) -> String {
+    kiosk.state.borrow().session.form().get(key).to_string()
+}
+
+fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
+    shot(kiosk, "32-form");
+    // Submitting empty lists every problem at the top.
+    press(kiosk, "下一步");
+    assert_eq!(step(kiosk), Step::Form);
+    let errors = kiosk.window.global::<FormViewAdapter>().get_errors();
+    assert!(errors.row_count() > 0);
+    shot(kiosk, "33-form-errors");
+
+    focus(kiosk, "单位名称（个体工商户字号）");
+    pinyin(kiosk, "laoma", "老马");
+    pinyin(kiosk, "lamian", "拉面");
+    pinyin(kiosk, "guan", "馆");
+    shot(kiosk, "34-form-keyboard");
+    press(kiosk, "完成");
+    assert_eq!(value(kiosk, "org_name"), "老马拉面馆");
+
+    focus(kiosk, "联系电话");
+    assert!(
+        !is_shown(kiosk, "拼音"),
+        "a digits-only field opens the number pad alone"
+    );
+    keys(kiosk, "13800138000");
+    press(kiosk, "完成");
+    assert_eq!(value(kiosk, "applicant_phone"), "13800138000");
+
+    // The rest of the required fields, each through its own input.
+    let fields: Vec<(String, String, FieldKind, Vec<String>)> = kiosk
+        .state
+        .borrow()
+        .session
+        .fields()
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| (f.key.clone(), f.label.clone(), f.kind, f.options.clone()))
+        .collect();
+    for (key, label, kind, options) in fields {
+        if !value(kiosk, &key).is_empty() {
+            continue;
+        }
+        match kind {
+            FieldKind::Choice => {
+                let index = kiosk
+                    .state
+                    .borrow()
+                    .session
+                    .fields()
+                    .iter()
+                    .position(|f| f.key == key)
+                    .unwrap();
+                let _ = &options;
+                kiosk
+                    .window
+                    .global::<FormViewAdapter>()
+                    .invoke_choose(index as i32, 0);
+            }
+            FieldKind::Number => {
+                focus(kiosk, &label);
+                keys(kiosk, "80");
+                press(kiosk, "完成");
+            }
+            FieldKind::Date => {
+                focus(kiosk, &label);
+                keys(kiosk, "2026-12-01");
+                press(kiosk, "完成");
+            }
+            _ => {
+                focus(kiosk, &label);
+                pinyin(kiosk, "xixia", "西峡");
+                press(kiosk, "完成");
+            }
+        }
+        assert!(!value(kiosk, &key).is_empty(), "{key} filled");
+    }
+    press(kiosk, "下一步");
+    assert_eq!(
+        step(kiosk),
+        Step::Capture,
+        "{:?}",
+        kiosk.state.borrow().session.form_errors()
+    );
 }

@@ -5,6 +5,7 @@
 
 mod catalog_adapter;
 mod devices_adapter;
+mod form_adapter;
 mod guide_adapter;
 mod home_adapter;
 mod identify_adapter;
@@ -51,6 +52,10 @@ pub struct UiState {
     pub print_note: String,
     /// Device work started from the UI, whose results come back here.
     pub tasks: Option<tasks::Tasks>,
+    /// The field being typed into and the keyboard's state.
+    pub typing: form_adapter::Typing,
+    /// The pinyin engine, built the first time someone types.
+    pub ime: Option<Rc<crate::ime::PinyinIme>>,
 }
 
 pub type Shared = Rc<RefCell<UiState>>;
@@ -93,6 +98,8 @@ impl Kiosk {
             step_error: String::new(),
             print_note: String::new(),
             tasks: None,
+            typing: form_adapter::Typing::default(),
+            ime: None,
             center_name: settings.center_name,
             simulated_devices: settings.simulated_devices,
             tab: Target::Person,
@@ -108,6 +115,7 @@ impl Kiosk {
         question_adapter::setup(&window, &state);
         items_adapter::setup(&window, &state);
         notice_adapter::setup(&window, &state);
+        form_adapter::setup(&window, &state);
         state.borrow_mut().tasks = Some(tasks::Tasks::new(&window));
         devices_adapter::setup(&window, &state);
         refresh(&window, &state.borrow());
@@ -129,6 +137,7 @@ pub fn refresh(window: &AppWindow, state: &UiState) {
     question_adapter::fill(window, state);
     items_adapter::fill(window, state);
     notice_adapter::fill(window, state);
+    form_adapter::fill(window, state);
 }
 
 /// Applies what the applicant did to the state (restarting the idle timer), then refreshes the screen. Every

@@ -32,6 +32,7 @@ pub fn end_visit(state: &mut UiState) {
     state.message = None;
     state.step_error.clear();
     state.print_note.clear();
+    state.typing = super::form_adapter::Typing::default();
     state.query.clear();
     state.tab = crate::catalog::Target::Person;
 }
@@ -84,6 +85,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         (None, Step::Question(_)) => Screen::Question,
         (None, Step::Items) => Screen::Items,
         (None, Step::Notice) => Screen::Notice,
+        (None, Step::Form) => Screen::Form,
         (None, _) => {
             // The rest of the applicant's path is not on screen in this build: say so plainly.
             let chosen = state
