@@ -8,7 +8,7 @@ use common::*;
 use kiosk::catalog::FieldKind;
 use kiosk::services::devices::DeviceUris;
 use kiosk::session::Step;
-use kiosk::{FormViewAdapter, ItemsViewAdapter, ShellAdapter, Theme};
+use kiosk::{CaptureViewAdapter, FormViewAdapter, ItemsViewAdapter, ShellAdapter, Theme};
 use slint::{ComponentHandle, Model};
 
 /// Lets device events and task results in, as the event loop would when woken, until `done` holds.
@@ -240,4 +240,76 @@ fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
         "{:?}",
         kiosk.state.borrow().session.form_errors()
     );
+    capture_materials(kiosk);
+}
+
+fn pages_of(kiosk: &kiosk::ui::Kiosk, material: &str) -> usize {
+    kiosk.state.borrow().session.pages(material).len()
+}
+
+fn current_material(kiosk: &kiosk::ui::Kiosk) -> String {
+    let s = kiosk.state.borrow();
+    let all: Vec<_> = s
+        .session
+        .materials()
+        .into_iter()
+        .filter(|m| matches!(m.treatment, kiosk::session::Treatment::Capture { .. }))
+        .collect();
+    all[s.capture.index.min(all.len() - 1)].key.clone()
+}
+
+fn take_page(kiosk: &kiosk::ui::Kiosk, key: &str) {
+    let before = pages_of(kiosk, key);
+    press(
+        kiosk,
+        if before == 0 {
+            "拍摄这一页"
+        } else {
+            "再拍一页"
+        },
+    );
+    until(kiosk, "a page captured", |k| pages_of(k, key) == before + 1);
+}
+
+/// The first material gets two pages (one deleted and retaken), deferrable ones are deferred, the others get one.
+fn capture_materials(kiosk: &kiosk::ui::Kiosk) {
+    let adapter = kiosk.window.global::<CaptureViewAdapter>();
+    let mut first = true;
+    while step(kiosk) == Step::Capture {
+        let key = current_material(kiosk);
+        if first {
+            // Moving on without a page is refused in words.
+            press(kiosk, "下一项材料");
+            assert!(
+                adapter.get_error().contains("请拍摄"),
+                "{}",
+                adapter.get_error()
+            );
+            take_page(kiosk, &key);
+            assert!(
+                adapter.get_note().contains("已拍摄第 1 页"),
+                "{}",
+                adapter.get_note()
+            );
+            take_page(kiosk, &key);
+            press(kiosk, "删除第 2 页");
+            assert_eq!(pages_of(kiosk, &key), 1);
+            take_page(kiosk, &key);
+            assert_eq!(adapter.get_pages().row_count(), 2, "two thumbnails");
+            shot(kiosk, "35-capture");
+            first = false;
+        } else if adapter.get_deferrable() {
+            press(kiosk, adapter.get_defer_text().as_str());
+            assert!(kiosk.state.borrow().session.is_deferred(&key));
+        } else {
+            take_page(kiosk, &key);
+        }
+        let label = if adapter.get_last() {
+            "材料拍摄完成，下一步"
+        } else {
+            "下一项材料"
+        };
+        press(kiosk, label);
+    }
+    assert_eq!(step(kiosk), Step::Commitments);
 }

@@ -3,6 +3,7 @@
 //! Each view has one adapter global in `ui/views/*.slint` and one module here that fills it and routes its
 //! callbacks to the session. After every change [`refresh`] shows the screen that matches the session's step.
 
+mod capture_adapter;
 mod catalog_adapter;
 mod devices_adapter;
 mod form_adapter;
@@ -56,6 +57,8 @@ pub struct UiState {
     pub typing: form_adapter::Typing,
     /// The pinyin engine, built the first time someone types.
     pub ime: Option<Rc<crate::ime::PinyinIme>>,
+    /// The capture screen's pages, thumbnails and preview.
+    pub capture: capture_adapter::CaptureState,
 }
 
 pub type Shared = Rc<RefCell<UiState>>;
@@ -65,6 +68,7 @@ pub struct Kiosk {
     pub window: AppWindow,
     pub state: Shared,
     _idle_timer: slint::Timer,
+    _preview_timer: slint::Timer,
 }
 
 /// The parts of the configuration the UI needs.
@@ -100,6 +104,7 @@ impl Kiosk {
             tasks: None,
             typing: form_adapter::Typing::default(),
             ime: None,
+            capture: capture_adapter::CaptureState::default(),
             center_name: settings.center_name,
             simulated_devices: settings.simulated_devices,
             tab: Target::Person,
@@ -116,6 +121,7 @@ impl Kiosk {
         items_adapter::setup(&window, &state);
         notice_adapter::setup(&window, &state);
         form_adapter::setup(&window, &state);
+        let preview_timer = capture_adapter::setup(&window, &state);
         state.borrow_mut().tasks = Some(tasks::Tasks::new(&window));
         devices_adapter::setup(&window, &state);
         refresh(&window, &state.borrow());
@@ -123,6 +129,7 @@ impl Kiosk {
             window,
             state,
             _idle_timer: idle_timer,
+            _preview_timer: preview_timer,
         })
     }
 }
@@ -138,6 +145,7 @@ pub fn refresh(window: &AppWindow, state: &UiState) {
     items_adapter::fill(window, state);
     notice_adapter::fill(window, state);
     form_adapter::fill(window, state);
+    capture_adapter::fill(window, state);
 }
 
 /// Applies what the applicant did to the state (restarting the idle timer), then refreshes the screen. Every

@@ -33,6 +33,7 @@ pub fn end_visit(state: &mut UiState) {
     state.step_error.clear();
     state.print_note.clear();
     state.typing = super::form_adapter::Typing::default();
+    state.capture = super::capture_adapter::CaptureState::default();
     state.query.clear();
     state.tab = crate::catalog::Target::Person;
 }
@@ -86,6 +87,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         (None, Step::Items) => Screen::Items,
         (None, Step::Notice) => Screen::Notice,
         (None, Step::Form) => Screen::Form,
+        (None, Step::Capture) => Screen::Capture,
         (None, _) => {
             // The rest of the applicant's path is not on screen in this build: say so plainly.
             let chosen = state
