@@ -2,13 +2,19 @@
 
 mod common;
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use kiosk::outbox::Outbox;
 
 use common::*;
 use kiosk::catalog::FieldKind;
 use kiosk::services::devices::DeviceUris;
 use kiosk::session::Step;
-use kiosk::{CaptureViewAdapter, FormViewAdapter, ItemsViewAdapter, ShellAdapter, Theme};
+use kiosk::{
+    CaptureViewAdapter, CheckViewAdapter, CommitmentsViewAdapter, DeliveryViewAdapter,
+    FormViewAdapter, ItemsViewAdapter, ShellAdapter, Theme,
+};
 use slint::{ComponentHandle, Model};
 
 /// Lets device events and task results in, as the event loop would when woken, until `done` holds.
@@ -47,6 +53,9 @@ fn the_path_from_card_to_notice() {
     kiosk
         .attach_devices(&DeviceUris::all_sim())
         .expect("device service");
+    let data = tempfile::tempdir().unwrap();
+    let outbox = Arc::new(Mutex::new(Outbox::open(data.path()).unwrap()));
+    kiosk.attach_intake(outbox.clone(), None).unwrap();
     until(&kiosk, "all devices ok", |k| {
         is_shown(k, "设备正常（演示模式）")
     });
@@ -105,6 +114,104 @@ fn the_path_from_card_to_notice() {
     press(&kiosk, "材料齐全，下一步");
     assert_eq!(step(&kiosk), Step::Form);
     fill_the_form(&kiosk);
+
+    // The package in the outbox holds exactly what was chosen, entered, captured and signed.
+    let outbox = outbox.lock().unwrap();
+    let entries = outbox.list().unwrap();
+    assert_eq!(entries.len(), 1);
+    let package = outbox.load(&entries[0].package_id).unwrap();
+    let m = &package.manifest;
+    assert_eq!(
+        m.receipt_no,
+        kiosk
+            .state
+            .borrow()
+            .done
+            .as_ref()
+            .unwrap()
+            .summary
+            .receipt_no
+    );
+    assert_eq!(m.one_thing.name, "我要开拉面馆");
+    let items: Vec<&str> = m.items.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(items.len(), 3, "{items:?}");
+    assert!(
+        !items.iter().any(|i| i.contains("户外广告")),
+        "the unticked item stays out"
+    );
+    assert_eq!(
+        m.form.get("org_name").map(String::as_str),
+        Some("老马拉面馆")
+    );
+    assert_eq!(
+        m.form.get("applicant_phone").map(String::as_str),
+        Some("13800138000")
+    );
+    assert_eq!(m.delivery.method, "window");
+    assert_eq!(m.delivery.mode, "separately");
+    let pages: usize = m.materials.iter().map(|x| x.files.len()).sum();
+    assert!(pages >= 2);
+    assert_eq!(
+        m.materials
+            .iter()
+            .find(|x| x.status == "captured")
+            .map(|x| x.files.len()),
+        Some(2)
+    );
+    assert!(m.materials.iter().any(|x| x.status == "deferred"));
+    assert!(!m.commitments.is_empty());
+    for c in &m.commitments {
+        assert!(package
+            .files
+            .iter()
+            .any(|f| f.sha256 == c.signature_sha256 && f.content_type == "image/png"));
+    }
+    kiosk::backoffice::contract::check_manifest(
+        &serde_json::to_value(m).unwrap(),
+        &m.kiosk_id,
+        &m.package_id,
+    )
+    .unwrap_or_else(|p| panic!("{p:?}"));
+    drop(outbox);
+
+    // Nothing personal is left in the session or the UI models.
+    assert!(!kiosk.state.borrow().session.holds_personal_data());
+    assert_eq!(
+        kiosk
+            .window
+            .global::<FormViewAdapter>()
+            .get_fields()
+            .row_count(),
+        0
+    );
+    assert_eq!(
+        kiosk
+            .window
+            .global::<CaptureViewAdapter>()
+            .get_pages()
+            .row_count(),
+        0
+    );
+    assert_eq!(
+        kiosk
+            .window
+            .global::<CheckViewAdapter>()
+            .get_sections()
+            .row_count(),
+        0
+    );
+    assert!(kiosk
+        .window
+        .global::<CommitmentsViewAdapter>()
+        .get_strokes()
+        .is_empty());
+    assert!(kiosk
+        .window
+        .global::<DeliveryViewAdapter>()
+        .get_address()
+        .is_empty());
+    press(&kiosk, "完成");
+    assert!(is_shown(&kiosk, "我要办事"), "the next applicant sees Home");
 }
 
 /// Focuses a field by its label, as a finger on the box would. A field scrolled out of view is not in the
@@ -220,6 +327,19 @@ fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
                 keys(kiosk, "80");
                 press(kiosk, "完成");
             }
+            FieldKind::CreditCode => {
+                focus(kiosk, &label);
+                for c in "91350100M000100Y43".chars() {
+                    if c.is_ascii_digit() {
+                        press(kiosk, "数字");
+                    } else {
+                        press(kiosk, "英文");
+                    }
+                    press(kiosk, &c.to_string());
+                }
+                press(kiosk, "完成");
+                assert_eq!(value(kiosk, &key), "91350100M000100Y43");
+            }
             FieldKind::Date => {
                 focus(kiosk, &label);
                 keys(kiosk, "2026-12-01");
@@ -312,4 +432,93 @@ fn capture_materials(kiosk: &kiosk::ui::Kiosk) {
         press(kiosk, label);
     }
     assert_eq!(step(kiosk), Step::Commitments);
+    sign_commitments(kiosk);
+}
+
+/// Draws on the pad with pointer events, as a finger would.
+fn draw_signature(kiosk: &kiosk::ui::Kiosk) {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let pad = find(kiosk, "签名区")
+        .into_iter()
+        .next()
+        .expect("the signature pad");
+    let (origin, size) = (pad.absolute_position(), pad.size());
+    let at = |fx: f32, fy: f32| {
+        slint::LogicalPosition::new(origin.x + size.width * fx, origin.y + size.height * fy)
+    };
+    let window = kiosk.window.window();
+    window.dispatch_event(WindowEvent::PointerPressed {
+        position: at(0.1, 0.5),
+        button: PointerEventButton::Left,
+    });
+    for i in 1..=40 {
+        let t = i as f32 / 40.0;
+        window.dispatch_event(WindowEvent::PointerMoved {
+            position: at(0.1 + 0.8 * t, 0.5 + 0.3 * (t * 12.0).sin()),
+        });
+    }
+    window.dispatch_event(WindowEvent::PointerReleased {
+        position: at(0.9, 0.5),
+        button: PointerEventButton::Left,
+    });
+}
+
+fn sign_commitments(kiosk: &kiosk::ui::Kiosk) {
+    let adapter = kiosk.window.global::<CommitmentsViewAdapter>();
+    let mut first = true;
+    while step(kiosk) == Step::Commitments {
+        if first {
+            press(kiosk, "确认签名");
+            assert!(
+                adapter.get_error().contains("签"),
+                "an empty pad is not a signature"
+            );
+        }
+        draw_signature(kiosk);
+        assert!(
+            !adapter.get_strokes().is_empty(),
+            "the strokes show on the pad"
+        );
+        if first {
+            shot(kiosk, "36-commitments");
+            first = false;
+        }
+        press(kiosk, "确认签名");
+    }
+    assert_eq!(step(kiosk), Step::Delivery);
+    choose_delivery(kiosk);
+}
+
+fn choose_delivery(kiosk: &kiosk::ui::Kiosk) {
+    press(kiosk, "邮寄到家（免费）");
+    let address = kiosk.window.global::<DeliveryViewAdapter>().get_address();
+    assert!(!address.is_empty(), "the address comes from the form");
+    shot(kiosk, "37-delivery");
+    press(kiosk, "到窗口领取");
+    press(kiosk, "办好一项领取一项");
+    press(kiosk, "下一步");
+    assert_eq!(step(kiosk), Step::CheckAnswers);
+    check_and_submit(kiosk);
+}
+
+fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
+    shot(kiosk, "38-check");
+    // 修改 goes to the part and comes back here.
+    press(kiosk, "修改申请表");
+    assert_eq!(step(kiosk), Step::Form);
+    press(kiosk, "下一步");
+    assert_eq!(step(kiosk), Step::CheckAnswers);
+    press(kiosk, "提交申请");
+    until(kiosk, "the package stored", |k| {
+        k.state.borrow().done.is_some()
+    });
+    assert!(is_shown(kiosk, "请取走身份证和回执"));
+    until(kiosk, "the receipt printed", |k| {
+        k.state
+            .borrow()
+            .done
+            .as_ref()
+            .is_some_and(|d| d.print_note.contains("已打印"))
+    });
+    shot(kiosk, "39-done");
 }

@@ -3,6 +3,7 @@
 pub mod manifest;
 pub mod pages;
 pub mod quality;
+pub mod signature;
 pub mod synthetic;
 
 pub use manifest::{build, hex, sha256_hex, Manifest, Package, PackageError, PackageFile, Stamp};

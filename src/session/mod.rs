@@ -107,7 +107,9 @@ pub enum SessionError {
     NotDeferrable,
 }
 
-/// One applicant's visit.
+/// One applicant's visit. Cloned only to build its package off the UI thread; a clone's personal data is zeroed
+/// when dropped, as the original's is.
+#[derive(Clone)]
 pub struct Session {
     catalog: Arc<Catalog>,
     flow: Flow,

@@ -206,6 +206,9 @@ fn next(state: &mut UiState) {
 pub fn fill(window: &AppWindow, state: &UiState) {
     let adapter = window.global::<CaptureViewAdapter>();
     if state.session.step() != Step::Capture {
+        adapter.set_pages(model(Vec::new()));
+        adapter.set_preview(Image::default());
+        adapter.set_has_preview(false);
         return;
     }
     let all = to_capture(state);

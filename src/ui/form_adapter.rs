@@ -71,12 +71,59 @@ fn field_index(state: &UiState, index: i32) -> Option<(String, FieldKind, Vec<St
     ))
 }
 
-fn append(state: &mut UiState, text: &str) {
+/// The text being typed into: a form field, or on the delivery screen the postal address.
+fn current_text(state: &UiState) -> Option<String> {
+    let key = state.typing.field.as_ref()?;
+    Some(if state.session.step() == Step::Delivery {
+        state.delivery.address.clone()
+    } else {
+        state.session.form().get(key).to_string()
+    })
+}
+
+fn set_text(state: &mut UiState, value: String) {
     let Some(key) = state.typing.field.clone() else {
         return;
     };
-    let value = format!("{}{text}", state.session.form().get(&key));
-    let _ = state.session.set_field(&key, &value);
+    if state.session.step() == Step::Delivery {
+        state.delivery.address = value;
+    } else {
+        let _ = state.session.set_field(&key, &value);
+    }
+}
+
+fn append(state: &mut UiState, text: &str) {
+    if let Some(value) = current_text(state) {
+        set_text(state, format!("{value}{text}"));
+    }
+}
+
+/// A key pressed on the keyboard, whichever screen shows it.
+pub(super) fn key(s: &mut UiState, key: &str) {
+    match s.typing.mode {
+        0 if key == " " && !s.typing.composing.is_empty() => pick(s, 0),
+        0 if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase()) => {
+            s.typing.composing.push_str(key);
+            recompute(s);
+        }
+        1 => append(s, &key.to_uppercase()),
+        _ => append(s, key),
+    }
+}
+
+pub(super) fn backspace(s: &mut UiState) {
+    if s.typing.composing.pop().is_some() {
+        recompute(s);
+    } else if let Some(mut value) = current_text(s) {
+        value.pop();
+        set_text(s, value);
+    }
+}
+
+pub(super) fn set_mode(s: &mut UiState, mode: i32) {
+    s.typing.mode = mode.clamp(0, 2);
+    s.typing.composing.clear();
+    s.typing.candidates.clear();
 }
 
 pub fn setup(window: &AppWindow, state: &Shared) {
@@ -119,39 +166,12 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         })
     });
     let a = actor.clone();
-    adapter.on_key(move |key| {
-        a.run(|s| {
-            let key = key.to_string();
-            match s.typing.mode {
-                0 if key == " " && !s.typing.composing.is_empty() => pick(s, 0),
-                0 if key.chars().all(|c| c.is_ascii_lowercase()) => {
-                    s.typing.composing.push_str(&key);
-                    recompute(s);
-                }
-                1 => append(s, &key.to_uppercase()),
-                _ => append(s, &key),
-            }
-        })
-    });
-    adapter.on_backspace(actor.on(|s| {
-        if s.typing.composing.pop().is_some() {
-            recompute(s);
-        } else if let Some(key) = s.typing.field.clone() {
-            let mut value = s.session.form().get(&key).to_string();
-            value.pop();
-            let _ = s.session.set_field(&key, &value);
-        }
-    }));
+    adapter.on_key(move |k| a.run(|s| key(s, &k)));
+    adapter.on_backspace(actor.on(backspace));
     let a = actor.clone();
     adapter.on_pick(move |i| a.run(|s| pick(s, i)));
     let a = actor.clone();
-    adapter.on_set_mode(move |mode| {
-        a.run(|s| {
-            s.typing.mode = mode.clamp(0, 2);
-            s.typing.composing.clear();
-            s.typing.candidates.clear();
-        })
-    });
+    adapter.on_set_mode(move |mode| a.run(|s| set_mode(s, mode)));
     adapter.on_close_keyboard(actor.on(|s| s.typing = Typing::default()));
     adapter.on_submit(actor.on(|s| {
         s.typing = Typing::default();
@@ -160,7 +180,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
 }
 
 /// A candidate chosen: its characters join the value, the letters it stood for leave the input.
-fn pick(state: &mut UiState, index: i32) {
+pub(super) fn pick(state: &mut UiState, index: i32) {
     let Some(candidate) = usize::try_from(index)
         .ok()
         .and_then(|i| state.typing.candidates.get(i).cloned())
@@ -181,7 +201,12 @@ fn pick(state: &mut UiState, index: i32) {
 pub fn fill(window: &AppWindow, state: &UiState) {
     let adapter = window.global::<FormViewAdapter>();
     if state.session.step() != Step::Form {
+        // Off the form, its models hold nothing of anyone.
         adapter.set_focused(-1);
+        adapter.set_fields(model(Vec::new()));
+        adapter.set_errors(model(Vec::new()));
+        adapter.set_composing("".into());
+        adapter.set_candidates(model(Vec::new()));
         return;
     }
     let fields = state.session.fields();

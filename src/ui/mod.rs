@@ -5,7 +5,11 @@
 
 mod capture_adapter;
 mod catalog_adapter;
+mod check_adapter;
+mod commitments_adapter;
+mod delivery_adapter;
 mod devices_adapter;
+mod done_adapter;
 mod form_adapter;
 mod guide_adapter;
 mod home_adapter;
@@ -16,6 +20,7 @@ mod notice_adapter;
 mod print;
 mod question_adapter;
 mod shell_adapter;
+mod submit;
 pub mod tasks;
 
 pub use devices_adapter::DeviceState;
@@ -59,6 +64,15 @@ pub struct UiState {
     pub ime: Option<Rc<crate::ime::PinyinIme>>,
     /// The capture screen's pages, thumbnails and preview.
     pub capture: capture_adapter::CaptureState,
+    /// The commitment letter being signed and its strokes.
+    pub signing: commitments_adapter::SigningState,
+    /// The delivery choices before they are confirmed.
+    pub delivery: delivery_adapter::DeliveryDraft,
+    /// A package is being built and stored.
+    pub saving: bool,
+    /// The confirmation page, once the package is stored (the visit's personal data is gone by then).
+    pub done: Option<done_adapter::DoneInfo>,
+    pub kiosk_id: String,
 }
 
 pub type Shared = Rc<RefCell<UiState>>;
@@ -74,6 +88,7 @@ pub struct Kiosk {
 /// The parts of the configuration the UI needs.
 pub struct UiSettings {
     pub center_name: String,
+    pub kiosk_id: String,
     pub idle: IdlePolicy,
     pub simulated_devices: bool,
 }
@@ -83,6 +98,7 @@ impl UiSettings {
         let d = &config.devices;
         UiSettings {
             center_name: config.center_name.clone(),
+            kiosk_id: config.kiosk_id.clone(),
             idle: config.idle,
             simulated_devices: [&d.id_reader, &d.printer, &d.camera, &d.scanner]
                 .iter()
@@ -105,6 +121,11 @@ impl Kiosk {
             typing: form_adapter::Typing::default(),
             ime: None,
             capture: capture_adapter::CaptureState::default(),
+            signing: commitments_adapter::SigningState::default(),
+            delivery: delivery_adapter::DeliveryDraft::default(),
+            saving: false,
+            done: None,
+            kiosk_id: settings.kiosk_id,
             center_name: settings.center_name,
             simulated_devices: settings.simulated_devices,
             tab: Target::Person,
@@ -122,6 +143,10 @@ impl Kiosk {
         notice_adapter::setup(&window, &state);
         form_adapter::setup(&window, &state);
         let preview_timer = capture_adapter::setup(&window, &state);
+        commitments_adapter::setup(&window, &state);
+        delivery_adapter::setup(&window, &state);
+        check_adapter::setup(&window, &state);
+        done_adapter::setup(&window, &state);
         state.borrow_mut().tasks = Some(tasks::Tasks::new(&window));
         devices_adapter::setup(&window, &state);
         refresh(&window, &state.borrow());
@@ -146,6 +171,10 @@ pub fn refresh(window: &AppWindow, state: &UiState) {
     notice_adapter::fill(window, state);
     form_adapter::fill(window, state);
     capture_adapter::fill(window, state);
+    commitments_adapter::fill(window, state);
+    delivery_adapter::fill(window, state);
+    check_adapter::fill(window, state);
+    done_adapter::fill(window, state);
 }
 
 /// Applies what the applicant did to the state (restarting the idle timer), then refreshes the screen. Every

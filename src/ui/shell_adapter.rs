@@ -34,6 +34,9 @@ pub fn end_visit(state: &mut UiState) {
     state.print_note.clear();
     state.typing = super::form_adapter::Typing::default();
     state.capture = super::capture_adapter::CaptureState::default();
+    state.signing = super::commitments_adapter::SigningState::default();
+    state.delivery = super::delivery_adapter::DeliveryDraft::default();
+    state.done = None;
     state.query.clear();
     state.tab = crate::catalog::Target::Person;
 }
@@ -49,6 +52,14 @@ fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
             let Some(window) = weak.upgrade() else { return };
             let mut s = state.borrow_mut();
             let shell = window.global::<ShellAdapter>();
+            // The confirmation page leaves by itself: the next applicant must find Home.
+            if s.done
+                .as_ref()
+                .is_some_and(|d| d.since.elapsed() >= super::done_adapter::SHOWN_FOR)
+            {
+                s.done = None;
+                refresh(&window, &s);
+            }
             match s.session.idle_state(Instant::now()) {
                 IdleState::Active => shell.set_idle_seconds_left(-1),
                 IdleState::Warning { remaining } => {
@@ -75,6 +86,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     let shell = window.global::<ShellAdapter>();
     shell.set_center_name(state.center_name.as_str().into());
     let screen = match (&state.message, state.session.step()) {
+        _ if state.done.is_some() => Screen::Done,
         (Some((title, message)), _) => {
             show_message(window, title, message);
             Screen::Message
@@ -88,6 +100,9 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         (None, Step::Notice) => Screen::Notice,
         (None, Step::Form) => Screen::Form,
         (None, Step::Capture) => Screen::Capture,
+        (None, Step::Commitments) => Screen::Commitments,
+        (None, Step::Delivery) => Screen::Delivery,
+        (None, Step::CheckAnswers) => Screen::Check,
         (None, _) => {
             // The rest of the applicant's path is not on screen in this build: say so plainly.
             let chosen = state
@@ -106,6 +121,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     shell.set_screen(screen);
     // The step indicator shows on the applicant's path only.
     let on_path = state.message.is_none()
+        && state.done.is_none()
         && !matches!(state.session.step(), Step::Home | Step::Guide)
         && state.session.flow() == crate::session::Flow::Apply;
     let (stages, stage) = if on_path {
@@ -117,5 +133,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         stages.into_iter().map(slint::SharedString::from).collect(),
     ));
     shell.set_stage(stage as i32);
-    shell.set_can_go_back(state.message.is_some() || state.session.can_go_back());
+    shell.set_can_go_back(
+        state.done.is_none() && (state.message.is_some() || state.session.can_go_back()),
+    );
 }

@@ -47,6 +47,25 @@ impl Tasks {
         });
     }
 
+    /// Runs `work` on a thread of its own (CPU work such as building a package), then `done` on the UI thread.
+    pub fn spawn_thread<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+        done: impl FnOnce(&mut UiState, T) + Send + 'static,
+    ) {
+        let sender = self.sender.clone();
+        let window = self.window.clone();
+        std::thread::spawn(move || {
+            let output = work();
+            let apply: Done = Box::new(move |state| done(state, output));
+            if sender.send(apply).is_ok() {
+                let _ = window.upgrade_in_event_loop(|w| {
+                    w.global::<ShellAdapter>().invoke_services_changed()
+                });
+            }
+        });
+    }
+
     /// The results that arrived since the last call.
     pub fn finished(&self) -> Vec<Done> {
         self.receiver.try_iter().collect()

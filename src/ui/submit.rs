@@ -1,0 +1,79 @@
+//! 提交申请: the session becomes a package in the outbox (off the UI thread), and only once it is stored whole is
+//! the receipt number shown and printed. Then everything personal of the visit is wiped.
+
+use std::time::Instant;
+
+use super::done_adapter::{DoneInfo, ReceiptSummary};
+use super::UiState;
+use crate::package::{self, Stamp};
+use crate::services::uplink::worker::lock;
+use crate::session::Session;
+
+pub fn submit(state: &mut UiState) {
+    if state.saving {
+        return;
+    }
+    let Some(intake) = &state.intake else {
+        state.step_error = "本机暂时不能保存申请，请到综合受理窗口办理。".into();
+        return;
+    };
+    if intake.refusal().is_some() {
+        state.step_error =
+            "本机存储空间不足，暂时不能保存申请。请到综合受理窗口办理，或稍后再试。".into();
+        return;
+    }
+    // The check runs on a copy: if anything is missing, the applicant is sent to it and the original is untouched.
+    let mut copy: Session = state.session.clone();
+    if copy.submit().is_err() {
+        state.session = copy;
+        state.step_error = "还有未完成的内容，请补充后再提交。".into();
+        return;
+    }
+    let outbox = intake.outbox.clone();
+    let kiosk_id = state.kiosk_id.clone();
+    let Some(tasks) = &state.tasks else { return };
+    state.saving = true;
+    state.step_error.clear();
+    tasks.spawn_thread(
+        move || -> Result<ReceiptSummary, String> {
+            let now = chrono::Local::now();
+            let receipt_no = lock(&outbox)
+                .next_receipt_no(&kiosk_id, &now.format("%Y%m%d").to_string())
+                .map_err(|e| e.to_string())?;
+            let package_id = uuid::Uuid::new_v4().to_string();
+            let created_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            let package = package::build(
+                &copy,
+                &Stamp {
+                    kiosk_id: &kiosk_id,
+                    package_id: &package_id,
+                    receipt_no: &receipt_no,
+                    created_at: &created_at,
+                    test: false,
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            lock(&outbox).enqueue(&package).map_err(|e| e.to_string())?;
+            Ok(ReceiptSummary::of(&copy, &receipt_no, &created_at))
+        },
+        |s, result| {
+            s.saving = false;
+            match result {
+                Ok(summary) => {
+                    if let Some(uplink) = s.intake.as_ref().and_then(|i| i.uplink.as_ref()) {
+                        uplink.queued();
+                    }
+                    super::shell_adapter::end_visit(s);
+                    let mut done = DoneInfo::new(summary, Instant::now());
+                    super::print::receipt(s, &mut done);
+                    s.done = Some(done);
+                }
+                Err(e) => {
+                    s.step_error = format!(
+                        "申请没有保存成功（{e}）。您填写的内容仍在，请再按一次“提交申请”，或到窗口办理。"
+                    );
+                }
+            }
+        },
+    );
+}
