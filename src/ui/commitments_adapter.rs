@@ -28,7 +28,12 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<CommitmentsViewAdapter>();
     let actor = Actor::new(window, state);
     let a = actor.clone();
-    adapter.on_stroke_start(move |x, y| a.run(|s| s.signing.strokes.push(vec![(x, y)])));
+    adapter.on_stroke_start(move |x, y| {
+        a.run(|s| {
+            s.signing.strokes.push(vec![(x, y)]);
+            s.step_error.clear();
+        })
+    });
     let a = actor.clone();
     adapter.on_stroke_to(move |x, y| {
         a.run(|s| {
