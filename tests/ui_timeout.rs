@@ -42,7 +42,9 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
     kiosk
         .attach_devices(&DeviceUris::all_sim())
         .expect("device service");
-    until(&kiosk, "all devices ok", |k| is_shown(k, "设备正常（演示模式）"));
+    until(&kiosk, "all devices ok", |k| {
+        is_shown(k, "设备正常（演示模式）")
+    });
     press(&kiosk, "我要办事");
     press(&kiosk, "演示：放置样例身份证");
     until(&kiosk, "the card read", |k| {
@@ -73,14 +75,27 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
         .unwrap()
         .idle;
     idle_for(&kiosk, policy.warn_after + Duration::from_secs(1));
-    let left = kiosk.window.global::<ShellAdapter>().get_idle_seconds_left();
+    let left = kiosk
+        .window
+        .global::<ShellAdapter>()
+        .get_idle_seconds_left();
     assert!(left >= 20, "{left} s to react");
     assert!(is_shown(&kiosk, "继续办理"));
     screenshot(&kiosk, "40-idle-warning");
     press(&kiosk, "继续办理");
     i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(600));
-    assert_eq!(kiosk.window.global::<ShellAdapter>().get_idle_seconds_left(), -1);
-    assert_eq!(kiosk.state.borrow().session.form().get("org_name"), "老马", "kept");
+    assert_eq!(
+        kiosk
+            .window
+            .global::<ShellAdapter>()
+            .get_idle_seconds_left(),
+        -1
+    );
+    assert_eq!(
+        kiosk.state.borrow().session.form().get("org_name"),
+        "老马",
+        "kept"
+    );
 
     // No touch at all: the visit ends and everything personal goes.
     idle_for(
@@ -93,8 +108,22 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
     assert!(state.typing.field.is_none() && state.typing.composing.is_empty());
     assert!(state.capture.thumbnails.is_empty());
     drop(state);
-    assert_eq!(kiosk.window.global::<FormViewAdapter>().get_fields().row_count(), 0);
-    assert_eq!(kiosk.window.global::<CaptureViewAdapter>().get_pages().row_count(), 0);
+    assert_eq!(
+        kiosk
+            .window
+            .global::<FormViewAdapter>()
+            .get_fields()
+            .row_count(),
+        0
+    );
+    assert_eq!(
+        kiosk
+            .window
+            .global::<CaptureViewAdapter>()
+            .get_pages()
+            .row_count(),
+        0
+    );
     assert!(!is_shown(&kiosk, "老马"));
     assert!(is_shown(&kiosk, "我要办事"), "the next applicant sees Home");
 }

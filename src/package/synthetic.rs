@@ -108,6 +108,18 @@ pub fn submitted_session_with(
     first_pages: usize,
     page: &mut dyn FnMut() -> Result<Vec<u8>, String>,
 ) -> Result<Session, String> {
+    let mut s = session_at_check_answers(catalog, no, first_pages, page)?;
+    s.submit().map_err(|e| e.to_string())?;
+    Ok(s)
+}
+
+/// The same application, complete and waiting on the check-answers page (for screens and benchmarks).
+pub fn session_at_check_answers(
+    catalog: Arc<Catalog>,
+    no: u32,
+    first_pages: usize,
+    page: &mut dyn FnMut() -> Result<Vec<u8>, String>,
+) -> Result<Session, String> {
     let e = |e: crate::session::SessionError| e.to_string();
     let mut s = answered(catalog, no)?;
     s.confirm_items().map_err(e)?;
@@ -146,6 +158,5 @@ pub fn submitted_session_with(
         address: None,
     })
     .map_err(e)?;
-    s.submit().map_err(e)?;
     Ok(s)
 }
