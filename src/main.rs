@@ -49,6 +49,15 @@ enum Command {
     },
     /// Send a synthetic test application to the back office and report whether it was delivered.
     Selftest(Box<cli::selftest::SelftestArgs>),
+    /// Measure every screen's full repaint with the software renderer, and the peak memory of a whole path.
+    UiBench {
+        /// Frames rendered per screen.
+        #[arg(long, default_value_t = 30)]
+        iterations: usize,
+        /// Screen size as WIDTHxHEIGHT.
+        #[arg(long, value_parser = parse_size, default_value = "1080x1920")]
+        size: (u32, u32),
+    },
     /// Run a device simulator on a pseudo-terminal or a socket.
     Sim {
         #[command(subcommand)]
@@ -76,6 +85,9 @@ fn main() -> ExitCode {
         Some(Command::Sim { action }) => cli::sim::run(&cli.config, action),
         Some(Command::Outbox { action }) => cli::outbox::run(&cli.config, action),
         Some(Command::Selftest(args)) => cli::selftest::run(&cli.config, args),
+        Some(Command::UiBench { iterations, size }) => {
+            cli::ui_bench(&cli.config, *iterations, size.0, size.1)
+        }
         None => run_kiosk(&cli),
     };
     match result {

@@ -172,10 +172,56 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
     let catalog = Arc::new(shipped_catalog());
     let no = kiosk::package::synthetic::default_one_thing(&catalog).unwrap();
     let mut camera = SimCamera::new(1296, 972);
-    let session = kiosk::package::synthetic::session_at_check_answers(catalog, no, 2, &mut || {
-        camera.capture().map_err(|e| e.to_string())
-    })
-    .unwrap();
+    let session =
+        kiosk::package::synthetic::session_at_check_answers(catalog.clone(), no, 2, &mut || {
+            camera.capture().map_err(|e| e.to_string())
+        })
+        .unwrap();
+    // A one-thing with a situation question (我要开KTV: 自有 or 租赁场地).
+    let ktv = catalog
+        .one_things
+        .iter()
+        .find(|t| t.name == "我要开KTV")
+        .map(|t| t.no)
+        .unwrap();
+    let mut camera = SimCamera::new(640, 480);
+    let with_question =
+        kiosk::package::synthetic::session_at_check_answers(catalog.clone(), ktv, 1, &mut || {
+            camera.capture().map_err(|e| e.to_string())
+        })
+        .unwrap();
+    kiosk.state.borrow_mut().session = with_question;
+    kiosk
+        .state
+        .borrow_mut()
+        .session
+        .change(Step::Question(0))
+        .unwrap();
+    both_modes(&kiosk, "58-question");
+    assert!(is_shown(&kiosk, "经营场地是自有的还是租赁的？"));
+    press(&kiosk, "租赁场地");
+    let s = kiosk.state.borrow();
+    assert_eq!(
+        s.session.step(),
+        Step::Items,
+        "a changed answer shows the checklist again"
+    );
+    assert_eq!(
+        s.session
+            .selection()
+            .answers()
+            .get("site")
+            .map(String::as_str),
+        Some("租赁场地")
+    );
+    assert!(s
+        .session
+        .selection()
+        .rows(s.session.one_thing().unwrap())
+        .iter()
+        .any(|r| r.item.contains("租赁场地")));
+    drop(s);
+
     kiosk.state.borrow_mut().session = session;
     both_modes(&kiosk, "51-check");
     for (step, name) in [

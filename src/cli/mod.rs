@@ -8,6 +8,8 @@ pub mod outbox;
 mod outbox_bench;
 pub mod selftest;
 pub mod sim;
+mod ui_bench;
+pub use ui_bench::run as ui_bench;
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -199,7 +199,9 @@ pub fn build(session: &Session, stamp: &Stamp) -> Result<Package, PackageError> 
     let captured: Vec<&[u8]> = merged
         .iter()
         .filter(|m| {
-            matches!(m.treatment, Treatment::Capture { .. }) && !session.is_deferred(&m.key)
+            matches!(m.treatment, Treatment::Capture { .. })
+                && !session.is_deferred(&m.key)
+                && !session.is_at_window(&m.key)
         })
         .flat_map(|m| session.pages(&m.key).iter().map(|p| p.0.as_slice()))
         .collect();
@@ -208,6 +210,11 @@ pub fn build(session: &Session, stamp: &Stamp) -> Result<Package, PackageError> 
     for m in merged {
         let (status, reason, entry_files) = match &m.treatment {
             Treatment::Exempt { reason } => ("exempt", reason.clone(), Vec::new()),
+            Treatment::Capture { .. } if session.is_at_window(&m.key) => (
+                "deferred",
+                "高拍仪不可用，纸质材料到窗口提交".to_string(),
+                Vec::new(),
+            ),
             Treatment::Capture { defer_days } if session.is_deferred(&m.key) => {
                 let days = defer_days.unwrap_or(0);
                 (

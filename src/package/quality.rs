@@ -1,7 +1,7 @@
 //! A first look at a captured page: a thumbnail for the screen, and warnings for a page that is too dark, blurred
 //! or cut off. Simple measures on a small greyscale copy; they warn, they never refuse a page.
 
-use image::{imageops::FilterType, GrayImage, RgbImage};
+use image::{GrayImage, RgbImage};
 
 /// What may be wrong with a page, in the applicant's words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,12 +33,9 @@ const MEASURE: u32 = 480;
 
 pub fn assess(jpeg: &[u8]) -> Result<Assessment, String> {
     let image = image::load_from_memory(jpeg).map_err(|e| e.to_string())?;
-    let thumbnail = image
-        .resize(THUMBNAIL, THUMBNAIL, FilterType::Triangle)
-        .to_rgb8();
-    let grey = image
-        .resize(MEASURE, MEASURE, FilterType::Triangle)
-        .to_luma8();
+    // Area averaging (`thumbnail`) keeps memory to the output's size, however large the photo.
+    let thumbnail = image.thumbnail(THUMBNAIL, THUMBNAIL).to_rgb8();
+    let grey = image.thumbnail(MEASURE, MEASURE).to_luma8();
     Ok(Assessment {
         thumbnail,
         warnings: warnings(&grey),

@@ -123,6 +123,8 @@ pub struct Session {
     form_errors: Vec<FieldError>,
     pages: BTreeMap<String, Vec<Blob>>,
     deferred: BTreeSet<String>,
+    /// Materials handed in on paper at the window because the camera could not be used.
+    at_window: BTreeSet<String>,
     signatures: BTreeMap<String, Blob>,
     delivery: Option<Delivery>,
     idle: IdleClock,
@@ -144,6 +146,7 @@ impl Session {
             form_errors: Vec::new(),
             pages: BTreeMap::new(),
             deferred: BTreeSet::new(),
+            at_window: BTreeSet::new(),
             signatures: BTreeMap::new(),
             delivery: None,
             idle: IdleClock::new(now),
@@ -203,6 +206,11 @@ impl Session {
 
     pub fn pages(&self, material: &str) -> &[Blob] {
         self.pages.get(material).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the material will be handed in on paper at the window (the camera could not be used).
+    pub fn is_at_window(&self, material: &str) -> bool {
+        self.at_window.contains(material)
     }
 
     pub fn is_deferred(&self, material: &str) -> bool {
@@ -383,6 +391,7 @@ impl Session {
         self.expect(Step::Capture)?;
         self.capturable(material)?;
         self.deferred.remove(material);
+        self.at_window.remove(material);
         self.pages
             .entry(material.to_string())
             .or_default()
@@ -407,9 +416,24 @@ impl Session {
         if !deferred {
             self.deferred.remove(material);
         } else if merged.defer_days().is_some() {
+            self.at_window.remove(material);
             self.deferred.insert(material.to_string());
         } else {
             return Err(SessionError::NotDeferrable);
+        }
+        Ok(())
+    }
+
+    /// The camera cannot be used: the applicant will hand this material in on paper at the window. Any material
+    /// may be handed in so; the screen offers it only when the camera is out of order.
+    pub fn set_at_window(&mut self, material: &str, at_window: bool) -> Result<(), SessionError> {
+        self.expect(Step::Capture)?;
+        self.capturable(material)?;
+        if at_window {
+            self.deferred.remove(material);
+            self.at_window.insert(material.to_string());
+        } else {
+            self.at_window.remove(material);
         }
         Ok(())
     }
@@ -658,7 +682,10 @@ impl Session {
         self.materials()
             .into_iter()
             .filter(|m| {
-                !m.is_exempt() && self.pages(&m.key).is_empty() && !self.deferred.contains(&m.key)
+                !m.is_exempt()
+                    && self.pages(&m.key).is_empty()
+                    && !self.deferred.contains(&m.key)
+                    && !self.at_window.contains(&m.key)
             })
             .map(|m| m.name)
             .collect()
@@ -678,6 +705,7 @@ impl Session {
         self.form_errors.clear();
         self.pages.clear();
         self.deferred.clear();
+        self.at_window.clear();
         self.signatures.clear();
         self.delivery = None;
     }

@@ -198,6 +198,36 @@ fn capture_needs_every_material_captured_or_deferred() {
 }
 
 #[test]
+fn without_a_camera_materials_can_be_handed_in_at_the_window() {
+    let mut s = ramen_form();
+    fill_form(&mut s);
+    s.submit_form().unwrap();
+    let missing = match s.confirm_capture() {
+        Err(SessionError::MissingMaterials(m)) => m.len(),
+        _ => panic!("materials are missing"),
+    };
+    assert!(missing > 0);
+    let keys: Vec<String> = s
+        .materials()
+        .into_iter()
+        .filter(|m| !m.is_exempt())
+        .map(|m| m.key)
+        .collect();
+    for key in &keys {
+        s.set_at_window(key, true).unwrap();
+        assert!(s.is_at_window(key));
+    }
+    // A page captured after all takes the material back from the window.
+    s.add_page(&keys[0], vec![1]).unwrap();
+    assert!(!s.is_at_window(&keys[0]));
+    assert!(
+        s.set_at_window("business_licence", true).is_err(),
+        "exempt materials are never asked for"
+    );
+    s.confirm_capture().unwrap();
+}
+
+#[test]
 fn commitments_must_all_be_signed() {
     let mut s = session();
     walk_to_check_answers(&mut s);

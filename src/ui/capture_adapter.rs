@@ -85,6 +85,14 @@ pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
             s.step_error.clear();
         }
     }));
+    adapter.on_toggle_window(actor.on(|s| {
+        let Some(m) = current(s) else { return };
+        let on = s.session.is_at_window(&m.key);
+        match s.session.set_at_window(&m.key, !on) {
+            Ok(()) => s.step_error.clear(),
+            Err(e) => s.step_error = e.to_string(),
+        }
+    }));
     adapter.on_previous(actor.on(|s| {
         s.capture.index = s.capture.index.saturating_sub(1);
         s.capture.note.clear();
@@ -190,7 +198,10 @@ fn next(state: &mut UiState) {
         let _ = state.session.confirm_capture();
         return;
     };
-    if state.session.pages(&m.key).is_empty() && !state.session.is_deferred(&m.key) {
+    if state.session.pages(&m.key).is_empty()
+        && !state.session.is_deferred(&m.key)
+        && !state.session.is_at_window(&m.key)
+    {
         state.step_error = format!("请拍摄“{}”，或选择暂缺、以后补交", m.name);
         return;
     }
@@ -263,6 +274,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     };
     adapter.set_deferrable(days.is_some());
     adapter.set_deferred(state.session.is_deferred(&m.key));
+    adapter.set_at_window(state.session.is_at_window(&m.key));
     adapter.set_defer_text(
         days.map(|d| format!("暂缺，{d}个工作日内补交"))
             .unwrap_or_default()

@@ -96,6 +96,9 @@ pub fn fill(window: &AppWindow, state: &UiState) {
             .iter()
             .map(|m| match &m.treatment {
                 Treatment::Exempt { reason } => format!("{}：无需提交（{reason}）", m.name),
+                Treatment::Capture { .. } if s.is_at_window(&m.key) => {
+                    format!("{}：到窗口提交纸质材料", m.name)
+                }
                 Treatment::Capture { defer_days } if s.is_deferred(&m.key) => format!(
                     "{}：暂缺，{}个工作日内补交",
                     m.name,

@@ -37,6 +37,8 @@ pub fn end_visit(state: &mut UiState) {
     state.signing = super::commitments_adapter::SigningState::default();
     state.delivery = super::delivery_adapter::DeliveryDraft::default();
     state.done = None;
+    state.ime = None;
+    super::release_memory();
     state.query.clear();
     state.tab = crate::catalog::Target::Person;
 }

@@ -29,6 +29,9 @@ pub fn submit(state: &mut UiState) {
         state.step_error = "还有未完成的内容，请补充后再提交。".into();
         return;
     }
+    // The pinyin engine is not needed past this page; its memory goes before the package build needs memory.
+    state.ime = None;
+    super::release_memory();
     let outbox = intake.outbox.clone();
     let kiosk_id = state.kiosk_id.clone();
     let Some(tasks) = &state.tasks else { return };
