@@ -223,3 +223,43 @@ fn a_broken_file_does_not_bury_its_error_under_missing_references() {
         "{errors}"
     );
 }
+
+#[test]
+fn material_conditions_name_real_materials_questions_and_options() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_catalog(dir.path());
+    let things = dir.path().join("one_things.toml");
+    let line = break_file(
+        &things,
+        "material_when = { lease_contract = { site = \"租赁场地\" } }",
+        "material_when = { lease_contrakt = { site = \"租赁厂地\" } }",
+    );
+    let out = kiosk(&["catalog", "check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = String::from_utf8_lossy(&out.stderr);
+    let prefix = format!("{}:{line}: ", things.display());
+    assert!(
+        errors
+            .lines()
+            .any(|l| l.starts_with(&prefix) && l.contains("unknown material `lease_contrakt`")),
+        "{errors}"
+    );
+    assert!(
+        errors
+            .lines()
+            .any(|l| l.starts_with(&prefix) && l.contains("`租赁厂地` is not an option")),
+        "{errors}"
+    );
+    // Without its material condition, the site question decides nothing: that is reported too.
+    break_file(
+        &things,
+        "material_when = { lease_contrakt = { site = \"租赁厂地\" } }\n",
+        "",
+    );
+    let out = kiosk(&["catalog", "check", dir.path().to_str().unwrap()]);
+    let errors = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        errors.contains("question `site` decides no row and no material"),
+        "{errors}"
+    );
+}

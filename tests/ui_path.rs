@@ -62,13 +62,18 @@ fn the_path_from_card_to_notice() {
     press(&kiosk, "我要办事");
     press(&kiosk, "演示：放置样例身份证");
     until(&kiosk, "the card read", |k| step(k) == Step::Choose);
-    assert!(is_shown(&kiosk, "第 2 步，共 10 步：选择事项") || is_shown(&kiosk, "选择要办的事"));
+    assert!(is_shown(&kiosk, "选择要办的事"));
     find(&kiosk, "搜索事项")
         .into_iter()
         .next()
         .expect("the search field")
         .set_accessible_value("lmg");
     press(&kiosk, "我要开拉面馆");
+    // The situation question: one per page, the question as the heading.
+    assert_eq!(step(&kiosk), Step::Question(0));
+    assert!(is_shown(&kiosk, "经营场地是自有的还是租赁的？"));
+    shot(&kiosk, "29-question");
+    press(&kiosk, "租赁场地");
     assert_eq!(step(&kiosk), Step::Items);
     shot(&kiosk, "30-items");
 
@@ -133,6 +138,12 @@ fn the_path_from_card_to_notice() {
             .receipt_no
     );
     assert_eq!(m.one_thing.name, "我要开拉面馆");
+    assert_eq!(m.answers.len(), 1);
+    assert_eq!(m.answers[0].answer, "租赁场地");
+    assert!(
+        m.materials.iter().any(|x| x.key == "lease_contract"),
+        "a rented site asks for the lease"
+    );
     let items: Vec<&str> = m.items.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(items.len(), 3, "{items:?}");
     assert!(

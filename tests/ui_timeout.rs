@@ -56,6 +56,7 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
         .expect("search")
         .set_accessible_value("lmg");
     press(&kiosk, "我要开拉面馆");
+    press(&kiosk, "租赁场地");
     press(&kiosk, "下一步");
     press(&kiosk, "材料齐全，下一步");
     let org = find(&kiosk, "单位名称（个体工商户字号）")

@@ -3,7 +3,7 @@
 //! Every problem is collected, not only the first, so that `kiosk catalog check` tells a center's staff all that
 //! is wrong at once. A syntax or type error stops the check of its own file only.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
@@ -405,16 +405,55 @@ impl Builder<'_> {
                 }
             }
         }
+        let mut material_when = BTreeMap::new();
+        for (material, condition) in &raw.material_when {
+            if self.unchecked.checks("material")
+                && !catalog.materials.contains_key(material.get_ref())
+            {
+                self.report(
+                    src,
+                    material,
+                    format!("unknown material `{}`", material.get_ref()),
+                );
+            }
+            let pairs: Vec<_> = condition.get_ref().iter().collect();
+            let [(key, option)] = pairs.as_slice() else {
+                self.report(
+                    src,
+                    condition,
+                    "`material_when` takes exactly one `question = \"option\"`",
+                );
+                continue;
+            };
+            match questions.iter().find(|q| &q.key == *key) {
+                None => self.report(
+                    src,
+                    condition,
+                    format!("`material_when` names no question of this one-thing: `{key}`"),
+                ),
+                Some(q) if !q.options.contains(option) => self.report(
+                    src,
+                    condition,
+                    format!("`{option}` is not an option of question `{key}`"),
+                ),
+                Some(_) => {
+                    material_when.insert(
+                        material.get_ref().clone(),
+                        ((*key).clone(), (*option).clone()),
+                    );
+                }
+            }
+        }
         for (question, raw_question) in questions.iter().zip(&raw.questions) {
             let used = rows.iter().any(|r| {
                 r.choose.as_ref() == Some(&question.key)
                     || r.when.as_ref().is_some_and(|(q, _)| q == &question.key)
-            });
+            }) || material_when.values().any(|(q, _)| q == &question.key);
             if !used {
                 self.report(
                     src,
                     &raw_question.get_ref().key,
-                    format!("question `{}` decides no row", question.key),
+                    format!("question `{}` decides no row and no material", question.key),
                 );
             }
         }
@@ -426,6 +465,7 @@ impl Builder<'_> {
             provincial: raw.provincial,
             questions,
             joint: rows,
+            material_when,
         }
     }
 

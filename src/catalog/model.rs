@@ -86,9 +86,20 @@ pub struct OneThing {
     pub provincial: bool,
     pub questions: Vec<Question>,
     pub joint: Vec<JointRow>,
+    /// Materials asked for only under one answer: material key → (question key, option).
+    pub material_when: BTreeMap<String, (String, String)>,
 }
 
 impl OneThing {
+    /// Whether `material` applies under `answers`. A material whose question is not answered yet (a guide read
+    /// before answering) is shown.
+    pub fn material_applies(&self, material: &str, answers: &BTreeMap<String, String>) -> bool {
+        match self.material_when.get(material) {
+            Some((question, option)) => answers.get(question).is_none_or(|a| a == option),
+            None => true,
+        }
+    }
+
     /// The code the back office knows the one-thing by: batch 5, then the seed's number.
     pub fn code(&self) -> String {
         format!("5-{}", self.no)

@@ -32,6 +32,9 @@ pub struct RawOneThing {
     #[serde(default)]
     pub questions: Vec<Spanned<RawQuestion>>,
     pub joint: Spanned<Vec<Spanned<RawJointRow>>>,
+    /// Materials asked for only under one answer, e.g. `lease_contract = { site = "租赁场地" }`.
+    #[serde(default)]
+    pub material_when: BTreeMap<Spanned<String>, Spanned<BTreeMap<String, String>>>,
 }
 
 #[derive(Deserialize)]

@@ -126,6 +126,7 @@ mod tests {
 
     fn thing(no: u32, name: &str, joint: &[&str]) -> OneThing {
         OneThing {
+            material_when: Default::default(),
             no,
             name: name.into(),
             target: Target::Organisation,

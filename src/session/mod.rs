@@ -188,8 +188,14 @@ impl Session {
     }
 
     /// The one-time notice: every material of the chosen items, merged.
+    /// The merged materials of the chosen items, without those the situation answers rule out.
     pub fn materials(&self) -> Vec<MergedMaterial> {
-        merge_materials(&self.catalog, &self.chosen())
+        let mut merged = merge_materials(&self.catalog, &self.chosen());
+        if let Some(thing) = self.one_thing() {
+            let answers = self.selection.answers();
+            merged.retain(|m| thing.material_applies(&m.key, answers));
+        }
+        merged
     }
 
     pub fn fields(&self) -> Vec<&FieldDef> {

@@ -357,3 +357,33 @@ fn choosing_another_one_thing_starts_afresh() {
         "the card read stays for the new choice"
     );
 }
+
+#[test]
+fn a_situation_answer_can_rule_a_material_out() {
+    let catalog = crate::catalog::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/catalog"
+    )))
+    .unwrap();
+    let ramen = catalog
+        .one_things
+        .iter()
+        .find(|t| t.name == "我要开拉面馆")
+        .unwrap()
+        .no;
+    let lease_asked = |answer: &str| {
+        let mut s = Session::new(
+            Arc::new(catalog.clone()),
+            IdlePolicy::default(),
+            Instant::now(),
+        );
+        s.start_apply().unwrap();
+        s.identified(identity()).unwrap();
+        s.choose(ramen).unwrap();
+        assert_eq!(s.step(), Step::Question(0));
+        s.answer(answer).unwrap();
+        s.materials().iter().any(|m| m.key == "lease_contract")
+    };
+    assert!(lease_asked("租赁场地"));
+    assert!(!lease_asked("自有场地"));
+}
