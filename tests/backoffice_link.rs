@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::sim::{enqueue, kiosk_bin, kiosk_config, Sim, KIOSK, SECRET};
+use common::sim::{enqueue, kiosk_bin, kiosk_config, run, Sim, KIOSK, SECRET};
 use kiosk::backoffice::{Link, LinkSettings};
 use kiosk::config::Config;
 use kiosk::outbox::{Outbox, State};
@@ -35,13 +35,19 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn send_all(config: &std::path::Path) {
-    let out = kiosk_bin()
-        .arg("--config")
-        .arg(config)
-        .args(["outbox", "send", "--timeout", "30"])
+/// `kiosk sim backoffice set-status …` on the simulator's data, as window staff would.
+fn set_status(sim: &Sim, args: &[&str]) -> std::process::Output {
+    kiosk_bin()
+        .args(["sim", "backoffice", "--data"])
+        .arg(&sim.data)
+        .arg("set-status")
+        .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+fn send_all(config: &std::path::Path) {
+    let out = run(config, &["outbox", "send", "--timeout", "30"]);
     assert!(
         out.status.success(),
         "{}",
@@ -70,19 +76,10 @@ fn status_by_receipt_and_by_id_number_follows_the_window_staff() {
         .unwrap()
         .is_none());
 
-    let out = kiosk_bin()
-        .args(["sim", "backoffice", "--data"])
-        .arg(&sim.data)
-        .args([
-            "set-status",
-            &receipt,
-            "3-10-1",
-            "ready_for_pickup",
-            "--window",
-            "3",
-        ])
-        .output()
-        .unwrap();
+    let out = set_status(
+        &sim,
+        &[&receipt, "3-10-1", "ready_for_pickup", "--window", "3"],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -108,29 +105,15 @@ fn status_by_receipt_and_by_id_number_follows_the_window_staff() {
         .unwrap()
         .is_empty());
 
-    let rejected = kiosk_bin()
-        .args(["sim", "backoffice", "--data"])
-        .arg(&sim.data)
-        .args([
-            "set-status",
-            &receipt,
-            "3-10-1",
-            "rejected",
-            "--note",
-            "请补充户口簿原件",
-        ])
-        .output()
-        .unwrap();
+    let rejected = set_status(
+        &sim,
+        &[&receipt, "3-10-1", "rejected", "--note", "请补充户口簿原件"],
+    );
     assert!(rejected.status.success());
     let app = rt.block_on(link.application(&receipt)).unwrap().unwrap();
     assert_eq!(app.status, "rejected");
     assert_eq!(app.items[0].note.as_deref(), Some("请补充户口簿原件"));
-    let bad = kiosk_bin()
-        .args(["sim", "backoffice", "--data"])
-        .arg(&sim.data)
-        .args(["set-status", &receipt, "3-10-1", "lost"])
-        .output()
-        .unwrap();
+    let bad = set_status(&sim, &[&receipt, "3-10-1", "lost"]);
     assert!(!bad.status.success(), "an unknown status is refused");
 }
 

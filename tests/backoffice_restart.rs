@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::sim::{enqueue, kiosk_bin, kiosk_config, Sim, SECRET};
+use common::sim::{enqueue, kiosk_bin, kiosk_config, run, Sim, SECRET};
 use kiosk::outbox::{Outbox, State};
 use rand::Rng;
 
@@ -43,12 +43,7 @@ fn sigkill_at_random_points_never_loses_or_duplicates_a_package() {
         killed_mid_run > RUNS / 2,
         "most runs must be killed while working ({killed_mid_run} of {RUNS})"
     );
-    let out = kiosk_bin()
-        .arg("--config")
-        .arg(&config)
-        .args(["outbox", "send", "--timeout", "120"])
-        .output()
-        .unwrap();
+    let out = run(&config, &["outbox", "send", "--timeout", "120"]);
     assert!(
         out.status.success(),
         "{}",

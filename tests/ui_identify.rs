@@ -3,30 +3,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::*;
 use drivers::idcard::SimMode;
 use kiosk::services::devices::DeviceUris;
 use kiosk::session::Step;
-use kiosk::ShellAdapter;
-use slint::ComponentHandle;
-
-/// Lets the device events in, as the event loop would when woken, until `done` holds.
-fn until(kiosk: &kiosk::ui::Kiosk, what: &str, done: impl Fn(&kiosk::ui::Kiosk) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while Instant::now() < deadline {
-        kiosk
-            .window
-            .global::<ShellAdapter>()
-            .invoke_services_changed();
-        if done(kiosk) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for: {what}");
-}
 
 #[test]
 fn identify_with_the_simulated_reader() {

@@ -3,7 +3,6 @@
 mod common;
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use kiosk::outbox::Outbox;
 
@@ -13,25 +12,9 @@ use kiosk::services::devices::DeviceUris;
 use kiosk::session::Step;
 use kiosk::{
     CaptureViewAdapter, CheckViewAdapter, CommitmentsViewAdapter, DeliveryViewAdapter,
-    FormViewAdapter, ItemsViewAdapter, ShellAdapter, Theme,
+    FormViewAdapter, ItemsViewAdapter, Theme,
 };
 use slint::{ComponentHandle, Model};
-
-/// Lets device events and task results in, as the event loop would when woken, until `done` holds.
-fn until(kiosk: &kiosk::ui::Kiosk, what: &str, done: impl Fn(&kiosk::ui::Kiosk) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        kiosk
-            .window
-            .global::<ShellAdapter>()
-            .invoke_services_changed();
-        if done(kiosk) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for: {what}");
-}
 
 fn step(kiosk: &kiosk::ui::Kiosk) -> Step {
     kiosk.state.borrow().session.step()

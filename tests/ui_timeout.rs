@@ -11,21 +11,6 @@ use kiosk::session::Step;
 use kiosk::{CaptureViewAdapter, FormViewAdapter, ShellAdapter};
 use slint::{ComponentHandle, Model};
 
-fn until(kiosk: &kiosk::ui::Kiosk, what: &str, done: impl Fn(&kiosk::ui::Kiosk) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        kiosk
-            .window
-            .global::<ShellAdapter>()
-            .invoke_services_changed();
-        if done(kiosk) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for: {what}");
-}
-
 /// Makes the applicant's last touch `ago` in the past, then lets the idle timer tick.
 fn idle_for(kiosk: &kiosk::ui::Kiosk, ago: Duration) {
     let then = Instant::now()

@@ -16,10 +16,6 @@ use zeroize::Zeroizing;
 
 use super::{load_catalog, load_config, Failed};
 
-fn fail(e: impl std::fmt::Display) -> Failed {
-    Failed::with_message(e)
-}
-
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
@@ -65,7 +61,7 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
     let jpegs: Vec<Vec<u8>> = (0..10)
         .map(|_| camera.capture())
         .collect::<Result<_, _>>()
-        .map_err(fail)?;
+        .map_err(Failed::with_message)?;
     let jpeg_bytes: usize = jpegs.iter().map(Vec::len).sum();
     // The one-thing with the fewest materials to capture, so that exactly ten pages make its package.
     let mut candidates: Vec<(usize, u32)> = catalog
@@ -91,8 +87,8 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
             )
             .ok()
         })
-        .ok_or_else(|| fail("no one-thing takes a 10-page application"))?;
-    let mut outbox = Outbox::open(&work.path().join("build")).map_err(fail)?;
+        .ok_or_else(|| Failed::with_message("no one-thing takes a 10-page application"))?;
+    let mut outbox = Outbox::open(&work.path().join("build")).map_err(Failed::with_message)?;
     let created_at = chrono::Local::now().to_rfc3339();
     let (mut builds, mut enqueues, mut totals) = (Vec::new(), Vec::new(), Vec::new());
     let mut built = None;
@@ -100,16 +96,17 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
         let id = uuid::Uuid::new_v4().to_string();
         let receipt = format!("XX-KIOSK-01-20261128-{:04}", i + 1);
         let started = Instant::now();
-        let package = package::build(&session, &stamp(&id, &receipt, &created_at)).map_err(fail)?;
+        let package = package::build(&session, &stamp(&id, &receipt, &created_at))
+            .map_err(Failed::with_message)?;
         let built_at = Instant::now();
-        outbox.enqueue(&package).map_err(fail)?;
+        outbox.enqueue(&package).map_err(Failed::with_message)?;
         let done = Instant::now();
         builds.push(built_at - started);
         enqueues.push(done - built_at);
         totals.push(done - started);
         built = Some(package);
     }
-    let built = built.ok_or_else(|| fail("nothing built"))?;
+    let built = built.ok_or_else(|| Failed::with_message("nothing built"))?;
     let pages: Vec<_> = built
         .files
         .iter()
@@ -145,12 +142,12 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(fail)?;
+        .map_err(Failed::with_message)?;
     let (sender, receiver) = std::sync::mpsc::channel();
     let secret = "bench-secret-0123".to_string();
     runtime.spawn(serve(
         SimSettings {
-            listen: "127.0.0.1:0".parse().map_err(fail)?,
+            listen: "127.0.0.1:0".parse().map_err(Failed::with_message)?,
             data: work.path().join("backoffice"),
             kiosks: [("XX-KIOSK-01".to_string(), secret.clone())].into(),
             catalog: None,
@@ -163,9 +160,9 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
     ));
     let addr = receiver
         .recv_timeout(Duration::from_secs(10))
-        .map_err(fail)?;
+        .map_err(Failed::with_message)?;
     let upload_dir = work.path().join("upload");
-    let mut upload_outbox = Outbox::open(&upload_dir).map_err(fail)?;
+    let mut upload_outbox = Outbox::open(&upload_dir).map_err(Failed::with_message)?;
     let count = 10;
     for i in 0..count {
         let receipt = format!("XX-KIOSK-01-20261128-{:04}", i + 1);
@@ -175,7 +172,7 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
                 &uuid::Uuid::new_v4().to_string(),
                 &receipt,
             ))
-            .map_err(fail)?;
+            .map_err(Failed::with_message)?;
     }
     let bytes: usize = built.files.iter().map(|f| f.bytes.len()).sum::<usize>() * count;
     let link = Link::new(&LinkSettings {
@@ -186,11 +183,13 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
         pin_sha256: None,
         timeout: Duration::from_secs(60),
     })
-    .map_err(fail)?;
+    .map_err(Failed::with_message)?;
     let shared = Arc::new(Mutex::new(upload_outbox));
     let uploader = Uploader::new(shared, link, RetryPolicy::default());
     let started = Instant::now();
-    let round = runtime.block_on(uploader.send_due()).map_err(fail)?;
+    let round = runtime
+        .block_on(uploader.send_due())
+        .map_err(Failed::with_message)?;
     let took = started.elapsed();
     row(
         &format!(
@@ -211,7 +210,7 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
 
     // 3. Ten thousand packages waiting.
     let many_dir = work.path().join("many");
-    let mut many = Outbox::open(&many_dir).map_err(fail)?;
+    let mut many = Outbox::open(&many_dir).map_err(Failed::with_message)?;
     let small = with_identity(&built, "", "");
     let small = Package {
         manifest: small.manifest,
@@ -232,9 +231,9 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
         let id = uuid::Uuid::new_v4().to_string();
         let receipt = many
             .next_receipt_no("XX-KIOSK-01", "20261128")
-            .map_err(fail)?;
+            .map_err(Failed::with_message)?;
         many.enqueue(&with_identity(&small, &id, &receipt))
-            .map_err(fail)?;
+            .map_err(Failed::with_message)?;
         ids.push(id);
     }
     let filled = started.elapsed();
@@ -245,7 +244,7 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
     row("  per package", ms(filled / packages.max(1) as u32));
     drop(many);
     let started = Instant::now();
-    let mut many = Outbox::open(&many_dir).map_err(fail)?;
+    let mut many = Outbox::open(&many_dir).map_err(Failed::with_message)?;
     row(
         &format!("open with {packages} queued (crash recovery scan)"),
         ms(started.elapsed()),
@@ -282,7 +281,7 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
     let started = Instant::now();
     for id in ids.iter().take(100) {
         many.record_failure(id, "503", now + 60, false)
-            .map_err(fail)?;
+            .map_err(Failed::with_message)?;
     }
     row(
         "record a failed attempt (mean of 100)",
@@ -291,7 +290,7 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
     let started = Instant::now();
     for id in ids.iter().take(100) {
         many.mark_delivered(id, "2026-11-28T10:00:00+08:00")
-            .map_err(fail)?;
+            .map_err(Failed::with_message)?;
     }
     row(
         "mark delivered and delete the copy (mean of 100)",

@@ -33,10 +33,6 @@ impl Platform for BenchPlatform {
     }
 }
 
-fn fail(e: impl std::fmt::Display) -> Failed {
-    Failed::with_message(e)
-}
-
 pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<(), Failed> {
     let started = Instant::now();
     let config = load_config(config)?;
@@ -46,10 +42,11 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
         window: window.clone(),
         started,
     }))
-    .map_err(|e| fail(format!("{e:?}")))?;
-    let kiosk = Kiosk::new(catalog.clone(), UiSettings::from_config(&config)).map_err(fail)?;
+    .map_err(|e| Failed::with_message(format!("{e:?}")))?;
+    let kiosk = Kiosk::new(catalog.clone(), UiSettings::from_config(&config))
+        .map_err(Failed::with_message)?;
     window.set_size(PhysicalSize::new(width, height));
-    kiosk.window.show().map_err(fail)?;
+    kiosk.window.show().map_err(Failed::with_message)?;
     let mut buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
 
     let mut frame = |name: &str, rows: &mut Vec<(String, Duration, Duration)>| {
@@ -75,13 +72,13 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
 
     // The screens, with a complete application made through the real session.
     let no = kiosk::package::synthetic::default_one_thing(&catalog)
-        .ok_or_else(|| fail("the catalog has no one-thing"))?;
+        .ok_or_else(|| Failed::with_message("the catalog has no one-thing"))?;
     let mut camera = SimCamera::new(2592, 1944);
     let session =
         kiosk::package::synthetic::session_at_check_answers(catalog.clone(), no, 2, &mut || {
             camera.capture().map_err(|e| e.to_string())
         })
-        .map_err(fail)?;
+        .map_err(Failed::with_message)?;
     for elderly in [false, true] {
         theme.set_elderly(elderly);
         let mode = if elderly { " (长辈模式)" } else { "" };
@@ -171,7 +168,7 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
         stored
     })();
     let _ = std::fs::remove_dir_all(&dir);
-    result.map_err(fail)?;
+    result.map_err(Failed::with_message)?;
     println!(
         "peak RSS over the path (every screen in both modes, pinyin engine, a package built and stored): {:.1} MB \
          (target < 120 MB)",

@@ -21,7 +21,8 @@ fn value_for(kind: FieldKind, options: &[String]) -> String {
         FieldKind::Text => "自检测试".into(),
         FieldKind::Address => "自检测试地址1号".into(),
         FieldKind::Phone => "13800138000".into(),
-        FieldKind::IdNumber => "11010519491231002X".into(),
+        // The simulator's made-up resident: no real person's number is written here.
+        FieldKind::IdNumber => drivers::idcard::sim::sample_identity().id_number.clone(),
         FieldKind::CreditCode => "91350100M000100Y43".into(),
         FieldKind::Date => "2026-01-01".into(),
         FieldKind::Number => "1".into(),

@@ -223,8 +223,10 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         return;
     }
     let all = to_capture(state);
-    let Some(m) = current(state) else { return };
     let index = state.capture.index.min(all.len().saturating_sub(1));
+    let Some(m) = all.get(index).cloned() else {
+        return;
+    };
     adapter.set_material(m.name.as_str().into());
     adapter.set_detail(format!("{} {}份 · {}", m.form.label(), m.copies, m.source).into());
     adapter.set_position(format!("第 {} 项，共 {} 项", index + 1, all.len()).into());

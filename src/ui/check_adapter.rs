@@ -2,9 +2,9 @@
 
 use slint::{ComponentHandle, SharedString};
 
+use super::form_adapter::shown_value;
 use super::guide_adapter::model;
 use super::{Actor, Shared, UiState};
-use crate::catalog::FieldKind;
 use crate::session::{DeliveryMethod, DeliveryMode, Step, Treatment};
 use crate::{AppWindow, CheckSection, CheckViewAdapter};
 
@@ -78,15 +78,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         s.fields()
             .iter()
             .filter(|f| !s.form().get(&f.key).is_empty())
-            .map(|f| {
-                let value = s.form().get(&f.key);
-                let shown = if f.kind == FieldKind::IdNumber {
-                    drivers::id_number::mask(value)
-                } else {
-                    value.to_string()
-                };
-                format!("{}：{shown}", f.label)
-            })
+            .map(|f| format!("{}：{}", f.label, shown_value(f, s.form().get(&f.key))))
             .collect(),
     ));
     sections.push(section(

@@ -1,7 +1,7 @@
 //! How results reach the applicant: at the window or by post (with an address typed on the keyboard), all
 //! together or each as it is ready.
 
-use slint::{ComponentHandle, SharedString};
+use slint::ComponentHandle;
 use zeroize::Zeroize;
 
 use super::form_adapter::{self, Typing};
@@ -104,13 +104,6 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_typing(state.typing.field.is_some());
     adapter.set_mode(state.typing.mode);
     adapter.set_composing(state.typing.composing.as_str().into());
-    adapter.set_candidates(model(
-        state
-            .typing
-            .candidates
-            .iter()
-            .map(|c| SharedString::from(c.text.as_str()))
-            .collect(),
-    ));
+    adapter.set_candidates(form_adapter::candidates(state));
     adapter.set_error(state.step_error.as_str().into());
 }

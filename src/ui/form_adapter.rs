@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use slint::{ComponentHandle, SharedString};
+use slint::{ComponentHandle, ModelRc, SharedString};
 
 use super::guide_adapter::model;
 use super::{Actor, Shared, UiState};
@@ -36,6 +36,27 @@ fn from_card(field: &FieldDef) -> bool {
                 | Prefill::BirthDate
         )
     )
+}
+
+/// The pinyin candidates as the keyboard shows them (the form's and the delivery address's).
+pub(super) fn candidates(state: &UiState) -> ModelRc<SharedString> {
+    model(
+        state
+            .typing
+            .candidates
+            .iter()
+            .map(|c| SharedString::from(c.text.as_str()))
+            .collect(),
+    )
+}
+
+/// A field's value as the screen may show it: an ID number never whole.
+pub(super) fn shown_value(field: &FieldDef, value: &str) -> String {
+    if field.kind == FieldKind::IdNumber {
+        drivers::id_number::mask(value)
+    } else {
+        value.to_string()
+    }
 }
 
 fn digits_only(kind: FieldKind) -> bool {
@@ -220,39 +241,31 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_fields(model(
         fields
             .iter()
-            .map(|f| {
-                let value = state.session.form().get(&f.key);
-                let shown = if f.kind == FieldKind::IdNumber {
-                    drivers::id_number::mask(value)
+            .map(|f| FormFieldRow {
+                label: f.label.as_str().into(),
+                value: shown_value(f, state.session.form().get(&f.key)).into(),
+                hint: f.hint.clone().unwrap_or_default().into(),
+                error: errors
+                    .iter()
+                    .find(|e| e.key == f.key)
+                    .map(|e| e.message.as_str())
+                    .unwrap_or("")
+                    .into(),
+                required: f.required,
+                from_card: from_card(f),
+                input: if f.kind == FieldKind::Choice {
+                    2
+                } else if digits_only(f.kind) {
+                    1
                 } else {
-                    value.to_string()
-                };
-                FormFieldRow {
-                    label: f.label.as_str().into(),
-                    value: shown.into(),
-                    hint: f.hint.clone().unwrap_or_default().into(),
-                    error: errors
+                    0
+                },
+                options: model(
+                    f.options
                         .iter()
-                        .find(|e| e.key == f.key)
-                        .map(|e| e.message.as_str())
-                        .unwrap_or("")
-                        .into(),
-                    required: f.required,
-                    from_card: from_card(f),
-                    input: if f.kind == FieldKind::Choice {
-                        2
-                    } else if digits_only(f.kind) {
-                        1
-                    } else {
-                        0
-                    },
-                    options: model(
-                        f.options
-                            .iter()
-                            .map(|o| SharedString::from(o.as_str()))
-                            .collect(),
-                    ),
-                }
+                        .map(|o| SharedString::from(o.as_str()))
+                        .collect(),
+                ),
             })
             .collect(),
     ));
@@ -265,12 +278,5 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_focused(focused);
     adapter.set_mode(state.typing.mode);
     adapter.set_composing(state.typing.composing.as_str().into());
-    adapter.set_candidates(model(
-        state
-            .typing
-            .candidates
-            .iter()
-            .map(|c| SharedString::from(c.text.as_str()))
-            .collect(),
-    ));
+    adapter.set_candidates(candidates(state));
 }

@@ -109,3 +109,19 @@ pub fn scroll_to(kiosk: &Kiosk, label: &str) -> bool {
     }
     is_shown(kiosk, label)
 }
+
+/// Lets device events and task results in, as the event loop would when woken, until `done` holds.
+pub fn until(kiosk: &Kiosk, what: &str, done: impl Fn(&Kiosk) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while std::time::Instant::now() < deadline {
+        kiosk
+            .window
+            .global::<kiosk::ShellAdapter>()
+            .invoke_services_changed();
+        if done(kiosk) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("timed out waiting for: {what}");
+}
