@@ -1,6 +1,7 @@
 //! The ESC/POS receipt printer: receipts, status, the connection over serial, TCP or a device file, a simulator.
 
 pub mod connection;
+pub mod decode;
 pub mod receipt;
 pub mod sim;
 pub mod status;

@@ -132,20 +132,33 @@ impl ReceiptWriter {
 
     /// Text, wrapped to the paper's width; each piece ends with a line feed.
     pub fn text(&mut self, text: &str) -> Result<&mut Self, ReceiptError> {
-        let columns = if self.double {
-            self.width.columns() / 2
-        } else {
-            self.width.columns()
-        };
-        for line in wrap(text, columns) {
+        for line in wrap(text, self.columns()) {
             self.printer.writeln(&line)?;
         }
         Ok(self)
     }
 
     /// `label：value` with the value's continuation lines indented under it.
+    /// When the pair does not fit on one line, the value starts on its own line, indented.
     pub fn field(&mut self, label: &str, value: &str) -> Result<&mut Self, ReceiptError> {
-        self.text(&format!("{label}：{value}"))
+        let line = format!("{label}：{value}");
+        if width_of(&line) <= self.columns() || value.contains('\n') {
+            return self.text(&line);
+        }
+        self.text(&format!("{label}："))?;
+        let indent = "  ";
+        for piece in wrap(value, self.columns() - indent.len()) {
+            self.printer.writeln(&format!("{indent}{piece}"))?;
+        }
+        Ok(self)
+    }
+
+    fn columns(&self) -> usize {
+        if self.double {
+            self.width.columns() / 2
+        } else {
+            self.width.columns()
+        }
     }
 
     /// A line of dashes across the paper.
@@ -209,24 +222,70 @@ impl ReceiptWriter {
     }
 }
 
-/// Splits `text` into lines of at most `columns` display columns (a Chinese character is two).
+/// Display columns of `text` (a Chinese character is two).
+pub fn width_of(text: &str) -> usize {
+    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Splits `text` into lines of at most `columns` display columns (a Chinese character is two). A run of Latin
+/// letters, digits and `-./:` (a receipt number, a phone number, a date) is not split unless it is longer than a
+/// line, so codes stay readable in one piece.
 pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(2);
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
         let mut used = 0;
-        for c in paragraph.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w > columns.max(2) && !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
+        for token in tokens(paragraph) {
+            let w = width_of(token);
+            if used + w <= columns {
+                line.push_str(token);
+                used += w;
+                continue;
             }
-            line.push(c);
-            used += w;
+            if w <= columns && token.chars().count() > 1 {
+                lines.push(std::mem::take(&mut line));
+                line.push_str(token);
+                used = w;
+                continue;
+            }
+            for c in token.chars() {
+                let cw = c.width().unwrap_or(0);
+                if used + cw > columns && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push(c);
+                used += cw;
+            }
         }
         lines.push(line);
     }
     lines
+}
+
+/// Pieces that wrap as a whole: a run of code characters, or one other character.
+fn tokens(text: &str) -> Vec<&str> {
+    let code = |c: char| c.is_ascii_alphanumeric() || "-./:".contains(c);
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (code(c), start) {
+            (true, None) => start = Some(i),
+            (true, Some(_)) => {}
+            (false, run) => {
+                if let Some(s) = run {
+                    out.push(&text[s..i]);
+                    start = None;
+                }
+                out.push(&text[i..i + c.len_utf8()]);
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push(&text[s..]);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -279,6 +338,9 @@ mod tests {
     fn wrapping_counts_chinese_as_two_columns() {
         assert_eq!(wrap("一二三四五", 4), vec!["一二", "三四", "五"]);
         assert_eq!(wrap("ab一cd", 4), vec!["ab一", "cd"]);
+        assert_eq!(wrap("编号XX-0007", 8), vec!["编号", "XX-0007"]);
+        assert_eq!(wrap("编号XX-01-0007", 8), vec!["编号XX-0", "1-0007"]);
+        assert_eq!(wrap("编号 XX-0007", 10), vec!["编号 ", "XX-0007"]);
         assert_eq!(wrap("第一行\n第二行", 48), vec!["第一行", "第二行"]);
         assert_eq!(PaperWidth::Mm80.columns(), 48);
         assert_eq!(PaperWidth::Mm58.columns(), 32);
