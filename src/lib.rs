@@ -6,6 +6,8 @@ pub mod config;
 pub mod ime;
 pub mod outbox;
 pub mod package;
+pub mod progress;
+pub mod receipts;
 pub mod services;
 pub mod session;
 pub mod toml_source;

@@ -6,6 +6,7 @@ pub mod device;
 pub mod identity_json;
 pub mod outbox;
 mod outbox_bench;
+pub mod receipt;
 pub mod selftest;
 pub mod sim;
 mod ui_bench;

@@ -121,6 +121,26 @@ pub fn session_at_check_answers(
     first_pages: usize,
     page: &mut dyn FnMut() -> Result<Vec<u8>, String>,
 ) -> Result<Session, String> {
+    filled_to_check_answers(catalog, no, first_pages, page, false)
+}
+
+/// As [`session_at_check_answers`], but every material that may be brought later (容缺) is deferred instead of
+/// captured, so receipts show each kind of material line.
+pub fn session_with_deferrals(
+    catalog: Arc<Catalog>,
+    no: u32,
+    page: &mut dyn FnMut() -> Result<Vec<u8>, String>,
+) -> Result<Session, String> {
+    filled_to_check_answers(catalog, no, 2, page, true)
+}
+
+fn filled_to_check_answers(
+    catalog: Arc<Catalog>,
+    no: u32,
+    first_pages: usize,
+    page: &mut dyn FnMut() -> Result<Vec<u8>, String>,
+    defer: bool,
+) -> Result<Session, String> {
     let e = |e: crate::session::SessionError| e.to_string();
     let mut s = answered(catalog, no)?;
     s.confirm_items().map_err(e)?;
@@ -136,12 +156,16 @@ pub fn session_at_check_answers(
         }
     }
     s.submit_form().map_err(e)?;
-    let to_capture: Vec<String> = s
-        .materials()
-        .into_iter()
-        .filter(|m| matches!(m.treatment, Treatment::Capture { .. }))
-        .map(|m| m.key)
-        .collect();
+    let mut to_capture = Vec::new();
+    for m in s.materials() {
+        match m.treatment {
+            Treatment::Capture {
+                defer_days: Some(_),
+            } if defer => s.set_deferred(&m.key, true).map_err(e)?,
+            Treatment::Capture { .. } => to_capture.push(m.key),
+            Treatment::Exempt { .. } => {}
+        }
+    }
     for (i, key) in to_capture.iter().enumerate() {
         let pages = if i == 0 { first_pages.max(1) } else { 1 };
         for _ in 0..pages {

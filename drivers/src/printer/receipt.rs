@@ -34,6 +34,13 @@ impl PaperWidth {
         self.dots() as usize / 12
     }
 
+    pub fn mm(self) -> u32 {
+        match self {
+            PaperWidth::Mm58 => 58,
+            PaperWidth::Mm80 => 80,
+        }
+    }
+
     pub fn from_mm(mm: u32) -> Option<PaperWidth> {
         match mm {
             58 => Some(PaperWidth::Mm58),
@@ -222,9 +229,21 @@ impl ReceiptWriter {
     }
 }
 
-/// Display columns of `text` (a Chinese character is two).
+/// Columns a character takes on the printer in Chinese mode: ASCII is one (12 dots); everything else is a
+/// double-byte GBK character, two columns (24 dots), even marks such as □ or · that are narrow on screens.
+pub fn char_columns(c: char) -> usize {
+    if c.is_ascii() {
+        usize::from(!c.is_ascii_control())
+    } else if c.width() == Some(0) {
+        0
+    } else {
+        2
+    }
+}
+
+/// Printer columns of `text`.
 pub fn width_of(text: &str) -> usize {
-    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+    text.chars().map(char_columns).sum()
 }
 
 /// Splits `text` into lines of at most `columns` display columns (a Chinese character is two). A run of Latin
@@ -250,10 +269,26 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
                 continue;
             }
             for c in token.chars() {
-                let cw = c.width().unwrap_or(0);
+                let cw = char_columns(c);
                 if used + cw > columns && !line.is_empty() {
+                    // Chinese line breaking: a closing mark never starts a line, so the character before it
+                    // moves down with it.
+                    // Likewise an opening mark never ends one.
+                    let mut carried = String::new();
+                    let mut first = c;
+                    while NO_LINE_START.contains(first) && line.chars().count() > 1 {
+                        let Some(last) = line.pop() else { break };
+                        carried.insert(0, last);
+                        first = last;
+                    }
+                    while line.chars().count() > 1
+                        && line.chars().last().is_some_and(|l| NO_LINE_END.contains(l))
+                    {
+                        carried.insert(0, line.pop().unwrap_or(' '));
+                    }
                     lines.push(std::mem::take(&mut line));
-                    used = 0;
+                    used = width_of(&carried);
+                    line = carried;
                 }
                 line.push(c);
                 used += cw;
@@ -263,6 +298,12 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
     }
     lines
 }
+
+/// Marks that may not begin a line (closing brackets and pause marks).
+const NO_LINE_START: &str = "，。、；：？！）》」』】〕”’…%,.;:?!)]";
+
+/// Marks that may not end a line (opening brackets).
+const NO_LINE_END: &str = "（《「『【〔“‘([";
 
 /// Pieces that wrap as a whole: a run of code characters, or one other character.
 fn tokens(text: &str) -> Vec<&str> {
@@ -339,6 +380,8 @@ mod tests {
         assert_eq!(wrap("一二三四五", 4), vec!["一二", "三四", "五"]);
         assert_eq!(wrap("ab一cd", 4), vec!["ab一", "cd"]);
         assert_eq!(wrap("编号XX-0007", 8), vec!["编号", "XX-0007"]);
+        assert_eq!(wrap("一二三四（五）", 10), vec!["一二三四", "（五）"]);
+        assert_eq!(wrap("一二三四五，六", 10), vec!["一二三四", "五，六"]);
         assert_eq!(wrap("编号XX-01-0007", 8), vec!["编号XX-0", "1-0007"]);
         assert_eq!(wrap("编号 XX-0007", 10), vec!["编号 ", "XX-0007"]);
         assert_eq!(wrap("第一行\n第二行", 48), vec!["第一行", "第二行"]);
