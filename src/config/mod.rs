@@ -37,6 +37,8 @@ pub struct Devices {
     pub printer: String,
     pub camera: String,
     pub scanner: String,
+    /// The receipt paper: 80 or 58 mm.
+    pub paper: drivers::printer::PaperWidth,
     /// The reader vendor's library that decodes the card photo (WLT), when installed.
     pub wlt_library: Option<PathBuf>,
 }
@@ -58,6 +60,7 @@ struct RawDevices {
     printer: Spanned<String>,
     camera: Spanned<String>,
     scanner: Spanned<String>,
+    printer_width_mm: Option<Spanned<u32>>,
     #[serde(default)]
     wlt_library: String,
 }
@@ -155,6 +158,21 @@ impl Config {
                 format!("devices.{key}: `{}` is not `sim` nor a device URI (serial:, tcp://, file:, v4l2:, folder:, evdev:)", value.get_ref()),
             );
         }
+        let paper = match &d.printer_width_mm {
+            None => Some(drivers::printer::PaperWidth::Mm80),
+            Some(mm) => {
+                let paper = drivers::printer::PaperWidth::from_mm(*mm.get_ref());
+                check(
+                    paper.is_some(),
+                    mm.span(),
+                    format!(
+                        "devices.printer_width_mm: {} mm paper is not supported (58 or 80)",
+                        mm.get_ref()
+                    ),
+                );
+                paper
+            }
+        };
         let base = path.parent().unwrap_or(Path::new("."));
         let backoffice = raw.backoffice.map(|b| b.check(&src, base, &mut problems));
         if !problems.is_empty() {
@@ -179,6 +197,7 @@ impl Config {
                 printer: raw.devices.printer.into_inner(),
                 camera: raw.devices.camera.into_inner(),
                 scanner: raw.devices.scanner.into_inner(),
+                paper: paper.unwrap_or(drivers::printer::PaperWidth::Mm80),
                 wlt_library: Some(raw.devices.wlt_library)
                     .filter(|p| !p.is_empty())
                     .map(|p| base.join(p)),
@@ -237,10 +256,19 @@ mod tests {
         let text = shipped()
             .replace("idle_warning_seconds = 30", "idle_warning_seconds = 5")
             .replace("width = 1080", "width = 10")
-            .replace("printer = \"sim\"", "printer = \"lpt1\"");
+            .replace("printer = \"sim\"", "printer = \"lpt1\"")
+            .replace("printer_width_mm = 80", "printer_width_mm = 76");
         let problems = load_text(&text).unwrap_err();
         let messages: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert_eq!(problems.len(), 3, "{messages:#?}");
+        assert_eq!(problems.len(), 4, "{messages:#?}");
+        let paper_line = text
+            .lines()
+            .position(|l| l.starts_with("printer_width_mm"))
+            .unwrap()
+            + 1;
+        assert!(problems
+            .iter()
+            .any(|p| p.line == paper_line && p.message.contains("76 mm")));
         assert!(messages.iter().any(|m| m.contains("idle_warning_seconds")));
         assert!(messages.iter().any(|m| m.contains("display.width")));
         assert!(messages.iter().any(|m| m.contains("devices.printer")));

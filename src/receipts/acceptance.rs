@@ -124,6 +124,37 @@ impl AcceptanceReceipt {
         self.created.format("%Y-%m-%d %H:%M").to_string()
     }
 
+    /// A short form of the receipt for a QR code on the screen, when the printer cannot print: what a phone
+    /// needs to keep (a QR code holds under 3 KB, the printed receipt is longer).
+    pub fn screen_text(&self) -> String {
+        let mut lines = vec![
+            format!("收件回执 受理编号：{}", self.receipt_no),
+            format!("{} {}", self.center, self.time_text()),
+            format!("事项：{}", self.one_thing),
+            format!(
+                "办理：{}",
+                self.items
+                    .iter()
+                    .map(|i| format!("{}（{}）", i.name, i.time_limit))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        ];
+        if !self.at_window.is_empty() {
+            lines.push(format!("到窗口交纸质材料：{}", self.at_window.join("、")));
+        }
+        for d in &self.deferred {
+            lines.push(format!(
+                "容缺后补：{}，{}前",
+                d.name,
+                d.deadline.format("%Y-%m-%d")
+            ));
+        }
+        lines.push("2小时内窗口预审，1个工作日内各部门作出受理决定，进度以短信告知。".into());
+        lines.push(HOTLINE.into());
+        lines.join("\n")
+    }
+
     pub fn document(&self) -> Receipt {
         let mut r = Receipt::default();
         r.title("收件回执").centered(&self.center);

@@ -42,6 +42,29 @@ impl NoticeSlip {
         })
     }
 
+    /// A short form for a QR code on the screen when the printer cannot print.
+    pub fn screen_text(&self) -> String {
+        let mut lines = vec![
+            format!("一次告知单：{}", self.one_thing),
+            "需要准备：".to_string(),
+        ];
+        for (n, m) in self.materials.iter().filter(|m| !m.is_exempt()).enumerate() {
+            let deferrable = m
+                .defer_days()
+                .map(|d| format!("，可容缺{d}个工作日"))
+                .unwrap_or_default();
+            lines.push(format!(
+                "{}. {}（{}{}份{deferrable}）",
+                n + 1,
+                m.name,
+                m.form.label(),
+                m.copies
+            ));
+        }
+        lines.push(HOTLINE.into());
+        lines.join("\n")
+    }
+
     pub fn document(&self) -> Receipt {
         let mut r = Receipt::default();
         r.title("一次告知单").centered(&self.center);

@@ -26,6 +26,29 @@ impl PickupSlip {
         format!("{}#{}", group.receipt_no, group.pickup_code)
     }
 
+    /// A short form for a QR code on the screen when the printer cannot print.
+    pub fn screen_text(&self) -> String {
+        let mut lines = vec!["取件凭证".to_string()];
+        for g in &self.groups {
+            lines.push(format!(
+                "受理编号：{} 取件码：{} 领取地点：{}",
+                g.receipt_no,
+                g.pickup_code,
+                window_words(&g.window)
+            ));
+            lines.push(format!(
+                "可以领取：{}",
+                g.items
+                    .iter()
+                    .map(|(i, _)| i.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
+        }
+        lines.push(WHAT_TO_BRING.into());
+        lines.join("\n")
+    }
+
     pub fn document(&self) -> Receipt {
         let mut r = Receipt::default();
         r.title("取件凭证").centered(&self.center);

@@ -48,6 +48,8 @@ pub enum Step {
     Done,
     /// A guide read without identifying (办事指南).
     Guide,
+    /// 进度查询/领取: an earlier application looked up (the lookup itself is the UI's, through the back office).
+    Status,
 }
 
 /// Why the applicant is here: to apply, or only to read guides.
@@ -55,6 +57,7 @@ pub enum Step {
 pub enum Flow {
     Apply,
     Guide,
+    Status,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -262,6 +265,14 @@ impl Session {
         Ok(())
     }
 
+    /// 进度查询/领取: look up an earlier application. Timed like any other step, since what it shows is personal.
+    pub fn start_status(&mut self) -> Result<(), SessionError> {
+        self.expect(Step::Home)?;
+        self.flow = Flow::Status;
+        self.go(Step::Status);
+        Ok(())
+    }
+
     /// The card was read.
     pub fn identified(&mut self, identity: Identity) -> Result<(), SessionError> {
         self.expect(Step::Identify)?;
@@ -294,6 +305,7 @@ impl Session {
                 Step::Guide
             }
             Flow::Apply => self.first_situation_step(),
+            Flow::Status => return Err(SessionError::WrongStep),
         };
         self.go(next);
         Ok(())

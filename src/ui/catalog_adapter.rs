@@ -93,7 +93,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_query(state.query.as_str().into());
     let heading = match state.session.flow() {
         Flow::Guide => "办事指南：选择要查看的事",
-        Flow::Apply => "选择要办的事",
+        Flow::Apply | Flow::Status => "选择要办的事",
     };
     adapter.set_heading(heading.into());
 }

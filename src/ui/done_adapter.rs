@@ -6,83 +6,56 @@ use std::time::{Duration, Instant};
 use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer};
 
 use super::{Actor, Shared, UiState};
-use crate::session::Session;
+use crate::receipts::acceptance::NEXT_STEPS;
+use crate::receipts::AcceptanceReceipt;
 use crate::{AppWindow, DoneViewAdapter};
 
 /// The page goes back to Home by itself after this long.
 pub const SHOWN_FOR: Duration = Duration::from_secs(60);
 
-/// What the receipt needs, taken from the session before it is wiped: nothing whole that is personal.
-#[derive(Clone, Debug)]
-pub struct ReceiptSummary {
-    pub receipt_no: String,
-    pub created_at: String,
-    pub one_thing: String,
-    /// (item, department, time limit)
-    pub items: Vec<(String, String, String)>,
-    pub masked_name: String,
-    pub masked_id: String,
-}
-
-impl ReceiptSummary {
-    pub fn of(session: &Session, receipt_no: &str, created_at: &str) -> ReceiptSummary {
-        ReceiptSummary {
-            receipt_no: receipt_no.to_string(),
-            created_at: created_at.to_string(),
-            one_thing: session
-                .one_thing()
-                .map(|t| t.name.clone())
-                .unwrap_or_default(),
-            items: session
-                .chosen()
-                .iter()
-                .map(|c| {
-                    (
-                        c.item.name.clone(),
-                        c.department.to_string(),
-                        c.item.time_limit_text(),
-                    )
-                })
-                .collect(),
-            masked_name: session
-                .identity()
-                .map(|i| i.masked_name())
-                .unwrap_or_default(),
-            masked_id: session
-                .identity()
-                .map(|i| i.masked_id_number())
-                .unwrap_or_default(),
-        }
-    }
-}
-
 pub struct DoneInfo {
-    pub summary: ReceiptSummary,
+    /// Holds only masked identity: the session it came from is wiped by now.
+    pub receipt: AcceptanceReceipt,
     pub print_note: String,
+    /// What the QR code on the page holds: the receipt number, or the whole receipt when it did not print.
+    pub qr_text: String,
     pub since: Instant,
 }
 
 impl DoneInfo {
-    pub fn new(summary: ReceiptSummary, since: Instant) -> DoneInfo {
+    pub fn new(receipt: AcceptanceReceipt, since: Instant) -> DoneInfo {
         DoneInfo {
-            summary,
+            qr_text: receipt.receipt_no.clone(),
+            receipt,
             print_note: String::new(),
             since,
         }
     }
-}
 
-pub const NEXT_STEPS: &str = "窗口工作人员将在 2 小时内完成预审；各部门在 1 个工作日内作出办理决定；\
-    办理进度和领取通知会以短信告知。可凭受理编号在本机“进度查询/领取”查询。咨询电话：12345 政务服务便民热线。";
+    /// The receipt did not print: the QR code becomes the receipt, and the page says so.
+    pub fn not_printed(&mut self, why: &str) {
+        self.qr_text = self.receipt.screen_text();
+        self.print_note =
+            format!("回执没有打印出来（{why}）。请用手机扫描上方二维码保存回执，或记下受理编号。");
+    }
+}
 
 /// The receipt number as a QR code, eight pixels a module with a quiet zone.
 pub fn qr_image(text: &str) -> Image {
-    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
+    // Long texts (a receipt shown instead of printed) use the lowest error correction, for the fewest modules.
+    let level = if text.len() > 200 {
+        qrcode::EcLevel::L
+    } else {
+        qrcode::EcLevel::M
+    };
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(text.as_bytes(), level) else {
         return Image::default();
     };
     let modules = code.width();
     let colors = code.to_colors();
-    let (scale, quiet) = (8usize, 4usize);
+    let quiet = 4usize;
+    // About 400 pixels across whatever the content, so the view can show it at its size without blurring.
+    let scale = (400 / (modules + 2 * quiet)).max(2);
     let side = (modules + 2 * quiet) * scale;
     let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(side as u32, side as u32);
     let pixels = buffer.make_mut_slice();
@@ -109,11 +82,20 @@ pub fn setup(window: &AppWindow, state: &Shared) {
 pub fn fill(window: &AppWindow, state: &UiState) {
     let Some(done) = &state.done else { return };
     let adapter = window.global::<DoneViewAdapter>();
-    if adapter.get_receipt_no().as_str() != done.summary.receipt_no {
-        adapter.set_qr(qr_image(&done.summary.receipt_no));
+    if adapter.get_qr_text().as_str() != done.qr_text {
+        adapter.set_qr(qr_image(&done.qr_text));
+        adapter.set_qr_text(done.qr_text.as_str().into());
     }
-    adapter.set_receipt_no(done.summary.receipt_no.as_str().into());
-    adapter.set_one_thing(done.summary.one_thing.as_str().into());
-    adapter.set_next_steps(NEXT_STEPS.into());
+    adapter.set_receipt_no(done.receipt.receipt_no.as_str().into());
+    adapter.set_one_thing(done.receipt.one_thing.as_str().into());
+    adapter.set_next_steps(NEXT_STEPS.join("\n").into());
+    adapter.set_qr_caption(
+        if done.qr_text == done.receipt.receipt_no {
+            "可用手机拍下二维码，凭受理编号查询办理进度"
+        } else {
+            "二维码里是这份回执的内容，请用手机扫描保存"
+        }
+        .into(),
+    );
     adapter.set_print_note(done.print_note.as_str().into());
 }

@@ -11,10 +11,14 @@ use crate::{AppWindow, GuideItem, GuideQuestion, GuideViewAdapter, MaterialLine}
 pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<GuideViewAdapter>();
     let actor = Actor::new(window, state);
+    adapter.on_print(actor.on(super::print::notice));
     adapter.on_answer(move |question, option| {
         actor.run(|s| {
             if let (Ok(q), Ok(o)) = (usize::try_from(question), usize::try_from(option)) {
                 let _ = s.session.answer_in_guide(q, o);
+                // A notice printed for the other situation is not this one's.
+                s.print_note.clear();
+                s.print_qr = None;
             }
         })
     });
@@ -62,6 +66,12 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_to_submit_count(materials.iter().filter(|m| !m.is_exempt()).count() as i32);
     adapter.set_sample(chosen.iter().any(|c| c.item.sample) || materials.iter().any(|m| m.sample));
     adapter.set_materials(model(materials.iter().map(material_row).collect()));
+    adapter.set_print_note(state.print_note.as_str().into());
+    adapter.set_show_print_qr(state.print_qr.is_some());
+    if let Some(qr) = &state.print_qr {
+        adapter.set_print_qr(qr.clone());
+    }
+    adapter.set_can_print(super::notice_adapter::can_print(state));
 }
 
 /// One joint item with its time limit, fee and result.

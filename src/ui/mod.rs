@@ -56,6 +56,10 @@ pub struct UiState {
     pub step_error: String,
     /// What happened to the last thing sent to the printer.
     pub print_note: String,
+    /// A slip that did not print, as a QR code to take with a phone instead.
+    pub print_qr: Option<slint::Image>,
+    /// The receipt paper.
+    pub paper: drivers::printer::PaperWidth,
     /// Device work started from the UI, whose results come back here.
     pub tasks: Option<tasks::Tasks>,
     /// The field being typed into and the keyboard's state.
@@ -91,6 +95,7 @@ pub struct UiSettings {
     pub kiosk_id: String,
     pub idle: IdlePolicy,
     pub simulated_devices: bool,
+    pub paper: drivers::printer::PaperWidth,
 }
 
 impl UiSettings {
@@ -103,6 +108,7 @@ impl UiSettings {
             simulated_devices: [&d.id_reader, &d.printer, &d.camera, &d.scanner]
                 .iter()
                 .all(|u| *u == "sim"),
+            paper: d.paper,
         }
     }
 }
@@ -117,6 +123,8 @@ impl Kiosk {
             intake: None,
             step_error: String::new(),
             print_note: String::new(),
+            print_qr: None,
+            paper: settings.paper,
             tasks: None,
             typing: form_adapter::Typing::default(),
             ime: None,

@@ -4,7 +4,7 @@ use slint::ComponentHandle;
 
 use super::guide_adapter::{item_row, material_row, model};
 use super::{Actor, Shared, UiState};
-use crate::services::devices::DeviceKind;
+use crate::services::devices::{DeviceKind, Health};
 use crate::session::Step;
 use crate::{AppWindow, NoticeViewAdapter};
 
@@ -14,6 +14,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     adapter.on_next(actor.on(|s| {
         let _ = s.session.confirm_notice();
         s.print_note.clear();
+        s.print_qr = None;
     }));
     adapter.on_print(actor.on(super::print::notice));
 }
@@ -32,7 +33,19 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_to_submit_count(materials.iter().filter(|m| !m.is_exempt()).count() as i32);
     adapter.set_materials(model(materials.iter().map(material_row).collect()));
     adapter.set_print_note(state.print_note.as_str().into());
-    adapter.set_can_print(
-        state.devices.health_of(DeviceKind::Printer) == Some(&crate::services::devices::Health::Ok),
-    );
+    adapter.set_show_print_qr(state.print_qr.is_some());
+    if let Some(qr) = &state.print_qr {
+        adapter.set_print_qr(qr.clone());
+    }
+    adapter.set_can_print(can_print(state));
+}
+
+/// Printing is offered whenever a printer is configured: one that is out of paper says so when asked, and the
+/// slip then shows as a QR code. Only while the printer is known to be missing is the button off.
+pub(super) fn can_print(state: &UiState) -> bool {
+    state.devices.service.is_some()
+        && !matches!(
+            state.devices.health_of(DeviceKind::Printer),
+            Some(Health::Absent(_))
+        )
 }

@@ -14,8 +14,14 @@ pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
     let shell = window.global::<ShellAdapter>();
     let actor = Actor::new(window, state);
     shell.on_back(actor.on(|s| {
+        s.print_note.clear();
+        s.print_qr = None;
         if s.message.take().is_none() {
             s.session.back();
+            // Back at Home the visit is over: nothing of it stays (a status look-up's results included).
+            if s.session.step() == Step::Home {
+                end_visit(s);
+            }
         }
     }));
     shell.on_home(actor.on(end_visit));
@@ -32,6 +38,7 @@ pub fn end_visit(state: &mut UiState) {
     state.message = None;
     state.step_error.clear();
     state.print_note.clear();
+    state.print_qr = None;
     state.typing = super::form_adapter::Typing::default();
     state.capture = super::capture_adapter::CaptureState::default();
     state.signing = super::commitments_adapter::SigningState::default();

@@ -3,9 +3,10 @@
 
 use std::time::Instant;
 
-use super::done_adapter::{DoneInfo, ReceiptSummary};
+use super::done_adapter::DoneInfo;
 use super::UiState;
 use crate::package::{self, Stamp};
+use crate::receipts::AcceptanceReceipt;
 use crate::services::uplink::worker::lock;
 use crate::session::Session;
 
@@ -34,11 +35,12 @@ pub fn submit(state: &mut UiState) {
     super::release_memory();
     let outbox = intake.outbox.clone();
     let kiosk_id = state.kiosk_id.clone();
+    let center = state.center_name.clone();
     let Some(tasks) = &state.tasks else { return };
     state.saving = true;
     state.step_error.clear();
     tasks.spawn_thread(
-        move || -> Result<ReceiptSummary, String> {
+        move || -> Result<AcceptanceReceipt, String> {
             let now = chrono::Local::now();
             let receipt_no = lock(&outbox)
                 .next_receipt_no(&kiosk_id, &now.format("%Y%m%d").to_string())
@@ -57,17 +59,23 @@ pub fn submit(state: &mut UiState) {
             )
             .map_err(|e| e.to_string())?;
             lock(&outbox).enqueue(&package).map_err(|e| e.to_string())?;
-            Ok(ReceiptSummary::of(&copy, &receipt_no, &created_at))
+            Ok(AcceptanceReceipt::of(
+                &copy,
+                &center,
+                &kiosk_id,
+                &receipt_no,
+                now.naive_local(),
+            ))
         },
         |s, result| {
             s.saving = false;
             match result {
-                Ok(summary) => {
+                Ok(receipt) => {
                     if let Some(uplink) = s.intake.as_ref().and_then(|i| i.uplink.as_ref()) {
                         uplink.queued();
                     }
                     super::shell_adapter::end_visit(s);
-                    let mut done = DoneInfo::new(summary, Instant::now());
+                    let mut done = DoneInfo::new(receipt, Instant::now());
                     super::print::receipt(s, &mut done);
                     s.done = Some(done);
                 }

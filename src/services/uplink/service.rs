@@ -20,7 +20,8 @@ pub type HealthSource = Arc<dyn Fn() -> BTreeMap<DeviceKind, Health> + Send + Sy
 pub type CatalogSink = Arc<dyn Fn(Catalog) + Send + Sync>;
 
 pub struct UplinkService {
-    _runtime: tokio::runtime::Runtime,
+    runtime: tokio::runtime::Runtime,
+    link: Link,
     wake: Arc<Notify>,
     status: watch::Receiver<UplinkStatus>,
 }
@@ -70,6 +71,7 @@ impl UplinkService {
         });
 
         let every = settings.catalog_sync;
+        let lookup_link = link.clone();
         runtime.spawn(async move {
             let mut tick = tokio::time::interval(every);
             loop {
@@ -89,7 +91,8 @@ impl UplinkService {
             }
         });
         Ok(UplinkService {
-            _runtime: runtime,
+            runtime,
+            link: lookup_link,
             wake,
             status,
         })
@@ -98,6 +101,15 @@ impl UplinkService {
     /// A package was queued: send it now rather than at the next poll.
     pub fn queued(&self) {
         self.wake.notify_one();
+    }
+
+    /// The link, for status look-ups run on [`UplinkService::handle`].
+    pub fn link(&self) -> Link {
+        self.link.clone()
+    }
+
+    pub fn handle(&self) -> tokio::runtime::Handle {
+        self.runtime.handle().clone()
     }
 
     pub fn status(&self) -> UplinkStatus {
