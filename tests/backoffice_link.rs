@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::sim::{enqueue, kiosk_bin, kiosk_config, run, Sim, KIOSK, SECRET};
+use common::sim::{enqueue, kiosk_config, run, set_status, Sim, KIOSK, SECRET};
 use kiosk::backoffice::{Link, LinkSettings};
 use kiosk::config::Config;
 use kiosk::outbox::{Outbox, State};
@@ -32,17 +32,6 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap()
-}
-
-/// `kiosk sim backoffice set-status …` on the simulator's data, as window staff would.
-fn set_status(sim: &Sim, args: &[&str]) -> std::process::Output {
-    kiosk_bin()
-        .args(["sim", "backoffice", "--data"])
-        .arg(&sim.data)
-        .arg("set-status")
-        .args(args)
-        .output()
         .unwrap()
 }
 

@@ -117,7 +117,7 @@ fn the_path_from_card_to_notice() {
             .done
             .as_ref()
             .unwrap()
-            .summary
+            .receipt
             .receipt_no
     );
     assert_eq!(m.one_thing.name, "我要开拉面馆");

@@ -86,8 +86,12 @@ fn apply(state: &mut UiState, event: DeviceEvent) {
             state.devices.card_on_reader = true;
             state.devices.card_error.clear();
             // A card put down anywhere but on the identify screen is not read into a session.
-            if state.session.step() == Step::Identify {
-                let _ = state.session.identified(data.identity.clone());
+            match state.session.step() {
+                Step::Identify => {
+                    let _ = state.session.identified(data.identity.clone());
+                }
+                Step::Status => super::status_adapter::card_read(state, &data.identity),
+                _ => {}
             }
         }
         DeviceEvent::CardUnreadable(message) => {
@@ -97,6 +101,7 @@ fn apply(state: &mut UiState, event: DeviceEvent) {
         DeviceEvent::CardRemoved => {
             state.devices.card_on_reader = false;
         }
-        DeviceEvent::CodeScanned(_) | DeviceEvent::PrinterState(_) => {}
+        DeviceEvent::CodeScanned(code) => super::status_adapter::code_scanned(state, &code),
+        DeviceEvent::PrinterState(_) => {}
     }
 }

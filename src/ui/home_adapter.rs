@@ -26,11 +26,8 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         let _ = s.session.start_guide();
     }));
     home.on_status(actor.on(|s| {
-        s.message = Some((
-            "进度查询 / 领取".to_string(),
-            "本终端暂未开通进度查询。请到综合受理窗口，或拨打 12345 政务服务便民热线查询办理进度。"
-                .to_string(),
-        ));
+        s.status = super::status_adapter::StatusVisit::default();
+        let _ = s.session.start_status();
     }));
 }
 

@@ -20,6 +20,7 @@ mod notice_adapter;
 mod print;
 mod question_adapter;
 mod shell_adapter;
+mod status_adapter;
 mod submit;
 pub mod tasks;
 
@@ -77,6 +78,8 @@ pub struct UiState {
     /// The confirmation page, once the package is stored (the visit's personal data is gone by then).
     pub done: Option<done_adapter::DoneInfo>,
     pub kiosk_id: String,
+    /// 进度查询/领取: how the visitor is finding an application, and what was found.
+    pub status: status_adapter::StatusVisit,
 }
 
 pub type Shared = Rc<RefCell<UiState>>;
@@ -134,6 +137,7 @@ impl Kiosk {
             saving: false,
             done: None,
             kiosk_id: settings.kiosk_id,
+            status: status_adapter::StatusVisit::default(),
             center_name: settings.center_name,
             simulated_devices: settings.simulated_devices,
             tab: Target::Person,
@@ -155,6 +159,7 @@ impl Kiosk {
         delivery_adapter::setup(&window, &state);
         check_adapter::setup(&window, &state);
         done_adapter::setup(&window, &state);
+        status_adapter::setup(&window, &state);
         state.borrow_mut().tasks = Some(tasks::Tasks::new(&window));
         devices_adapter::setup(&window, &state);
         refresh(&window, &state.borrow());
@@ -183,6 +188,7 @@ pub fn refresh(window: &AppWindow, state: &UiState) {
     delivery_adapter::fill(window, state);
     check_adapter::fill(window, state);
     done_adapter::fill(window, state);
+    status_adapter::fill(window, state);
 }
 
 /// Applies what the applicant did to the state (restarting the idle timer), then refreshes the screen. Every

@@ -44,6 +44,7 @@ pub fn end_visit(state: &mut UiState) {
     state.signing = super::commitments_adapter::SigningState::default();
     state.delivery = super::delivery_adapter::DeliveryDraft::default();
     state.done = None;
+    state.status = super::status_adapter::StatusVisit::default();
     state.ime = None;
     super::release_memory();
     state.query.clear();
@@ -112,6 +113,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         (None, Step::Commitments) => Screen::Commitments,
         (None, Step::Delivery) => Screen::Delivery,
         (None, Step::CheckAnswers) => Screen::Check,
+        (None, Step::Status) => Screen::Status,
         (None, _) => {
             // The rest of the applicant's path is not on screen in this build: say so plainly.
             let chosen = state

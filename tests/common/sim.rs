@@ -123,6 +123,17 @@ pub fn kiosk_config(dir: &Path, url: &str, secret: &str, extra: &str) -> PathBuf
     path
 }
 
+/// `kiosk sim backoffice set-status …` on the simulator's data, as window staff would.
+pub fn set_status(sim: &Sim, args: &[&str]) -> Output {
+    kiosk_bin()
+        .args(["sim", "backoffice", "--data"])
+        .arg(&sim.data)
+        .arg("set-status")
+        .args(args)
+        .output()
+        .expect("run set-status")
+}
+
 pub fn run(config: &Path, args: &[&str]) -> Output {
     kiosk_bin()
         .arg("--config")
