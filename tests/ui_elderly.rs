@@ -252,4 +252,31 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
             break;
         }
     }
+
+    // 进度查询/领取: asking how to find the application, typing its number, and an answer with items ready and
+    // one rejected with the window's note.
+    {
+        let mut s = kiosk.state.borrow_mut();
+        s.session.end(std::time::Instant::now());
+        s.session.start_status().unwrap();
+    }
+    both_modes(&kiosk, "59-status");
+    kiosk.state.borrow_mut().status.typing = true;
+    both_modes(&kiosk, "59-status-keyboard");
+    let receipt =
+        kiosk::receipts::sample::acceptance(catalog.clone(), "西峡县政务服务中心", "XX-KIOSK-01")
+            .unwrap();
+    let mut app = kiosk::receipts::sample::application(&receipt);
+    app.items[2].status = "rejected".into();
+    app.items[2].note = Some("效果图缺少尺寸标注，请补充后到窗口提交".into());
+    {
+        let mut s = kiosk.state.borrow_mut();
+        s.status.typing = false;
+        s.status.found = vec![app];
+    }
+    both_modes(&kiosk, "59-status-results");
+    assert!(is_shown(
+        &kiosk,
+        "【请留意】未通过预审：效果图缺少尺寸标注，请补充后到窗口提交"
+    ));
 }

@@ -82,7 +82,11 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         }
     }));
     adapter.on_print_pickup(actor.on(print_pickup));
-    adapter.on_again(actor.on(|s| s.status = StatusVisit::default()));
+    adapter.on_again(actor.on(|s| {
+        s.status = StatusVisit::default();
+        s.print_note.clear();
+        s.print_qr = None;
+    }));
     adapter.on_simulate_card(actor.on(|s| {
         if let Some(reader) = s
             .devices
@@ -148,6 +152,8 @@ fn look_up(state: &mut UiState, query: Query) {
         return;
     };
     let Some(tasks) = &state.tasks else { return };
+    state.print_note.clear();
+    state.print_qr = None;
     let status = &mut state.status;
     status.generation += 1;
     status.looking = true;

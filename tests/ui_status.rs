@@ -1,0 +1,253 @@
+//! 进度查询/领取 on screen against the back-office simulator: an application delivered by the kiosk's own link,
+//! looked up by typed receipt number, by the receipt's QR code and by ID card; window staff mark it ready; the
+//! pickup slip prints with the window and the code, or shows as a QR code when the printer has no paper.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::sim::{enqueue, kiosk_config, set_status, Sim, KIOSK, SECRET};
+use common::*;
+use drivers::printer::decode::{decode, Element};
+use drivers::printer::PrinterState;
+use kiosk::config::Config;
+use kiosk::outbox::Outbox;
+use kiosk::services::devices::DeviceUris;
+use kiosk::services::uplink::CatalogCache;
+use kiosk::session::Step;
+use kiosk::ui::Kiosk;
+use kiosk::{StatusViewAdapter, Theme};
+use slint::ComponentHandle;
+
+fn shot(kiosk: &Kiosk, name: &str) {
+    let theme = kiosk.window.global::<Theme>();
+    screenshot(kiosk, name);
+    theme.set_elderly(true);
+    screenshot(kiosk, &format!("{name}-elderly"));
+    theme.set_elderly(false);
+}
+
+fn printer(kiosk: &Kiosk) -> drivers::printer::SimPrinter {
+    kiosk
+        .state
+        .borrow()
+        .devices
+        .service
+        .as_ref()
+        .and_then(|d| d.sim())
+        .and_then(|s| s.printer())
+        .cloned()
+        .expect("the simulated printer")
+}
+
+fn phase(kiosk: &Kiosk) -> i32 {
+    kiosk.window.global::<StatusViewAdapter>().get_phase()
+}
+
+fn type_receipt_no(kiosk: &Kiosk, receipt_no: &str) {
+    press(kiosk, "输入受理编号");
+    for c in receipt_no.chars() {
+        let digits = c.is_ascii_digit() || c == '-';
+        let mode = kiosk
+            .window
+            .global::<StatusViewAdapter>()
+            .get_keyboard_mode();
+        if digits && mode != 2 {
+            press(kiosk, "数字");
+        } else if !digits && mode != 1 {
+            press(kiosk, "英文");
+        }
+        let key = c.to_string();
+        let keys = find(kiosk, &key);
+        keys.into_iter()
+            .find(|k| k.accessible_label().is_some_and(|l| l == key.as_str()))
+            .unwrap_or_else(|| panic!("the key {key}"))
+            .invoke_accessible_default_action();
+    }
+    assert_eq!(
+        kiosk.window.global::<StatusViewAdapter>().get_typed(),
+        receipt_no,
+        "typed as shown"
+    );
+    press(kiosk, "查询");
+}
+
+#[test]
+fn pickup_flow_against_the_back_office() {
+    init_headless();
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(&dir.path().join("backoffice"), &[]);
+    let config = Config::load(&kiosk_config(dir.path(), &sim.url, SECRET, "")).unwrap();
+    let data = dir.path().join("data");
+    enqueue(&data, 1, 1, 2_000);
+    let outbox = Arc::new(Mutex::new(Outbox::open(&data).unwrap()));
+    let receipt_no = outbox.lock().unwrap().list().unwrap()[0].receipt_no.clone();
+
+    let kiosk = open_kiosk(1080, 1920);
+    kiosk
+        .attach_devices(&DeviceUris::all_sim())
+        .expect("devices");
+    kiosk
+        .attach_intake(
+            outbox.clone(),
+            Some((
+                config.backoffice.as_ref().unwrap(),
+                KIOSK,
+                CatalogCache::new(&data),
+            )),
+        )
+        .unwrap();
+    until(&kiosk, "devices ok", |k| {
+        is_shown(k, "设备正常（演示模式）")
+    });
+    until(&kiosk, "the application delivered", |_| {
+        sim.store().application(&receipt_no).unwrap().is_some()
+    });
+
+    press(&kiosk, "进度查询 / 领取");
+    assert_eq!(kiosk.state.borrow().session.step(), Step::Status);
+    assert!(is_shown(&kiosk, "① 放身份证"));
+    shot(&kiosk, "60-status-ask");
+
+    // A wrong number is said plainly and keeps the keyboard open.
+    press(&kiosk, "输入受理编号");
+    press(&kiosk, "1");
+    press(&kiosk, "查询");
+    assert!(kiosk
+        .window
+        .global::<StatusViewAdapter>()
+        .get_problem()
+        .contains("受理编号不完整"));
+    press(&kiosk, "删除");
+    press(&kiosk, "完成");
+
+    // Typed: the application as just received, nothing to pick up yet.
+    let adapter = || kiosk.window.global::<StatusViewAdapter>();
+    type_receipt_no(&kiosk, &receipt_no);
+    until(&kiosk, "the answer", |k| phase(k) == 2);
+    assert!(is_shown(&kiosk, "已收到，等待窗口预审"));
+    assert!(!adapter().get_can_print_pickup());
+    assert!(adapter().get_ready_summary().is_empty());
+
+    // Window staff mark it ready at window 3; the applicant scans the receipt's QR code.
+    let out = set_status(
+        &sim,
+        &[&receipt_no, "*", "ready_for_pickup", "--window", "3"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let code = sim.store().application(&receipt_no).unwrap().unwrap().items[0]
+        .pickup_code
+        .clone()
+        .expect("a pickup code");
+    press(&kiosk, "查询其他申请");
+    assert_eq!(phase(&kiosk), 0);
+    let scan = |code: &str| {
+        kiosk
+            .state
+            .borrow()
+            .devices
+            .service
+            .as_ref()
+            .and_then(|d| d.sim())
+            .expect("simulated devices")
+            .scan(code)
+            .expect("the simulated scanner")
+    };
+    scan("not a receipt");
+    until(&kiosk, "a foreign code refused", |k| {
+        k.window
+            .global::<StatusViewAdapter>()
+            .get_problem()
+            .contains("不是收件回执")
+    });
+    scan(&receipt_no);
+    until(&kiosk, "the answer to the scan", |k| phase(k) == 2);
+    assert!(is_shown(&kiosk, "【请留意】已可领取：请到3号窗口"));
+    let summary = adapter().get_ready_summary();
+    assert!(
+        summary.contains("3号窗口") && summary.contains(code.as_str()),
+        "{summary}"
+    );
+    shot(&kiosk, "61-status-ready");
+
+    let sim_printer = printer(&kiosk);
+    sim_printer.clear();
+    press(&kiosk, "打印取件凭证");
+    until(&kiosk, "the slip printed", |k| {
+        k.state.borrow().print_note.contains("已打印")
+    });
+    let elements = decode(&sim_printer.received());
+    let texts: Vec<String> = elements
+        .iter()
+        .filter_map(|e| match e {
+            Element::Line(l) => Some(l.text()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts[0], "取件凭证");
+    assert!(texts.contains(&code), "the code as text: {texts:?}");
+    assert!(texts.iter().any(|t| t == "领取地点：3号窗口"), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("职工正常退休")),
+        "the item ready"
+    );
+    assert!(elements.iter().any(|e| matches!(e,
+        Element::Qr { data, .. } if *data == format!("{receipt_no}#{code}").into_bytes())));
+    assert_eq!(elements.last(), Some(&Element::Cut { partial: true }));
+    assert!(!adapter().get_show_print_qr());
+
+    // No paper: the printer is asked first, nothing is sent, the screen never claims it printed.
+    sim_printer.clear();
+    sim_printer.set_states(&[PrinterState::PaperOut]);
+    press(&kiosk, "打印取件凭证");
+    until(&kiosk, "the failure said", |k| {
+        k.state.borrow().print_note.contains("没有打印出来")
+    });
+    assert!(kiosk.state.borrow().print_note.contains("缺纸"));
+    assert!(
+        adapter().get_show_print_qr(),
+        "the slip as a QR code instead"
+    );
+    assert!(sim_printer.received().is_empty());
+    shot(&kiosk, "62-status-paper-out");
+    sim_printer.set_states(&[]);
+
+    // By ID card: the same application is found from the card's number.
+    press(&kiosk, "查询其他申请");
+    assert!(!adapter().get_show_print_qr(), "a new look-up starts clean");
+    press(&kiosk, "放上示例身份证（演示）");
+    until(&kiosk, "the answer to the card", |k| phase(k) == 2);
+    assert!(is_shown(&kiosk, &format!("受理编号 {receipt_no}")));
+
+    // Home ends the visit: nothing of the look-up is kept.
+    press(&kiosk, "首页");
+    assert_eq!(kiosk.state.borrow().session.step(), Step::Home);
+    assert!(kiosk.state.borrow().status.found.is_empty());
+    assert!(kiosk.state.borrow().print_note.is_empty());
+    drop(kiosk);
+    without_a_back_office_the_screen_says_where_to_ask();
+}
+
+/// (Part of the test above: Slint's test platform is set once per test binary and its windows live on one thread.)
+fn without_a_back_office_the_screen_says_where_to_ask() {
+    let kiosk = open_kiosk(1080, 1920);
+    let dir = tempfile::tempdir().unwrap();
+    kiosk
+        .attach_intake(
+            Arc::new(Mutex::new(Outbox::open(dir.path()).unwrap())),
+            None,
+        )
+        .unwrap();
+    press(&kiosk, "进度查询 / 领取");
+    kiosk.state.borrow_mut().status.typed = "XX-KIOSK-01-20261128-0001".into();
+    press(&kiosk, "输入受理编号");
+    press(&kiosk, "查询");
+    let problem = kiosk.window.global::<StatusViewAdapter>().get_problem();
+    assert!(problem.contains("综合受理窗口"), "{problem}");
+    press(&kiosk, "返回");
+    assert_eq!(kiosk.state.borrow().session.step(), Step::Home);
+}
