@@ -502,6 +502,19 @@ fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
     assert_eq!(step(kiosk), Step::Form);
     press(kiosk, "下一步");
     assert_eq!(step(kiosk), Step::CheckAnswers);
+    // Paper near its end: the receipt still prints, and the printer's health tells technicians.
+    let printer = kiosk
+        .state
+        .borrow()
+        .devices
+        .service
+        .as_ref()
+        .and_then(|d| d.sim())
+        .and_then(|s| s.printer())
+        .cloned()
+        .expect("the simulated printer");
+    printer.clear();
+    printer.set_states(&[drivers::printer::PrinterState::PaperNearEnd]);
     press(kiosk, "提交申请");
     until(kiosk, "the package stored", |k| {
         k.state.borrow().done.is_some()
@@ -515,4 +528,35 @@ fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
             .is_some_and(|d| d.print_note.contains("已打印"))
     });
     shot(kiosk, "39-done");
+    until(kiosk, "the printer's health says paper is low", |k| {
+        k.state
+            .borrow()
+            .devices
+            .health_of(kiosk::services::devices::DeviceKind::Printer)
+            .is_some_and(|h| format!("{h:?}").contains("即将用完"))
+    });
+    printer.set_states(&[]);
+
+    // What printed is the whole receipt, read back from the bytes the printer received.
+    let receipt_no = kiosk
+        .state
+        .borrow()
+        .done
+        .as_ref()
+        .unwrap()
+        .receipt
+        .receipt_no
+        .clone();
+    let elements = drivers::printer::decode::decode(&printer.received());
+    let text = drivers::printer::decode::to_text(&elements);
+    assert!(text.starts_with("收件回执\n"), "{text}");
+    assert!(text.contains(&format!("[QR {receipt_no}]")), "{text}");
+    assert!(text.contains("事项：我要开拉面馆"), "{text}");
+    assert!(text.contains("申请人：张* 1101**********002X"), "{text}");
+    assert!(
+        text.contains("取件方式：到窗口领取，办好一项送达一项"),
+        "{text}"
+    );
+    assert!(text.contains("容缺后补"), "the deferred material: {text}");
+    assert!(!String::from_utf8_lossy(&printer.received()).contains("11010519491231002X"));
 }

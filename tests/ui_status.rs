@@ -6,6 +6,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
+use common::shipped_catalog;
 use common::sim::{enqueue, kiosk_config, set_status, Sim, KIOSK, SECRET};
 use common::*;
 use drivers::printer::decode::{decode, Element};
@@ -230,6 +231,61 @@ fn pickup_flow_against_the_back_office() {
     assert!(kiosk.state.borrow().print_note.is_empty());
     drop(kiosk);
     without_a_back_office_the_screen_says_where_to_ask();
+    a_receipt_that_cannot_print_shows_as_a_qr_code();
+}
+
+/// (Part of the test above.) Out of paper at submit: the application is kept, nothing is sent to the printer, and
+/// the done page's QR code becomes the receipt itself.
+fn a_receipt_that_cannot_print_shows_as_a_qr_code() {
+    let kiosk = open_kiosk(1080, 1920);
+    kiosk
+        .attach_devices(&DeviceUris::all_sim())
+        .expect("devices");
+    let dir = tempfile::tempdir().unwrap();
+    kiosk
+        .attach_intake(
+            Arc::new(Mutex::new(Outbox::open(dir.path()).unwrap())),
+            None,
+        )
+        .unwrap();
+    until(&kiosk, "devices ok", |k| {
+        is_shown(k, "设备正常（演示模式）")
+    });
+    let printer = printer(&kiosk);
+    printer.set_states(&[PrinterState::PaperOut]);
+    let catalog = Arc::new(shipped_catalog());
+    let no = kiosk::package::synthetic::default_one_thing(&catalog).unwrap();
+    let mut camera = drivers::camera::SimCamera::new(640, 480);
+    let session = kiosk::package::synthetic::session_at_check_answers(catalog, no, 1, &mut || {
+        drivers::camera::DocumentCamera::capture(&mut camera).map_err(|e| e.to_string())
+    })
+    .unwrap();
+    kiosk.state.borrow_mut().session = session;
+    kiosk::ui::refresh(&kiosk.window, &kiosk.state.borrow());
+    press(&kiosk, "提交申请");
+    until(&kiosk, "the failure said", |k| {
+        k.state
+            .borrow()
+            .done
+            .as_ref()
+            .is_some_and(|d| d.print_note.contains("没有打印出来"))
+    });
+    let state = kiosk.state.borrow();
+    let done = state.done.as_ref().unwrap();
+    assert!(done.print_note.contains("缺纸"), "{}", done.print_note);
+    assert_eq!(done.qr_text, done.receipt.screen_text());
+    assert!(done.qr_text.contains(&done.receipt.receipt_no));
+    drop(state);
+    assert!(is_shown(
+        &kiosk,
+        "二维码里是这份回执的内容，请用手机扫描保存"
+    ));
+    assert!(is_shown(&kiosk, "请取走身份证"), "no receipt to take");
+    assert!(
+        printer.received().is_empty(),
+        "nothing printed, nothing claimed"
+    );
+    shot(&kiosk, "63-done-paper-out");
 }
 
 /// (Part of the test above: Slint's test platform is set once per test binary and its windows live on one thread.)
