@@ -387,3 +387,23 @@ fn a_situation_answer_can_rule_a_material_out() {
     assert!(lease_asked("租赁场地"));
     assert!(!lease_asked("自有场地"));
 }
+
+#[test]
+fn status_look_ups_are_timed_and_lead_nowhere_else() {
+    let start = Instant::now();
+    let mut s = Session::new(Arc::new(catalog()), IdlePolicy::default(), start);
+    s.start_status().unwrap();
+    assert_eq!((s.step(), s.flow()), (Step::Status, Flow::Status));
+    assert_eq!(s.start_apply(), Err(SessionError::WrongStep));
+    assert_eq!(s.choose(35), Err(SessionError::WrongStep));
+    let policy = IdlePolicy::default();
+    assert!(
+        matches!(
+            s.idle_state(start + policy.warn_after),
+            IdleState::Warning { .. }
+        ),
+        "what the screen shows is personal: it times out like the path"
+    );
+    s.back();
+    assert_eq!(s.step(), Step::Home);
+}
