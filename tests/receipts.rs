@@ -230,7 +230,7 @@ fn pickup_slip_has_the_code_as_text_and_qr_the_window_and_what_to_bring() {
         assert!(text.contains("领取地点：3号窗口"));
         assert!(text.contains(&format!("受理编号：{}", receipt.receipt_no)));
         assert!(text.contains(&format!(
-            "可以领取（2项）√ {}（{}）",
+            "可以领取（2项）■ {}（{}）",
             receipt.items[0].name, receipt.items[0].department
         )));
         assert!(text.contains("还在办理"));

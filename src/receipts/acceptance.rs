@@ -181,7 +181,7 @@ impl AcceptanceReceipt {
                 pages
             ));
             for (name, n) in &self.captured {
-                r.text(format!("  √ {name}（{n}页）"));
+                r.text(format!("  ■ {name}（{n}页）"));
             }
         }
         if !self.at_window.is_empty() {

@@ -66,7 +66,7 @@ impl PickupSlip {
             r.push(Block::Qr(Self::qr_data(group)));
             r.heading(&format!("可以领取（{}项）", group.items.len()));
             for (item, department) in &group.items {
-                r.text(format!("√ {item}（{department}）"));
+                r.text(format!("■ {item}（{department}）"));
             }
         }
         if !self.pending.is_empty() {

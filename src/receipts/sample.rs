@@ -147,6 +147,8 @@ mod tests {
     #[test]
     fn every_sample_prints_in_gbk_within_the_paper_and_masks_the_id_number() {
         let id_number = drivers::idcard::sim::sample_identity().id_number.clone();
+        // The preview draws with the kiosk's own font: every printed character must be in it too.
+        let font = super::super::render::load_font(None).expect("the receipt font");
         for (kind, receipt) in all(catalog(), "西峡县政务服务中心", "XX-KIOSK-01").unwrap()
         {
             for width in [PaperWidth::Mm58, PaperWidth::Mm80] {
@@ -160,6 +162,10 @@ mod tests {
                         let mut buf = [0; 4];
                         let (encoded, _, _) = encoding_rs::GB18030.encode(c.encode_utf8(&mut buf));
                         assert!(encoded.len() <= 2, "{kind:?}: {c} is not in GBK");
+                        assert!(
+                            c == ' ' || ab_glyph::Font::glyph_id(&font, c).0 != 0,
+                            "{kind:?}: {c} is not in the preview font"
+                        );
                     }
                     let used: usize = line
                         .spans
