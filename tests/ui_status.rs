@@ -232,6 +232,49 @@ fn pickup_flow_against_the_back_office() {
     drop(kiosk);
     without_a_back_office_the_screen_says_where_to_ask();
     a_receipt_that_cannot_print_shows_as_a_qr_code();
+    a_guide_prints_its_notice_without_identifying();
+}
+
+/// (Part of the test above.) 办事指南 prints the one-time notice for the situation shown, with no card read.
+fn a_guide_prints_its_notice_without_identifying() {
+    let kiosk = open_kiosk(1080, 1920);
+    kiosk
+        .attach_devices(&DeviceUris::all_sim())
+        .expect("devices");
+    until(&kiosk, "devices ok", |k| {
+        is_shown(k, "设备正常（演示模式）")
+    });
+    press(&kiosk, "办事指南");
+    {
+        let mut s = kiosk.state.borrow_mut();
+        let no = kiosk::package::synthetic::default_one_thing(s.session.catalog()).unwrap();
+        s.session.choose(no).unwrap();
+    }
+    kiosk::ui::refresh(&kiosk.window, &kiosk.state.borrow());
+    assert!(scroll_to(&kiosk, "打印一次告知单"));
+    let printer = printer(&kiosk);
+    press(&kiosk, "打印一次告知单");
+    until(&kiosk, "the notice printed", |k| {
+        k.state.borrow().print_note.contains("已打印")
+    });
+    assert!(kiosk.state.borrow().session.identity().is_none());
+    let text = drivers::printer::decode::to_text(&decode(&printer.received()));
+    assert!(text.starts_with("一次告知单\n"), "{text}");
+    assert!(text.contains("事项：我要开拉面馆"), "{text}");
+    assert!(text.contains("需要准备的材料"), "{text}");
+
+    printer.clear();
+    printer.set_states(&[PrinterState::CoverOpen]);
+    press(&kiosk, "打印一次告知单");
+    until(&kiosk, "the failure said", |k| {
+        k.state.borrow().print_note.contains("没有打印出来")
+    });
+    assert!(kiosk.state.borrow().print_note.contains("打印机盖未关好"));
+    assert!(kiosk
+        .window
+        .global::<kiosk::GuideViewAdapter>()
+        .get_show_print_qr());
+    assert!(printer.received().is_empty());
 }
 
 /// (Part of the test above.) Out of paper at submit: the application is kept, nothing is sent to the printer, and

@@ -543,3 +543,31 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod garbage {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever arrives, decoding ends without a panic, and every byte is accounted for: printed, taken as a
+        /// command, or kept as unknown.
+        #[test]
+        fn any_bytes_decode(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let elements = decode(&bytes);
+            let _ = to_text(&elements);
+        }
+
+        /// Text between commands survives garbage before it (a printer resynchronises on the next command).
+        #[test]
+        fn text_after_garbage_reads_back(junk in proptest::collection::vec(0x80u8..0xFF, 0..64)) {
+            let mut bytes = junk.clone();
+            bytes.extend_from_slice(&[0x0A, 0x1B, 0x40, 0x1C, 0x26]);
+            let (gb, _, _) = encoding_rs::GB18030.encode("收件回执");
+            bytes.extend_from_slice(&gb);
+            bytes.push(0x0A);
+            let text = to_text(&decode(&bytes));
+            prop_assert!(text.ends_with("收件回执\n"), "{}", text);
+        }
+    }
+}
