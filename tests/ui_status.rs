@@ -18,7 +18,7 @@ use kiosk::services::uplink::CatalogCache;
 use kiosk::session::Step;
 use kiosk::ui::Kiosk;
 use kiosk::{StatusViewAdapter, Theme};
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 
 fn shot(kiosk: &Kiosk, name: &str) {
     let theme = kiosk.window.global::<Theme>();
@@ -224,11 +224,36 @@ fn pickup_flow_against_the_back_office() {
     until(&kiosk, "the answer to the card", |k| phase(k) == 2);
     assert!(is_shown(&kiosk, &format!("受理编号 {receipt_no}")));
 
-    // Home ends the visit: nothing of the look-up is kept.
+    // Home ends the visit: nothing of the look-up is kept, in the state or in the view's models.
     press(&kiosk, "首页");
     assert_eq!(kiosk.state.borrow().session.step(), Step::Home);
     assert!(kiosk.state.borrow().status.found.is_empty());
     assert!(kiosk.state.borrow().print_note.is_empty());
+    assert_eq!(adapter().get_applications().row_count(), 0);
+    assert!(adapter().get_ready_summary().is_empty());
+
+    // A slow answer that comes after its visitor left never reaches the next visitor's screen.
+    sim.set_faults("slow=1500@status");
+    press(&kiosk, "进度查询 / 领取");
+    scan(&receipt_no);
+    until(&kiosk, "the look-up under way", |k| phase(k) == 1);
+    press(&kiosk, "首页");
+    press(&kiosk, "进度查询 / 领取");
+    // The next visitor looks up a number that does not exist, while the first answer is still on its way.
+    scan("XX-KIOSK-01-20261128-9999");
+    pump_for(&kiosk, std::time::Duration::from_millis(4000));
+    assert_eq!(
+        phase(&kiosk),
+        0,
+        "the next visitor sees only their own answer"
+    );
+    assert!(adapter()
+        .get_problem()
+        .contains("没有查到受理编号为 XX-KIOSK-01-20261128-9999"));
+    assert!(kiosk.state.borrow().status.found.is_empty());
+    assert_eq!(adapter().get_applications().row_count(), 0);
+    sim.set_faults("");
+    press(&kiosk, "首页");
     drop(kiosk);
     without_a_back_office_the_screen_says_where_to_ask();
     a_receipt_that_cannot_print_shows_as_a_qr_code();

@@ -107,9 +107,14 @@ impl Config {
         };
         let id = raw.kiosk.id.get_ref();
         check(
-            !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-'),
             raw.kiosk.id.span(),
-            "kiosk.id: use letters, digits and '-' only (it starts every receipt number)".into(),
+            "kiosk.id: use capital letters, digits and '-' only (it starts every receipt number, which \
+             receipts print and scanners read back in capitals)"
+                .into(),
         );
         check(
             !raw.kiosk.center_name.get_ref().trim().is_empty(),

@@ -20,7 +20,7 @@ pub fn receipt_no_in(text: &str) -> Option<String> {
 
 /// One item's state as the applicant reads it.
 pub fn status_words(item: &ItemStatus) -> String {
-    let window = item.window.as_deref().unwrap_or("综合受理");
+    let window = window_words(item.window.as_deref().unwrap_or(""));
     match item.status.as_str() {
         "received" => "已收到，等待窗口预审".into(),
         "accepted" => "已受理，部门正在办理".into(),
@@ -30,7 +30,7 @@ pub fn status_words(item: &ItemStatus) -> String {
         },
         "in_review" => "部门正在审核".into(),
         "approved" => "已办结，正在准备证照".into(),
-        "ready_for_pickup" => format!("已可领取：请到{}号窗口", window.trim_end_matches("号窗口")),
+        "ready_for_pickup" => format!("已可领取：请到{window}"),
         "delivered" => "已领取或已寄出".into(),
         other => format!("正在办理（{other}）"),
     }
@@ -144,6 +144,14 @@ mod tests {
         assert_eq!(
             status_words(&item("unheard_of", None, None)),
             "正在办理（unheard_of）"
+        );
+        assert_eq!(
+            status_words(&item("ready_for_pickup", Some("综合出件窗口"), Some("1"))),
+            "已可领取：请到综合出件窗口"
+        );
+        assert_eq!(
+            status_words(&item("ready_for_pickup", None, None)),
+            "已可领取：请到综合受理窗口"
         );
         assert!(needs_action(&rejected));
         assert!(!needs_action(&item("in_review", None, None)));

@@ -127,32 +127,30 @@ impl AcceptanceReceipt {
     /// A short form of the receipt for a QR code on the screen, when the printer cannot print: what a phone
     /// needs to keep (a QR code holds under 3 KB, the printed receipt is longer).
     pub fn screen_text(&self) -> String {
-        let mut lines = vec![
+        let head = vec![
             format!("收件回执 受理编号：{}", self.receipt_no),
             format!("{} {}", self.center, self.time_text()),
             format!("事项：{}", self.one_thing),
-            format!(
-                "办理：{}",
-                self.items
-                    .iter()
-                    .map(|i| format!("{}（{}）", i.name, i.time_limit))
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
         ];
-        if !self.at_window.is_empty() {
-            lines.push(format!("到窗口交纸质材料：{}", self.at_window.join("、")));
-        }
+        let mut body = Vec::new();
         for d in &self.deferred {
-            lines.push(format!(
+            body.push(format!(
                 "容缺后补：{}，{}前",
                 d.name,
                 d.deadline.format("%Y-%m-%d")
             ));
         }
-        lines.push("2小时内窗口预审，1个工作日内各部门作出受理决定，进度以短信告知。".into());
-        lines.push(HOTLINE.into());
-        lines.join("\n")
+        if !self.at_window.is_empty() {
+            body.push(format!("到窗口交纸质材料：{}", self.at_window.join("、")));
+        }
+        for item in &self.items {
+            body.push(format!("办理：{}（{}）", item.name, item.time_limit));
+        }
+        let tail = vec![
+            "2小时内窗口预审，1个工作日内各部门作出受理决定，进度以短信告知。".to_string(),
+            HOTLINE.to_string(),
+        ];
+        super::fit_for_qr(&head, &body, &tail)
     }
 
     pub fn document(&self) -> Receipt {

@@ -22,6 +22,35 @@ pub use workdays::add_working_days;
 /// The hotline every receipt ends with.
 pub const HOTLINE: &str = "咨询电话：12345 政务服务便民热线";
 
+/// The most text a QR code on the screen holds, in bytes. About version 30 at level L, with modules large enough
+/// for a phone to read off the glass; the QR standard's own limit is 2953.
+pub const SCREEN_QR_BYTES: usize = 1200;
+
+/// A short text for an on-screen QR code: `head` and `tail` always, then as many `body` lines as fit in
+/// [`SCREEN_QR_BYTES`], with a line saying where the rest is when some are left out.
+pub fn fit_for_qr(head: &[String], body: &[String], tail: &[String]) -> String {
+    const MORE: &str = "……其余内容请到综合受理窗口查询";
+    let size = |lines: &[String]| lines.iter().map(|l| l.len() + 1).sum::<usize>();
+    let fixed = size(head) + size(tail);
+    let mut lines: Vec<String> = head.to_vec();
+    let mut used = fixed;
+    for (i, line) in body.iter().enumerate() {
+        let room_for_more = if i + 1 < body.len() {
+            MORE.len() + 1
+        } else {
+            0
+        };
+        if used + line.len() + 1 + room_for_more > SCREEN_QR_BYTES {
+            lines.push(MORE.into());
+            break;
+        }
+        used += line.len() + 1;
+        lines.push(line.clone());
+    }
+    lines.extend_from_slice(tail);
+    lines.join("\n")
+}
+
 /// One piece of a receipt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Block {

@@ -44,25 +44,30 @@ impl NoticeSlip {
 
     /// A short form for a QR code on the screen when the printer cannot print.
     pub fn screen_text(&self) -> String {
-        let mut lines = vec![
+        let head = vec![
             format!("一次告知单：{}", self.one_thing),
             "需要准备：".to_string(),
         ];
-        for (n, m) in self.materials.iter().filter(|m| !m.is_exempt()).enumerate() {
-            let deferrable = m
-                .defer_days()
-                .map(|d| format!("，可容缺{d}个工作日"))
-                .unwrap_or_default();
-            lines.push(format!(
-                "{}. {}（{}{}份{deferrable}）",
-                n + 1,
-                m.name,
-                m.form.label(),
-                m.copies
-            ));
-        }
-        lines.push(HOTLINE.into());
-        lines.join("\n")
+        let body: Vec<String> = self
+            .materials
+            .iter()
+            .filter(|m| !m.is_exempt())
+            .enumerate()
+            .map(|(n, m)| {
+                let deferrable = m
+                    .defer_days()
+                    .map(|d| format!("，可容缺{d}个工作日"))
+                    .unwrap_or_default();
+                format!(
+                    "{}. {}（{}{}份{deferrable}）",
+                    n + 1,
+                    m.name,
+                    m.form.label(),
+                    m.copies
+                )
+            })
+            .collect();
+        super::fit_for_qr(&head, &body, &[HOTLINE.to_string()])
     }
 
     pub fn document(&self) -> Receipt {

@@ -28,15 +28,19 @@ impl PickupSlip {
 
     /// A short form for a QR code on the screen when the printer cannot print.
     pub fn screen_text(&self) -> String {
-        let mut lines = vec!["取件凭证".to_string()];
+        let mut body = Vec::new();
         for g in &self.groups {
-            lines.push(format!(
-                "受理编号：{} 取件码：{} 领取地点：{}",
+            let code = if g.pickup_code.is_empty() {
+                "凭身份证领取".to_string()
+            } else {
+                format!("取件码：{}", g.pickup_code)
+            };
+            body.push(format!(
+                "受理编号：{} {code} 领取地点：{}",
                 g.receipt_no,
-                g.pickup_code,
                 window_words(&g.window)
             ));
-            lines.push(format!(
+            body.push(format!(
                 "可以领取：{}",
                 g.items
                     .iter()
@@ -45,8 +49,11 @@ impl PickupSlip {
                     .join("、")
             ));
         }
-        lines.push(WHAT_TO_BRING.into());
-        lines.join("\n")
+        super::fit_for_qr(
+            &["取件凭证".to_string()],
+            &body,
+            &[WHAT_TO_BRING.to_string()],
+        )
     }
 
     pub fn document(&self) -> Receipt {
@@ -60,10 +67,15 @@ impl PickupSlip {
         for group in &self.groups {
             r.rule()
                 .field("受理编号", &group.receipt_no)
-                .field("领取地点", window_words(&group.window))
-                .centered("取件码");
-            r.push(Block::Code(group.pickup_code.clone()));
-            r.push(Block::Qr(Self::qr_data(group)));
+                .field("领取地点", window_words(&group.window));
+            if group.pickup_code.is_empty() {
+                // The back office gave no code: the window goes by the applicant's ID card.
+                r.centered("凭申请人身份证领取");
+            } else {
+                r.centered("取件码");
+                r.push(Block::Code(group.pickup_code.clone()));
+                r.push(Block::Qr(Self::qr_data(group)));
+            }
             r.heading(&format!("可以领取（{}项）", group.items.len()));
             for (item, department) in &group.items {
                 r.text(format!("■ {item}（{department}）"));

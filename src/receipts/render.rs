@@ -103,12 +103,23 @@ fn height_of(e: &Element) -> u32 {
     }
 }
 
+/// The longest paper drawn, in dots (about 12 m at 203 dpi): bytes that ask for more are cut off there rather
+/// than allocate without bound.
+pub const MAX_HEIGHT: u32 = 100_000;
+
 /// Draws the elements on paper `dots` wide.
 pub fn render(elements: &[Element], dots: u32, font: &FontVec) -> GrayImage {
-    let height: u32 = elements.iter().map(height_of).sum::<u32>().max(1);
+    let height = elements
+        .iter()
+        .map(height_of)
+        .fold(0u32, u32::saturating_add)
+        .clamp(1, MAX_HEIGHT);
     let mut img = GrayImage::from_pixel(dots, height, Luma([255]));
-    let mut y = 0;
+    let mut y = 0u32;
     for e in elements {
+        if y >= height {
+            break;
+        }
         let h = height_of(e);
         match e {
             Element::Line(line) => draw_line(&mut img, line, y, font),
@@ -147,7 +158,7 @@ pub fn render(elements: &[Element], dots: u32, font: &FontVec) -> GrayImage {
                 }
             }
         }
-        y += h;
+        y = y.saturating_add(h);
     }
     img
 }

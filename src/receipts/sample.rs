@@ -143,6 +143,57 @@ mod tests {
         Arc::new(crate::catalog::load(&path).expect("the shipped catalog loads"))
     }
 
+    /// A slip that cannot print shows as a QR code: its text must always fit one, however long the slip.
+    #[test]
+    fn screen_texts_always_fit_a_qr_code() {
+        let receipt = acceptance(catalog(), "西峡县政务服务中心", "XX-KIOSK-01").unwrap();
+        let mut notice = None;
+        let mut session = crate::session::Session::new(
+            catalog(),
+            crate::session::IdlePolicy::default(),
+            std::time::Instant::now(),
+        );
+        session.start_guide().unwrap();
+        session
+            .choose(synthetic::default_one_thing(session.catalog()).unwrap())
+            .unwrap();
+        if let Some(mut slip) = NoticeSlip::of(&session, "西峡县政务服务中心", sample_time())
+        {
+            // Forty times the materials: far more than a QR code holds.
+            let materials = slip.materials.clone();
+            for _ in 0..40 {
+                slip.materials.extend(materials.iter().cloned());
+            }
+            notice = Some(slip);
+        }
+        let notice = notice.expect("a notice");
+        let mut big = receipt.clone();
+        big.items = big.items.iter().cycle().take(200).cloned().collect();
+        for text in [
+            receipt.screen_text(),
+            pickup(&receipt).screen_text(),
+            notice.screen_text(),
+            big.screen_text(),
+        ] {
+            assert!(
+                text.len() <= crate::receipts::SCREEN_QR_BYTES,
+                "{} bytes",
+                text.len()
+            );
+            qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::L)
+                .expect("fits a QR code");
+        }
+        let (short, long) = (receipt.screen_text(), big.screen_text());
+        assert!(!short.contains("其余内容"), "a usual receipt fits whole");
+        assert!(
+            long.contains("其余内容请到综合受理窗口查询"),
+            "a long one says what is left out"
+        );
+        assert!(long.starts_with(&format!("收件回执 受理编号：{}", receipt.receipt_no)));
+        assert!(long.ends_with(super::super::HOTLINE));
+        assert!(notice.screen_text().contains("其余内容"));
+    }
+
     /// Printers carry GBK glyphs: a character GB18030 needs four bytes for prints as a blank or garbage.
     #[test]
     fn every_sample_prints_in_gbk_within_the_paper_and_masks_the_id_number() {

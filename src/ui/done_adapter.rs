@@ -80,8 +80,18 @@ pub fn setup(window: &AppWindow, state: &Shared) {
 }
 
 pub fn fill(window: &AppWindow, state: &UiState) {
-    let Some(done) = &state.done else { return };
     let adapter = window.global::<DoneViewAdapter>();
+    let Some(done) = &state.done else {
+        // The page has gone: the receipt number and the receipt in its QR code go with it.
+        if !adapter.get_receipt_no().is_empty() {
+            adapter.set_receipt_no(Default::default());
+            adapter.set_qr_text(Default::default());
+            adapter.set_qr(Default::default());
+            adapter.set_one_thing(Default::default());
+            adapter.set_print_note(Default::default());
+        }
+        return;
+    };
     if adapter.get_qr_text().as_str() != done.qr_text {
         adapter.set_qr(qr_image(&done.qr_text));
         adapter.set_qr_text(done.qr_text.as_str().into());

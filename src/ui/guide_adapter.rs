@@ -17,6 +17,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
             if let (Ok(q), Ok(o)) = (usize::try_from(question), usize::try_from(option)) {
                 let _ = s.session.answer_in_guide(q, o);
                 // A notice printed for the other situation is not this one's.
+                s.new_epoch();
                 s.print_note.clear();
                 s.print_qr = None;
             }
@@ -68,9 +69,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_materials(model(materials.iter().map(material_row).collect()));
     adapter.set_print_note(state.print_note.as_str().into());
     adapter.set_show_print_qr(state.print_qr.is_some());
-    if let Some(qr) = &state.print_qr {
-        adapter.set_print_qr(qr.clone());
-    }
+    adapter.set_print_qr(state.print_qr.clone().unwrap_or_default());
     adapter.set_can_print(super::notice_adapter::can_print(state));
 }
 

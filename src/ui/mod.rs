@@ -80,6 +80,18 @@ pub struct UiState {
     pub kiosk_id: String,
     /// 进度查询/领取: how the visitor is finding an application, and what was found.
     pub status: status_adapter::StatusVisit,
+    /// Counts changes of what the screen is about (a visit ending, a new look-up, going back). Work started
+    /// before one (a look-up, a print) brings its result back only if the count is unchanged, so a late answer
+    /// never lands on the next visitor's screen. Never reset.
+    pub epoch: u64,
+}
+
+impl UiState {
+    /// Marks a change of what the screen is about; returns the new count.
+    pub fn new_epoch(&mut self) -> u64 {
+        self.epoch += 1;
+        self.epoch
+    }
 }
 
 pub type Shared = Rc<RefCell<UiState>>;
@@ -138,6 +150,7 @@ impl Kiosk {
             done: None,
             kiosk_id: settings.kiosk_id,
             status: status_adapter::StatusVisit::default(),
+            epoch: 0,
             center_name: settings.center_name,
             simulated_devices: settings.simulated_devices,
             tab: Target::Person,

@@ -13,6 +13,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     let actor = Actor::new(window, state);
     adapter.on_next(actor.on(|s| {
         let _ = s.session.confirm_notice();
+        s.new_epoch();
         s.print_note.clear();
         s.print_qr = None;
     }));
@@ -34,9 +35,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_materials(model(materials.iter().map(material_row).collect()));
     adapter.set_print_note(state.print_note.as_str().into());
     adapter.set_show_print_qr(state.print_qr.is_some());
-    if let Some(qr) = &state.print_qr {
-        adapter.set_print_qr(qr.clone());
-    }
+    adapter.set_print_qr(state.print_qr.clone().unwrap_or_default());
     adapter.set_can_print(can_print(state));
 }
 

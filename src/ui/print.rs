@@ -23,10 +23,16 @@ pub fn send(
     let (Some(tasks), Some(service)) = (&state.tasks, &state.devices.service) else {
         return Err("本机打印机未启用".into());
     };
+    let epoch = state.epoch;
     tasks.spawn(
         &service.handle(),
         service.printing().print(bytes),
-        move |s, result| done(s, result.map(|_| ())),
+        move |s, result| {
+            // The screen has moved on (the visitor left, went back, looked up another): the note is not theirs.
+            if s.epoch == epoch {
+                done(s, result.map(|_| ()))
+            }
+        },
     );
     Ok(())
 }

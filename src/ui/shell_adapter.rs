@@ -14,6 +14,7 @@ pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
     let shell = window.global::<ShellAdapter>();
     let actor = Actor::new(window, state);
     shell.on_back(actor.on(|s| {
+        s.new_epoch();
         s.print_note.clear();
         s.print_qr = None;
         if s.message.take().is_none() {
@@ -31,6 +32,7 @@ pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
 
 /// Back to Home with nothing of the visit left: the session, the search and the models are cleared.
 pub fn end_visit(state: &mut UiState) {
+    state.new_epoch();
     state.session.end(Instant::now());
     if let Some(devices) = &state.devices.service {
         devices.reset_camera();

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chrono::Local;
-use slint::{ComponentHandle, SharedString};
+use slint::{ComponentHandle, Model, SharedString};
 use zeroize::Zeroizing;
 
 use super::guide_adapter::model;
@@ -30,8 +30,6 @@ pub struct StatusVisit {
     pub looking: bool,
     pub problem: String,
     pub found: Vec<Application>,
-    /// Counts look-ups, so a late answer to an earlier one is not shown.
-    generation: u64,
 }
 
 /// What to look up.
@@ -83,6 +81,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     }));
     adapter.on_print_pickup(actor.on(print_pickup));
     adapter.on_again(actor.on(|s| {
+        s.new_epoch();
         s.status = StatusVisit::default();
         s.print_note.clear();
         s.print_qr = None;
@@ -151,15 +150,16 @@ fn look_up(state: &mut UiState, query: Query) {
             "本机暂未连接受理系统，不能查询进度。请到综合受理窗口查询，或拨打 12345。".into();
         return;
     };
-    let Some(tasks) = &state.tasks else { return };
+    if state.tasks.is_none() {
+        return;
+    }
     state.print_note.clear();
     state.print_qr = None;
+    let epoch = state.new_epoch();
     let status = &mut state.status;
-    status.generation += 1;
     status.looking = true;
     status.problem.clear();
     status.found.clear();
-    let generation = status.generation;
     let by_card = matches!(query, Query::IdNumber(_));
     let work = async move {
         let answer = match query {
@@ -178,11 +178,13 @@ fn look_up(state: &mut UiState, query: Query) {
             Err(_) => Err("受理系统没有及时回应".to_string()),
         }
     };
+    let Some(tasks) = &state.tasks else { return };
     tasks.spawn(&handle, work, move |s, answer| {
-        if s.session.step() != Step::Status || s.status.generation != generation {
+        if s.session.step() != Step::Status || s.epoch != epoch {
             return;
         }
         s.status.looking = false;
+        s.status.found.clear();
         match answer {
             Ok((found, _)) if !found.is_empty() => s.status.found = found,
             Ok((_, no)) if by_card || no.is_empty() => {
@@ -252,16 +254,31 @@ fn ready_summary(state: &UiState) -> String {
     let count: usize = groups.iter().map(|g| g.items.len()).sum();
     let places: Vec<String> = groups
         .iter()
-        .map(|g| format!("{}，取件码 {}", window_words(&g.window), g.pickup_code))
+        .map(|g| {
+            if g.pickup_code.is_empty() {
+                format!("{}，凭身份证领取", window_words(&g.window))
+            } else {
+                format!("{}，取件码 {}", window_words(&g.window), g.pickup_code)
+            }
+        })
         .collect();
     format!("有 {count} 项可以领取：{}", places.join("；"))
 }
 
 pub fn fill(window: &AppWindow, state: &UiState) {
+    let adapter = window.global::<StatusViewAdapter>();
     if state.session.step() != Step::Status {
+        // What was looked up stays in no model once the visitor has left the screen.
+        if adapter.get_applications().row_count() > 0 || !adapter.get_typed().is_empty() {
+            adapter.set_applications(Default::default());
+            adapter.set_typed(Default::default());
+            adapter.set_ready_summary(Default::default());
+            adapter.set_print_note(Default::default());
+        }
+        adapter.set_show_print_qr(false);
+        adapter.set_print_qr(Default::default());
         return;
     }
-    let adapter = window.global::<StatusViewAdapter>();
     let s = &state.status;
     let phase = if s.looking {
         1
@@ -310,7 +327,5 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     );
     adapter.set_print_note(state.print_note.as_str().into());
     adapter.set_show_print_qr(state.print_qr.is_some());
-    if let Some(qr) = &state.print_qr {
-        adapter.set_print_qr(qr.clone());
-    }
+    adapter.set_print_qr(state.print_qr.clone().unwrap_or_default());
 }

@@ -110,14 +110,29 @@ pub fn scroll_to(kiosk: &Kiosk, label: &str) -> bool {
     is_shown(kiosk, label)
 }
 
+/// Lets device events and task results in for `time`, whatever they bring (to show that something does not
+/// happen).
+pub fn pump_for(kiosk: &Kiosk, time: std::time::Duration) {
+    let end = std::time::Instant::now() + time;
+    while std::time::Instant::now() < end {
+        pump(kiosk);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// One wake-up of the event loop: device events and task results are taken in.
+fn pump(kiosk: &Kiosk) {
+    kiosk
+        .window
+        .global::<kiosk::ShellAdapter>()
+        .invoke_services_changed();
+}
+
 /// Lets device events and task results in, as the event loop would when woken, until `done` holds.
 pub fn until(kiosk: &Kiosk, what: &str, done: impl Fn(&Kiosk) -> bool) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     while std::time::Instant::now() < deadline {
-        kiosk
-            .window
-            .global::<kiosk::ShellAdapter>()
-            .invoke_services_changed();
+        pump(kiosk);
         if done(kiosk) {
             return;
         }

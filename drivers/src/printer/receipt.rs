@@ -286,6 +286,11 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
                     {
                         carried.insert(0, line.pop().unwrap_or(' '));
                     }
+                    if width_of(&carried) + cw > columns {
+                        // A run of marks longer than a line: break hard rather than overflow the paper.
+                        line.push_str(&carried);
+                        carried.clear();
+                    }
                     lines.push(std::mem::take(&mut line));
                     used = width_of(&carried);
                     line = carried;
@@ -407,5 +412,30 @@ mod tests {
             contains(&bytes, &[0x1D, 0x21, 0x11]),
             "double width and height"
         );
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, no line is wider than the paper.
+        #[test]
+        fn no_line_is_wider_than_the_paper(
+            text in "[a-z0-9（）《》，。、：一二三四五六七八九十□·-]{0,80}",
+            columns in 4usize..48
+        ) {
+            for line in wrap(&text, columns) {
+                proptest::prop_assert!(width_of(&line) <= columns, "{line:?} in {columns}");
+            }
+            let joined: String = wrap(&text, columns).concat();
+            proptest::prop_assert_eq!(joined, text, "nothing lost or added");
+        }
+    }
+
+    #[test]
+    fn runs_of_marks_break_hard() {
+        for line in wrap("ab，，，，，", 10) {
+            assert!(width_of(&line) <= 10, "{line}");
+        }
+        for line in wrap("1（（（1。。。）。1）", 16) {
+            assert!(width_of(&line) <= 16, "{line}");
+        }
     }
 }
