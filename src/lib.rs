@@ -4,6 +4,7 @@ pub mod backoffice;
 pub mod catalog;
 pub mod config;
 pub mod ime;
+pub mod logging;
 pub mod outbox;
 pub mod package;
 pub mod progress;

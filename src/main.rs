@@ -104,7 +104,14 @@ fn main() -> ExitCode {
 
 fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
     let started = std::time::Instant::now();
+    kiosk::logging::init();
     let config = load_config(&cli.config)?;
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        kiosk_id = %config.kiosk_id,
+        config = %cli.config.display(),
+        "kiosk starting"
+    );
     // A catalog synced from the back office (and checked before it was installed) wins over the shipped one.
     let catalog =
         match kiosk::services::uplink::catalog_sync::effective(&config.catalog, &config.data_dir) {

@@ -29,6 +29,9 @@ pub fn send(
         service.printing().print(bytes),
         move |s, result| {
             // The screen has moved on (the visitor left, went back, looked up another): the note is not theirs.
+            if let Err(e) = &result {
+                tracing::warn!(error = %e, "receipt not printed");
+            }
             if s.epoch == epoch {
                 done(s, result.map(|_| ()))
             }

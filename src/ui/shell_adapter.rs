@@ -78,6 +78,7 @@ fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
                     shell.set_idle_seconds_left(remaining.as_secs_f32().ceil() as i32)
                 }
                 IdleState::Expired => {
+                    tracing::info!(step = ?s.session.step(), "visit timed out, wiped");
                     end_visit(&mut s);
                     shell.set_idle_seconds_left(-1);
                     refresh(&window, &s);

@@ -195,7 +195,8 @@ fn look_up(state: &mut UiState, query: Query) {
                     "没有查到受理编号为 {no} 的申请。请核对编号；刚提交的申请可能还在发送途中，请稍后再查。"
                 )
             }
-            Err(_) => {
+            Err(e) => {
+                tracing::warn!(error = %e, "status look-up failed");
                 s.status.problem =
                     "暂时查不到（网络或受理系统繁忙）。请稍后再试，或到综合受理窗口查询。".into()
             }

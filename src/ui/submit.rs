@@ -71,6 +71,7 @@ pub fn submit(state: &mut UiState) {
             s.saving = false;
             match result {
                 Ok(receipt) => {
+                    tracing::info!(receipt_no = %receipt.receipt_no, "application stored");
                     if let Some(uplink) = s.intake.as_ref().and_then(|i| i.uplink.as_ref()) {
                         uplink.queued();
                     }
@@ -80,6 +81,7 @@ pub fn submit(state: &mut UiState) {
                     s.done = Some(done);
                 }
                 Err(e) => {
+                    tracing::error!(error = %e, "application not stored");
                     s.step_error = format!(
                         "申请没有保存成功（{e}）。您填写的内容仍在，请再按一次“提交申请”，或到窗口办理。"
                     );

@@ -131,6 +131,16 @@ impl Shared {
             all.insert(device, health.clone()) != Some(health.clone())
         };
         if changed {
+            match &health {
+                Health::Ok => tracing::info!(device = device.code(), "device ok"),
+                Health::Starting => tracing::info!(device = device.code(), "device starting"),
+                Health::Absent(reason) => {
+                    tracing::warn!(device = device.code(), reason = %reason, "device absent")
+                }
+                Health::Error(reason) => {
+                    tracing::warn!(device = device.code(), reason = %reason, "device error")
+                }
+            }
             (self.events)(DeviceEvent::Health { device, health });
         }
     }

@@ -66,7 +66,18 @@ impl UplinkService {
                         .map(|e| e.to_string()),
                     Err(e) => Some(e.to_string()),
                 };
-                beat_report.send_modify(|s| s.heartbeat_problem = problem);
+                // Logged when it changes, not every minute while the network is down.
+                beat_report.send_if_modified(|s| {
+                    if s.heartbeat_problem == problem {
+                        return false;
+                    }
+                    match &problem {
+                        Some(p) => tracing::warn!(problem = %p, "heartbeat failing"),
+                        None => tracing::info!("heartbeat delivered"),
+                    }
+                    s.heartbeat_problem = problem;
+                    true
+                });
             }
         });
 
@@ -83,10 +94,14 @@ impl UplinkService {
                             s.catalog_version = cache.etag();
                         });
                         if let Synced::Installed(catalog) = synced {
+                            tracing::info!(version = ?cache.etag(), "catalog installed");
                             on_catalog(catalog);
                         }
                     }
-                    Err(e) => report.send_modify(|s| s.catalog_problem = Some(e.to_string())),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "catalog sync failed, the last good catalog stays");
+                        report.send_modify(|s| s.catalog_problem = Some(e.to_string()))
+                    }
                 }
             }
         });

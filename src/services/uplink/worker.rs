@@ -105,6 +105,7 @@ impl Uploader {
             Ok(package) => package,
             Err(e @ (OutboxError::Crypto(_) | OutboxError::Format(_) | OutboxError::NotFound)) => {
                 // A damaged package cannot heal by waiting: keep it and show it to technicians.
+                tracing::error!(receipt_no = %entry.receipt_no, error = %e, "stored package damaged");
                 lock(&self.outbox).record_failure(
                     &entry.package_id,
                     &format!("本机存储的材料包已损坏：{e}"),
@@ -122,6 +123,11 @@ impl Uploader {
         match result {
             Ok(received) => {
                 lock(&self.outbox).mark_delivered(&entry.package_id, &received.received_at)?;
+                tracing::info!(
+                    receipt_no = %entry.receipt_no,
+                    attempts = entry.attempts + 1,
+                    "package delivered"
+                );
                 self.status.send_modify(|s| {
                     s.delivered += 1;
                     s.last_error = None;
@@ -142,6 +148,11 @@ impl Uploader {
             _ => None,
         };
         let transient = error.is_transient();
+        if transient {
+            tracing::warn!(receipt_no = %entry.receipt_no, error = %error, "delivery failed, will retry");
+        } else {
+            tracing::error!(receipt_no = %entry.receipt_no, error = %error, "delivery refused, kept for a technician");
+        }
         let next = if transient {
             let delay = self.policy.delay(entry.attempts + 1, retry_after);
             now() + delay.as_secs_f64().ceil() as i64
