@@ -148,6 +148,7 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
     if cli.exit_after_first_frame {
         kiosk.quit_after_first_frame(started);
     }
+    let _watchdog = kiosk.start_watchdog();
     kiosk
         .run()
         .map_err(|e| Failed::with_message(format!("the kiosk window failed: {e}")))

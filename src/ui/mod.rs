@@ -279,6 +279,20 @@ impl Kiosk {
             .set_size(slint::LogicalSize::new(width as f32, height as f32));
     }
 
+    /// Once the UI loop runs, tells systemd the kiosk is ready, then pings its watchdog from this loop at the
+    /// interval systemd set (none outside systemd). Keep the returned timer as long as the window.
+    pub fn start_watchdog(&self) -> slint::Timer {
+        slint::Timer::single_shot(std::time::Duration::ZERO, crate::services::watchdog::ready);
+        let timer = slint::Timer::default();
+        if let Some(watchdog) = crate::services::watchdog::Watchdog::from_env() {
+            tracing::info!(every_ms = watchdog.every.as_millis() as u64, "watchdog on");
+            timer.start(slint::TimerMode::Repeated, watchdog.every, move || {
+                watchdog.ping()
+            });
+        }
+        timer
+    }
+
     pub fn set_fullscreen(&self) {
         self.window.window().set_fullscreen(true);
     }
