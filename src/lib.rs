@@ -11,6 +11,7 @@ pub mod progress;
 pub mod receipts;
 pub mod services;
 pub mod session;
+pub mod technician;
 pub mod toml_source;
 pub mod ui;
 

@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         action: cli::receipt::ReceiptAction,
     },
+    /// Technician mode's PIN.
+    Technician {
+        #[command(subcommand)]
+        action: cli::technician::TechnicianAction,
+    },
     /// Send a synthetic test application to the back office and report whether it was delivered.
     Selftest(Box<cli::selftest::SelftestArgs>),
     /// Measure every screen's full repaint with the software renderer, and the peak memory of a whole path.
@@ -90,6 +95,7 @@ fn main() -> ExitCode {
         Some(Command::Sim { action }) => cli::sim::run(&cli.config, action),
         Some(Command::Outbox { action }) => cli::outbox::run(&cli.config, action),
         Some(Command::Receipt { action }) => cli::receipt::run(&cli.config, action),
+        Some(Command::Technician { action }) => cli::technician::run(&cli.config, action),
         Some(Command::Selftest(args)) => cli::selftest::run(&cli.config, args),
         Some(Command::UiBench { iterations, size }) => {
             cli::ui_bench(&cli.config, *iterations, size.0, size.1)

@@ -9,6 +9,7 @@ mod outbox_bench;
 pub mod receipt;
 pub mod selftest;
 pub mod sim;
+pub mod technician;
 mod ui_bench;
 pub use ui_bench::run as ui_bench;
 

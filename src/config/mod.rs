@@ -28,6 +28,8 @@ pub struct Config {
     pub devices: Devices,
     /// `None` when the file has no `[backoffice]`: packages then wait in the outbox.
     pub backoffice: Option<BackOffice>,
+    /// The technician PIN's Argon2id hash (`kiosk technician set-pin`); without it technician mode stays shut.
+    pub technician_pin_hash: Option<String>,
 }
 
 /// Where each device is: `sim` for the built-in simulator, or a URI the device layer understands.
@@ -51,6 +53,13 @@ struct RawConfig {
     session: RawSession,
     devices: RawDevices,
     backoffice: Option<backoffice::RawBackOffice>,
+    technician: Option<RawTechnician>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTechnician {
+    pin_hash: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -178,6 +187,14 @@ impl Config {
                 paper
             }
         };
+        if let Some(t) = &raw.technician {
+            check(
+                crate::technician::pin::valid_hash(t.pin_hash.get_ref()),
+                t.pin_hash.span(),
+                "technician.pin_hash is not an Argon2 hash: set it with `kiosk technician set-pin`"
+                    .into(),
+            );
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         let backoffice = raw.backoffice.map(|b| b.check(&src, base, &mut problems));
         if !problems.is_empty() {
@@ -208,6 +225,7 @@ impl Config {
                     .map(|p| base.join(p)),
             },
             backoffice,
+            technician_pin_hash: raw.technician.map(|t| t.pin_hash.into_inner()),
         })
     }
 }
@@ -235,6 +253,23 @@ mod tests {
         assert_eq!(config.devices.id_reader, "sim");
         assert!(config.catalog.ends_with("config/catalog"));
         assert!(config.idle.warning >= Duration::from_secs(20));
+    }
+
+    /// The terminal's configuration (installed by the Debian package) stays valid as keys are added.
+    #[test]
+    fn the_terminal_configuration_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/terminal/kiosk.toml");
+        let config = Config::load(&path).unwrap_or_else(|p| panic!("{p:#?}"));
+        assert_eq!(config.data_dir, Path::new("/var/lib/kiosk"));
+        assert!(config.fullscreen);
+        assert!(
+            config.backoffice.is_none(),
+            "no server until technicians set one"
+        );
+        let shipped =
+            Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml")).unwrap();
+        assert_eq!(config.devices, shipped.devices);
+        assert_eq!(config.idle, shipped.idle);
     }
 
     #[test]

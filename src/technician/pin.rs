@@ -1,0 +1,214 @@
+//! The technician's PIN: kept only as an Argon2id hash (PHC string) in the configuration, and guarded by a
+//! lockout that grows with each wrong try and survives a restart, so pulling the plug does not buy more guesses.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+
+/// Wrong tries allowed before the first wait.
+pub const FREE_TRIES: u32 = 3;
+/// The first wait; each further wrong try doubles it, up to [`MAX_WAIT`].
+pub const FIRST_WAIT: Duration = Duration::from_secs(30);
+pub const MAX_WAIT: Duration = Duration::from_secs(3600);
+
+/// A PIN is 6 to 12 digits.
+pub fn valid_pin(pin: &str) -> bool {
+    (6..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The PHC string of `pin` with a fresh salt.
+pub fn hash(pin: &str) -> Result<String, String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Whether `hash` is a PHC string this kiosk can check a PIN against.
+pub fn valid_hash(hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok()
+}
+
+/// How long to wait after `failures` wrong tries in a row.
+pub fn wait_after(failures: u32) -> Duration {
+    if failures < FREE_TRIES {
+        return Duration::ZERO;
+    }
+    let doublings = (failures - FREE_TRIES).min(16);
+    (FIRST_WAIT * 2u32.pow(doublings)).min(MAX_WAIT)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Attempt {
+    Accepted,
+    /// Wrong; the next try is possible after `wait` (zero while free tries remain), with `left` free tries.
+    Wrong {
+        wait: Duration,
+        left: u32,
+    },
+    /// Not checked: still locked for this long.
+    Locked(Duration),
+}
+
+/// The lockout's state, kept in a small file in the data folder.
+pub struct PinGuard {
+    path: PathBuf,
+    failures: u32,
+    locked_until: u64,
+}
+
+fn unix(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+impl PinGuard {
+    /// The guard whose state lives in `data_dir` (a missing or damaged file counts as no failures).
+    pub fn open(data_dir: &Path) -> PinGuard {
+        let path = data_dir.join("technician-lockout");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut parts = text.split_whitespace().map(|p| p.parse::<u64>().ok());
+        let failures = parts.next().flatten().unwrap_or(0) as u32;
+        let locked_until = parts.next().flatten().unwrap_or(0);
+        PinGuard {
+            path,
+            failures,
+            locked_until,
+        }
+    }
+
+    /// How long until a PIN may be tried again.
+    pub fn locked_for(&self, now: SystemTime) -> Duration {
+        Duration::from_secs(self.locked_until.saturating_sub(unix(now)))
+    }
+
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// Checks `pin` against `hash`, unless locked.
+    pub fn attempt(&mut self, hash: &str, pin: &str, now: SystemTime) -> Attempt {
+        let locked = self.locked_for(now);
+        if !locked.is_zero() {
+            return Attempt::Locked(locked);
+        }
+        let ok = PasswordHash::new(hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(pin.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        if ok {
+            self.failures = 0;
+            self.locked_until = 0;
+            self.save();
+            return Attempt::Accepted;
+        }
+        self.failures = self.failures.saturating_add(1);
+        let wait = wait_after(self.failures);
+        self.locked_until = unix(now) + wait.as_secs();
+        self.save();
+        tracing::warn!(
+            failures = self.failures,
+            wait_s = wait.as_secs(),
+            "wrong technician PIN"
+        );
+        Attempt::Wrong {
+            wait,
+            left: FREE_TRIES.saturating_sub(self.failures),
+        }
+    }
+
+    fn save(&self) {
+        let text = format!("{} {}\n", self.failures, self.locked_until);
+        if let Err(e) =
+            crate::technician::config_file::write_atomically(&self.path, text.as_bytes())
+        {
+            tracing::error!(error = %e, "technician lockout not saved");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_grow_and_are_capped() {
+        assert_eq!(wait_after(0), Duration::ZERO);
+        assert_eq!(wait_after(2), Duration::ZERO);
+        assert_eq!(wait_after(3), Duration::from_secs(30));
+        assert_eq!(wait_after(4), Duration::from_secs(60));
+        assert_eq!(wait_after(5), Duration::from_secs(120));
+        assert_eq!(wait_after(40), MAX_WAIT);
+    }
+
+    #[test]
+    fn wrong_tries_lock_and_the_lock_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let hash = hash("246810").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(!hash.contains("246810"));
+        let t0 = SystemTime::now();
+        let mut guard = PinGuard::open(dir.path());
+        assert_eq!(
+            guard.attempt(&hash, "000000", t0),
+            Attempt::Wrong {
+                wait: Duration::ZERO,
+                left: 2
+            }
+        );
+        assert_eq!(
+            guard.attempt(&hash, "111111", t0),
+            Attempt::Wrong {
+                wait: Duration::ZERO,
+                left: 1
+            }
+        );
+        assert_eq!(
+            guard.attempt(&hash, "222222", t0),
+            Attempt::Wrong {
+                wait: Duration::from_secs(30),
+                left: 0
+            }
+        );
+        // Even the right PIN is not checked while locked, and a restart does not unlock.
+        let mut after_restart = PinGuard::open(dir.path());
+        assert_eq!(
+            after_restart.attempt(&hash, "246810", t0 + Duration::from_secs(10)),
+            Attempt::Locked(Duration::from_secs(20))
+        );
+        let t1 = t0 + Duration::from_secs(31);
+        assert_eq!(
+            after_restart.attempt(&hash, "333333", t1),
+            Attempt::Wrong {
+                wait: Duration::from_secs(60),
+                left: 0
+            }
+        );
+        let t2 = t1 + Duration::from_secs(61);
+        assert_eq!(
+            after_restart.attempt(&hash, "246810", t2),
+            Attempt::Accepted
+        );
+        assert_eq!(
+            PinGuard::open(dir.path()).failures(),
+            0,
+            "the right PIN clears the count"
+        );
+    }
+
+    #[test]
+    fn pins_and_hashes_are_checked() {
+        assert!(valid_pin("246810") && valid_pin("123456789012"));
+        assert!(!valid_pin("12345") && !valid_pin("12345a") && !valid_pin("1234567890123"));
+        assert!(valid_hash(&hash("246810").unwrap()));
+        assert!(!valid_hash("246810") && !valid_hash(""));
+    }
+}
