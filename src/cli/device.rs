@@ -11,6 +11,8 @@ use drivers::printer::{
 };
 use drivers::scanner::{SerialScanner, Suffix};
 
+use kiosk::services::devices::discover;
+
 use super::identity_json::IdentityJson;
 use super::Failed;
 
@@ -290,7 +292,7 @@ pub fn test_receipt(width: PaperWidth) -> Result<Vec<u8>, drivers::printer::rece
 /// What `device list` finds, from sysfs (no udev needed).
 fn list() {
     println!("serial ports:");
-    for port in serial_ports() {
+    for port in discover::serial_ports() {
         match port.usb {
             Some(usb) => println!(
                 "  {}  usb {}:{}  {}",
@@ -300,78 +302,15 @@ fn list() {
         }
     }
     println!("video devices:");
-    for (path, name) in sysfs_names("/sys/class/video4linux", "name") {
+    for (path, name) in discover::sysfs_names("/sys/class/video4linux", "name") {
         println!("  /dev/{path}  {name}");
     }
     println!("printers:");
-    for (path, name) in sysfs_names("/sys/class/usbmisc", "device/../product") {
+    for (path, name) in discover::sysfs_names("/sys/class/usbmisc", "device/../product") {
         if path.starts_with("lp") {
             println!("  file:/dev/usb/{path}  {name}");
         }
     }
-}
-
-fn read_trimmed(path: &Path) -> Option<String> {
-    std::fs::read_to_string(path)
-        .ok()
-        .map(|s| s.trim().to_string())
-}
-
-/// Entries of a sysfs class with one attribute each, sorted.
-fn sysfs_names(class: &str, attribute: &str) -> Vec<(String, String)> {
-    let mut found: Vec<(String, String)> = std::fs::read_dir(class)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().to_string();
-            (
-                name,
-                read_trimmed(&e.path().join(attribute)).unwrap_or_default(),
-            )
-        })
-        .collect();
-    found.sort();
-    found
-}
-
-struct UsbId {
-    vendor: String,
-    product_id: String,
-    product: String,
-}
-
-struct SerialPortInfo {
-    path: String,
-    usb: Option<UsbId>,
-}
-
-/// Serial ports backed by a real device (USB, PCI or platform), with the USB vendor:product id where there is one.
-fn serial_ports() -> Vec<SerialPortInfo> {
-    let mut ports = Vec::new();
-    for (name, _) in sysfs_names("/sys/class/tty", "dev") {
-        let device = Path::new("/sys/class/tty").join(&name).join("device");
-        let Ok(real) = std::fs::canonicalize(&device) else {
-            continue;
-        };
-        // Legacy 8250 ports with no hardware behind them show up too; keep the ones with a driver bound.
-        if !device.join("driver").exists() {
-            continue;
-        }
-        let usb = real
-            .ancestors()
-            .find(|a| a.join("idVendor").exists())
-            .map(|usb| UsbId {
-                vendor: read_trimmed(&usb.join("idVendor")).unwrap_or_default(),
-                product_id: read_trimmed(&usb.join("idProduct")).unwrap_or_default(),
-                product: read_trimmed(&usb.join("product")).unwrap_or_default(),
-            });
-        ports.push(SerialPortInfo {
-            path: format!("/dev/{name}"),
-            usb,
-        });
-    }
-    ports
 }
 
 /// Median time of `f` over `iterations` runs, in microseconds.

@@ -127,6 +127,9 @@ impl PinGuard {
 
     fn save(&self) {
         let text = format!("{} {}\n", self.failures, self.locked_until);
+        if let Some(dir) = self.path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
         if let Err(e) =
             crate::technician::config_file::write_atomically(&self.path, text.as_bytes())
         {

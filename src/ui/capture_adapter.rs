@@ -30,7 +30,7 @@ pub struct CaptureState {
 const PREVIEW: (u32, u32) = (960, 720);
 const PREVIEW_EVERY: Duration = Duration::from_millis(200);
 
-fn to_image(width: u32, height: u32, rgb: &[u8]) -> Image {
+pub(super) fn to_image(width: u32, height: u32, rgb: &[u8]) -> Image {
     Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
         rgb, width, height,
     ))

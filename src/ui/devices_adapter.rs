@@ -48,8 +48,16 @@ pub fn setup(window: &AppWindow, state: &Shared) {
 }
 
 pub fn attach(window: &AppWindow, state: &Shared, uris: &DeviceUris) -> std::io::Result<()> {
+    start(window.as_weak(), &mut state.borrow_mut(), uris)
+}
+
+/// Starts the device service for `uris` (a running one must be dropped first, so ports are free).
+pub fn start(
+    weak: slint::Weak<AppWindow>,
+    state: &mut UiState,
+    uris: &DeviceUris,
+) -> std::io::Result<()> {
     let (sender, receiver) = channel::<DeviceEvent>();
-    let weak = window.as_weak();
     let service = DeviceService::start(
         uris,
         Arc::new(move |event| {
@@ -60,7 +68,6 @@ pub fn attach(window: &AppWindow, state: &Shared, uris: &DeviceUris) -> std::io:
             }
         }),
     )?;
-    let mut state = state.borrow_mut();
     state.devices.service = Some(service);
     state.devices.events = Some(receiver);
     Ok(())
@@ -86,6 +93,9 @@ fn apply(state: &mut UiState, event: DeviceEvent) {
             state.devices.card_on_reader = true;
             state.devices.card_error.clear();
             // A card put down anywhere but on the identify screen is not read into a session.
+            if super::technician_adapter::card_read(state, &data.identity) {
+                return;
+            }
             match state.session.step() {
                 Step::Identify => {
                     let _ = state.session.identified(data.identity.clone());
@@ -101,7 +111,11 @@ fn apply(state: &mut UiState, event: DeviceEvent) {
         DeviceEvent::CardRemoved => {
             state.devices.card_on_reader = false;
         }
-        DeviceEvent::CodeScanned(code) => super::status_adapter::code_scanned(state, &code),
+        DeviceEvent::CodeScanned(code) => {
+            if !super::technician_adapter::code_scanned(state, &code) {
+                super::status_adapter::code_scanned(state, &code)
+            }
+        }
         DeviceEvent::PrinterState(_) => {}
     }
 }

@@ -23,6 +23,7 @@ mod shell_adapter;
 mod status_adapter;
 mod submit;
 pub mod tasks;
+pub mod technician_adapter;
 
 pub use devices_adapter::DeviceState;
 
@@ -84,6 +85,12 @@ pub struct UiState {
     /// before one (a look-up, a print) brings its result back only if the count is unchanged, so a late answer
     /// never lands on the next visitor's screen. Never reset.
     pub epoch: u64,
+    /// Technician mode, while open; what it needs; and the taps that open it.
+    pub technician: Option<technician_adapter::TechnicianState>,
+    pub technician_settings: technician_adapter::TechnicianSettings,
+    pub technician_taps: crate::technician::entry::TapCounter,
+    /// Set by 退出维护 while the technician state is out of its slot.
+    pub technician_closing: bool,
 }
 
 impl UiState {
@@ -111,6 +118,7 @@ pub struct UiSettings {
     pub idle: IdlePolicy,
     pub simulated_devices: bool,
     pub paper: drivers::printer::PaperWidth,
+    pub technician: technician_adapter::TechnicianSettings,
 }
 
 impl UiSettings {
@@ -124,6 +132,12 @@ impl UiSettings {
                 .iter()
                 .all(|u| *u == "sim"),
             paper: d.paper,
+            technician: technician_adapter::TechnicianSettings {
+                config_path: Some(config.path.clone()),
+                data_dir: config.data_dir.clone(),
+                pin_hash: config.technician_pin_hash.clone(),
+                devices: Some(config.devices.clone()),
+            },
         }
     }
 }
@@ -151,6 +165,10 @@ impl Kiosk {
             kiosk_id: settings.kiosk_id,
             status: status_adapter::StatusVisit::default(),
             epoch: 0,
+            technician: None,
+            technician_settings: settings.technician.clone(),
+            technician_taps: Default::default(),
+            technician_closing: false,
             center_name: settings.center_name,
             simulated_devices: settings.simulated_devices,
             tab: Target::Person,
@@ -173,6 +191,7 @@ impl Kiosk {
         check_adapter::setup(&window, &state);
         done_adapter::setup(&window, &state);
         status_adapter::setup(&window, &state);
+        technician_adapter::setup(&window, &state);
         state.borrow_mut().tasks = Some(tasks::Tasks::new(&window));
         devices_adapter::setup(&window, &state);
         refresh(&window, &state.borrow());
@@ -202,6 +221,7 @@ pub fn refresh(window: &AppWindow, state: &UiState) {
     check_adapter::fill(window, state);
     done_adapter::fill(window, state);
     status_adapter::fill(window, state);
+    technician_adapter::fill(window, state);
 }
 
 /// Applies what the applicant did to the state (restarting the idle timer), then refreshes the screen. Every

@@ -47,6 +47,7 @@ pub fn end_visit(state: &mut UiState) {
     state.delivery = super::delivery_adapter::DeliveryDraft::default();
     state.done = None;
     state.status = super::status_adapter::StatusVisit::default();
+    state.technician = None;
     state.ime = None;
     super::release_memory();
     state.query.clear();
@@ -64,6 +65,14 @@ fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
             let Some(window) = weak.upgrade() else { return };
             let mut s = state.borrow_mut();
             let shell = window.global::<ShellAdapter>();
+            // Technician mode left open closes by itself: the next visitor must not find it.
+            if s.technician
+                .as_ref()
+                .is_some_and(|t| t.last_touch.elapsed() >= super::technician_adapter::IDLE_LOCK)
+            {
+                s.technician = None;
+                refresh(&window, &s);
+            }
             // The confirmation page leaves by itself: the next applicant must find Home.
             if s.done
                 .as_ref()
@@ -99,6 +108,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     let shell = window.global::<ShellAdapter>();
     shell.set_center_name(state.center_name.as_str().into());
     let screen = match (&state.message, state.session.step()) {
+        _ if state.technician.is_some() => Screen::Technician,
         _ if state.done.is_some() => Screen::Done,
         (Some((title, message)), _) => {
             show_message(window, title, message);

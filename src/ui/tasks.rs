@@ -27,6 +27,10 @@ impl Tasks {
         }
     }
 
+    pub fn window(&self) -> slint::Weak<AppWindow> {
+        self.window.clone()
+    }
+
     /// Runs `work` on `runtime`, then `done` with its output on the UI thread.
     pub fn spawn<T: Send + 'static>(
         &self,

@@ -5,6 +5,7 @@
 //! and the camera through channels and waits for their answers asynchronously (or blocking, from the CLI).
 
 mod camera_task;
+pub mod discover;
 mod idcard_task;
 mod printer_task;
 mod scanner_task;

@@ -1,0 +1,546 @@
+//! Technician mode on screen: the hidden entry, the PIN pad and its lockout, then the devices with their states
+//! and last errors, a choice of what this terminal has, a one-touch test each, and 保存并生效: the configuration
+//! file is rewritten atomically, read back, and the devices restart with it, without restarting the kiosk.
+
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime};
+
+use slint::{ComponentHandle, Image, SharedString};
+use zeroize::Zeroizing;
+
+use super::guide_adapter::model;
+use super::{Actor, Shared, UiState};
+use crate::config::Devices;
+use crate::receipts::Receipt;
+use crate::services::devices::discover;
+use crate::services::devices::{DeviceKind, DeviceUris, Health};
+use crate::technician::config_file::ConfigFile;
+use crate::technician::pin::{Attempt, PinGuard};
+use crate::{AppWindow, ShellAdapter, TechDevice, TechnicianViewAdapter};
+
+/// Technician mode closes by itself after this long untouched.
+pub const IDLE_LOCK: std::time::Duration = std::time::Duration::from_secs(300);
+
+const ORDER: [DeviceKind; 4] = [
+    DeviceKind::IdReader,
+    DeviceKind::Printer,
+    DeviceKind::Camera,
+    DeviceKind::Scanner,
+];
+
+/// Where technician mode saves, and what it starts from.
+#[derive(Clone, Default)]
+pub struct TechnicianSettings {
+    pub config_path: Option<PathBuf>,
+    pub data_dir: PathBuf,
+    pub pin_hash: Option<String>,
+    pub devices: Option<Devices>,
+}
+
+/// While technician mode is open.
+pub struct TechnicianState {
+    pub unlocked: bool,
+    pin: Zeroizing<String>,
+    pub pin_message: String,
+    /// The devices as chosen here, saved or not.
+    pub draft: Option<Devices>,
+    pub editing: Option<usize>,
+    pub editing_value: String,
+    pub mode: i32,
+    pub results: [String; 4],
+    pub frame: Option<Image>,
+    pub save_note: String,
+    /// A device test waiting for the next card or code.
+    pub awaiting: Option<DeviceKind>,
+    pub last_touch: Instant,
+}
+
+impl TechnicianState {
+    fn new(settings: &TechnicianSettings) -> TechnicianState {
+        TechnicianState {
+            unlocked: false,
+            pin: Zeroizing::new(String::new()),
+            pin_message: String::new(),
+            draft: settings.devices.clone(),
+            editing: None,
+            editing_value: String::new(),
+            mode: 3,
+            results: Default::default(),
+            frame: None,
+            save_note: String::new(),
+            awaiting: None,
+            last_touch: Instant::now(),
+        }
+    }
+}
+
+fn uri_of(devices: &Devices, kind: DeviceKind) -> &String {
+    match kind {
+        DeviceKind::IdReader => &devices.id_reader,
+        DeviceKind::Printer => &devices.printer,
+        DeviceKind::Camera => &devices.camera,
+        DeviceKind::Scanner => &devices.scanner,
+    }
+}
+
+fn uri_of_mut(devices: &mut Devices, kind: DeviceKind) -> &mut String {
+    match kind {
+        DeviceKind::IdReader => &mut devices.id_reader,
+        DeviceKind::Printer => &mut devices.printer,
+        DeviceKind::Camera => &mut devices.camera,
+        DeviceKind::Scanner => &mut devices.scanner,
+    }
+}
+
+fn name_of(kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::IdReader => "身份证读卡器",
+        DeviceKind::Printer => "小票打印机",
+        DeviceKind::Camera => "高拍仪",
+        DeviceKind::Scanner => "扫码器",
+    }
+}
+
+pub fn setup(window: &AppWindow, state: &Shared) {
+    let actor = Actor::new(window, state);
+    window
+        .global::<ShellAdapter>()
+        .on_corner_tapped(actor.on(|s| {
+            if s.technician.is_none() && s.technician_taps.tap(Instant::now()) {
+                // Whoever was using the kiosk is gone: their visit ends before anything else shows.
+                super::shell_adapter::end_visit(s);
+                s.technician = Some(TechnicianState::new(&s.technician_settings));
+            }
+        }));
+    let adapter = window.global::<TechnicianViewAdapter>();
+    let on = |f: fn(&mut UiState, &mut TechnicianState)| {
+        let actor = actor.clone();
+        move || {
+            actor.run(|s| {
+                if let Some(mut t) = s.technician.take() {
+                    t.last_touch = Instant::now();
+                    f(s, &mut t);
+                    if s.technician_closing {
+                        s.technician_closing = false;
+                    } else {
+                        s.technician = Some(t);
+                    }
+                }
+            })
+        }
+    };
+    adapter.on_pin_backspace(on(|_, t| {
+        t.pin.pop();
+    }));
+    adapter.on_pin_enter(on(enter_pin));
+    adapter.on_leave(on(|s, _| s.technician_closing = true));
+    adapter.on_backspace(on(|_, t| {
+        t.editing_value.pop();
+    }));
+    adapter.on_close_keyboard(on(|_, t| {
+        if let (Some(i), Some(draft)) = (t.editing.take(), t.draft.as_mut()) {
+            if !t.editing_value.is_empty() {
+                *uri_of_mut(draft, ORDER[i]) = std::mem::take(&mut t.editing_value);
+            }
+        }
+    }));
+    adapter.on_save(on(save));
+    adapter.on_retry_outbox(on(|s, t| {
+        let Some(intake) = &s.intake else { return };
+        let retried = crate::services::uplink::worker::lock(&intake.outbox).retry_all();
+        t.save_note = match retried {
+            Ok(n) => format!("已安排 {n} 份申请立即重新发送"),
+            Err(e) => format!("不能重试：{e}"),
+        };
+        if let Some(uplink) = &intake.uplink {
+            uplink.queued();
+        }
+    }));
+    let a = Actor::new(window, state);
+    adapter.on_pin_key(move |digit: SharedString| {
+        a.run(|s| {
+            if let Some(t) = s.technician.as_mut() {
+                t.last_touch = Instant::now();
+                if t.pin.len() < 12 {
+                    t.pin.push_str(&digit);
+                }
+            }
+        })
+    });
+    let a = Actor::new(window, state);
+    adapter.on_choose(move |index, uri: SharedString| {
+        a.run(|s| {
+            if let (Some(t), Ok(i)) = (s.technician.as_mut(), usize::try_from(index)) {
+                if let (Some(draft), Some(kind)) = (t.draft.as_mut(), ORDER.get(i)) {
+                    *uri_of_mut(draft, *kind) = uri.to_string();
+                    t.save_note.clear();
+                }
+            }
+        })
+    });
+    let a = Actor::new(window, state);
+    adapter.on_edit(move |index| {
+        a.run(|s| {
+            if let (Some(t), Ok(i)) = (s.technician.as_mut(), usize::try_from(index)) {
+                if let (Some(draft), Some(kind)) = (t.draft.as_ref(), ORDER.get(i)) {
+                    t.editing_value = uri_of(draft, *kind).clone();
+                    t.editing = Some(i);
+                    t.mode = 3;
+                }
+            }
+        })
+    });
+    let a = Actor::new(window, state);
+    adapter.on_key(move |key: SharedString| {
+        a.run(|s| {
+            if let Some(t) = s.technician.as_mut() {
+                if t.editing_value.len() < 200 {
+                    t.editing_value.push_str(&key);
+                }
+            }
+        })
+    });
+    let a = Actor::new(window, state);
+    adapter.on_set_mode(move |mode| {
+        a.run(|s| {
+            if let Some(t) = s.technician.as_mut() {
+                t.mode = mode.clamp(1, 3);
+            }
+        })
+    });
+    let a = Actor::new(window, state);
+    adapter.on_set_paper(move |mm| {
+        a.run(|s| {
+            if let (Some(t), Some(paper)) = (
+                s.technician.as_mut(),
+                drivers::printer::PaperWidth::from_mm(mm as u32),
+            ) {
+                if let Some(draft) = t.draft.as_mut() {
+                    draft.paper = paper;
+                }
+            }
+        })
+    });
+    let a = Actor::new(window, state);
+    adapter.on_test(move |index| a.run(|s| test(s, index)));
+}
+
+fn enter_pin(s: &mut UiState, t: &mut TechnicianState) {
+    let Some(hash) = s.technician_settings.pin_hash.clone() else {
+        t.pin_message = "尚未设置维护密码".into();
+        return;
+    };
+    let pin = std::mem::replace(&mut t.pin, Zeroizing::new(String::new()));
+    let mut guard = PinGuard::open(&s.technician_settings.data_dir);
+    t.pin_message = match guard.attempt(&hash, &pin, SystemTime::now()) {
+        Attempt::Accepted => {
+            tracing::info!("technician mode opened");
+            t.unlocked = true;
+            String::new()
+        }
+        Attempt::Wrong { wait, left } if wait.is_zero() => format!("密码错误，还可再试 {left} 次"),
+        Attempt::Wrong { wait, .. } => format!("密码错误次数过多，请 {} 秒后再试", wait.as_secs()),
+        Attempt::Locked(wait) => format!("已锁定，请 {} 秒后再试", wait.as_secs().max(1)),
+    };
+}
+
+/// 保存并生效: written atomically, read back, and the devices restarted with what was read.
+fn save(s: &mut UiState, t: &mut TechnicianState) {
+    let (Some(path), Some(draft)) = (s.technician_settings.config_path.clone(), t.draft.clone())
+    else {
+        t.save_note = "本机没有可保存的配置文件".into();
+        return;
+    };
+    let mut file = match ConfigFile::open(&path) {
+        Ok(file) => file,
+        Err(e) => {
+            t.save_note = format!("配置文件读不出来：{e}");
+            return;
+        }
+    };
+    for kind in ORDER {
+        file.set_str("devices", kind.code(), uri_of(&draft, kind));
+    }
+    file.set_int("devices", "printer_width_mm", draft.paper.mm() as i64);
+    let config = match file.save() {
+        Ok(config) => config,
+        Err(problems) => {
+            t.save_note = format!(
+                "没有保存：{}",
+                problems
+                    .iter()
+                    .map(|p| p.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("；")
+            );
+            return;
+        }
+    };
+    let uris = match DeviceUris::from_config(&config.devices) {
+        Ok(uris) => uris,
+        Err(e) => {
+            t.save_note = format!("已保存，但设备地址有误：{e}");
+            return;
+        }
+    };
+    tracing::info!("device settings saved, devices restarting");
+    // The old service stops (its threads end) before the new one opens the same ports.
+    s.devices.service = None;
+    s.devices.health.clear();
+    s.paper = config.devices.paper;
+    s.technician_settings.devices = Some(config.devices.clone());
+    t.draft = Some(config.devices);
+    t.results = Default::default();
+    let Some(window) = s.tasks.as_ref().map(|t| t.window()) else {
+        t.save_note = "已保存，重启后生效".into();
+        return;
+    };
+    t.save_note = match super::devices_adapter::start(window, s, &uris) {
+        Ok(()) => "已保存并生效".into(),
+        Err(e) => format!("已保存，但设备没有启动：{e}"),
+    };
+}
+
+fn test(s: &mut UiState, index: i32) {
+    let Some(kind) = usize::try_from(index)
+        .ok()
+        .and_then(|i| ORDER.get(i).copied())
+    else {
+        return;
+    };
+    let Some(t) = s.technician.as_mut() else {
+        return;
+    };
+    t.last_touch = Instant::now();
+    let slot = ORDER.iter().position(|k| *k == kind).unwrap_or(0);
+    match kind {
+        DeviceKind::IdReader => {
+            t.awaiting = Some(kind);
+            t.results[slot] = "请把身份证放在读卡区…".into();
+        }
+        DeviceKind::Scanner => {
+            t.awaiting = Some(kind);
+            t.results[slot] = "请扫描任意条码或二维码…".into();
+        }
+        DeviceKind::Printer => {
+            t.results[slot] = "正在打印测试小票…".into();
+            let receipt = test_receipt(&s.kiosk_id, s.paper);
+            let sent = super::print::send(s, &receipt, move |s, printed| {
+                if let Some(t) = s.technician.as_mut() {
+                    t.results[slot] = match printed {
+                        Ok(()) => "测试小票已打印".into(),
+                        Err(e) => format!("没有打印：{e}"),
+                    };
+                }
+            });
+            if let (Err(e), Some(t)) = (sent, s.technician.as_mut()) {
+                t.results[slot] = format!("没有打印：{e}");
+            }
+        }
+        DeviceKind::Camera => {
+            let (Some(tasks), Some(service)) = (&s.tasks, &s.devices.service) else {
+                t.results[slot] = "高拍仪未启用".into();
+                return;
+            };
+            t.results[slot] = "正在取画面…".into();
+            let camera = service.camera();
+            tasks.spawn(
+                &service.handle(),
+                camera.preview(640, 480),
+                move |s, frame| {
+                    if let Some(t) = s.technician.as_mut() {
+                        match frame {
+                            Ok(frame) => {
+                                t.results[slot] = format!("画面 {}×{}", frame.width, frame.height);
+                                t.frame = Some(super::capture_adapter::to_image(
+                                    frame.width,
+                                    frame.height,
+                                    &frame.rgb,
+                                ));
+                            }
+                            Err(e) => t.results[slot] = format!("取不到画面：{e}"),
+                        }
+                    }
+                },
+            );
+        }
+    }
+}
+
+/// A card read while a reader test waits: the result shows the number masked, never whole.
+pub fn card_read(state: &mut UiState, identity: &drivers::Identity) -> bool {
+    let Some(t) = state.technician.as_mut() else {
+        return false;
+    };
+    if t.awaiting == Some(DeviceKind::IdReader) {
+        t.awaiting = None;
+        t.results[0] = format!(
+            "读卡成功：{} {}",
+            identity.masked_name(),
+            identity.masked_id_number()
+        );
+    }
+    true
+}
+
+/// A code scanned while technician mode is open.
+pub fn code_scanned(state: &mut UiState, code: &str) -> bool {
+    let Some(t) = state.technician.as_mut() else {
+        return false;
+    };
+    if t.awaiting == Some(DeviceKind::Scanner) {
+        t.awaiting = None;
+        let shown: String = code.chars().take(60).collect();
+        t.results[3] = format!("扫码成功：{}", crate::logging::scrub(&shown));
+    }
+    true
+}
+
+fn test_receipt(kiosk_id: &str, paper: drivers::printer::PaperWidth) -> Receipt {
+    let mut r = Receipt::default();
+    r.title("打印测试").centered("一件事一次办 自助服务终端");
+    r.field("终端", kiosk_id)
+        .field(
+            "纸宽",
+            format!("{} 毫米（{} 点）", paper.mm(), paper.dots()),
+        )
+        .field(
+            "时间",
+            chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+        )
+        .text("中文测试：政务服务便民热线 12345；生僻字：堃喆玥");
+    r.push(crate::receipts::Block::Qr("KIOSK-PRINT-TEST".into()));
+    r.centered("扫描上方二维码应显示 KIOSK-PRINT-TEST");
+    r
+}
+
+fn state_words(health: Option<&Health>) -> (String, bool) {
+    match health {
+        Some(Health::Ok) => ("正常".into(), true),
+        Some(Health::Starting) => ("正在启动".into(), false),
+        Some(Health::Absent(reason)) => (format!("未连接：{reason}"), false),
+        Some(Health::Error(reason)) => (format!("故障：{reason}"), false),
+        None => ("未启用".into(), false),
+    }
+}
+
+pub fn fill(window: &AppWindow, state: &UiState) {
+    let adapter = window.global::<TechnicianViewAdapter>();
+    let Some(t) = &state.technician else {
+        if adapter.get_unlocked() {
+            adapter.set_unlocked(false);
+            adapter.set_devices(Default::default());
+            adapter.set_log_lines(Default::default());
+            adapter.set_camera_frame(Default::default());
+        }
+        return;
+    };
+    adapter.set_pin_set(state.technician_settings.pin_hash.is_some());
+    adapter.set_unlocked(t.unlocked);
+    adapter.set_pin_dots("●".repeat(t.pin.chars().count()).into());
+    adapter.set_pin_message(t.pin_message.as_str().into());
+    if !t.unlocked {
+        return;
+    }
+    let saved = state.technician_settings.devices.as_ref();
+    if let Some(draft) = &t.draft {
+        let choices = discover::choices(draft);
+        let lists = [
+            choices.id_reader,
+            choices.printer,
+            choices.camera,
+            choices.scanner,
+        ];
+        adapter.set_devices(model(
+            ORDER
+                .iter()
+                .zip(lists)
+                .enumerate()
+                .map(|(i, (kind, list))| {
+                    let (words, ok) = state_words(state.devices.health_of(*kind));
+                    TechDevice {
+                        name: name_of(*kind).into(),
+                        state: words.into(),
+                        ok,
+                        uri: uri_of(draft, *kind).as_str().into(),
+                        choices: model(list.into_iter().map(SharedString::from).collect()),
+                        test_label: match kind {
+                            DeviceKind::IdReader => "读卡测试",
+                            DeviceKind::Printer => "打印测试小票",
+                            DeviceKind::Camera => "拍摄测试",
+                            DeviceKind::Scanner => "扫码测试",
+                        }
+                        .into(),
+                        test_result: t.results[i].as_str().into(),
+                    }
+                })
+                .collect(),
+        ));
+        adapter.set_paper_mm(draft.paper.mm() as i32);
+        adapter.set_changed(saved != Some(draft));
+    }
+    adapter.set_editing(t.editing.map_or(-1, |i| i as i32));
+    adapter.set_editing_value(t.editing_value.as_str().into());
+    adapter.set_keyboard_mode(t.mode);
+    adapter.set_save_note(t.save_note.as_str().into());
+    adapter.set_show_camera_frame(t.frame.is_some());
+    adapter.set_camera_frame(t.frame.clone().unwrap_or_default());
+    let (link, outbox) = link_words(state);
+    adapter.set_link_status(link.into());
+    adapter.set_outbox_status(outbox.into());
+    let lines = crate::logging::recent();
+    adapter.set_log_lines(model(
+        lines
+            .iter()
+            .rev()
+            .take(20)
+            .rev()
+            .map(|l| SharedString::from(l.as_str()))
+            .collect(),
+    ));
+}
+
+fn link_words(state: &UiState) -> (String, String) {
+    let Some(intake) = &state.intake else {
+        return ("本机未接入受理系统".into(), String::new());
+    };
+    let link = match &intake.uplink {
+        None => "未配置受理系统（[backoffice]），申请保存在本机待发送".to_string(),
+        Some(uplink) => {
+            let st = uplink.status();
+            let mut words = vec![format!("本次运行已送达 {} 份", st.delivered)];
+            if let Some(e) = &st.last_error {
+                words.push(format!("最近错误：{e}"));
+            }
+            if let Some(code) = &st.refused {
+                words.push(format!("被拒绝：{code}"));
+            }
+            words.push(format!(
+                "事项目录版本：{}",
+                st.catalog_version.as_deref().unwrap_or("随机附带")
+            ));
+            if let Some(p) = &st.catalog_problem {
+                words.push(format!("目录同步问题：{p}"));
+            }
+            if let Some(p) = &st.heartbeat_problem {
+                words.push(format!("心跳问题：{p}"));
+            }
+            words.join("；")
+        }
+    };
+    let outbox = match crate::services::uplink::worker::lock(&intake.outbox).list() {
+        Ok(entries) => {
+            let queued = entries
+                .iter()
+                .filter(|e| e.state == crate::outbox::State::Queued)
+                .count();
+            let refused = entries
+                .iter()
+                .filter(|e| e.state == crate::outbox::State::Refused)
+                .count();
+            format!("待发送 {queued} 份，被拒绝 {refused} 份")
+        }
+        Err(e) => format!("待发送列表读不出来：{e}"),
+    };
+    (link, outbox)
+}

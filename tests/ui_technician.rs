@@ -1,0 +1,216 @@
+//! Technician mode headless: the hidden corner opens a PIN pad; wrong PINs lock it (and the lock survives in the
+//! data folder); the right PIN opens the devices; the printer is re-configured to a network printer on 58 mm
+//! paper, saved (the file on disk rewritten atomically, comments kept, read back), applied without a restart,
+//! and re-tested by printing a test receipt to it.
+
+mod common;
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::process::Stdio;
+use std::sync::Arc;
+
+use common::sim::kiosk_bin;
+use common::*;
+use drivers::printer::decode::{decode, to_text, Element};
+use drivers::printer::SimPrinter;
+use kiosk::config::Config;
+use kiosk::services::devices::{DeviceKind, DeviceUris, Health};
+use kiosk::ui::{Kiosk, UiSettings};
+use kiosk::TechnicianViewAdapter;
+use slint::platform::{PointerEventButton, WindowEvent};
+use slint::{ComponentHandle, LogicalPosition};
+
+fn tap(kiosk: &Kiosk, x: f32, y: f32) {
+    let position = LogicalPosition::new(x, y);
+    let window = kiosk.window.window();
+    window.dispatch_event(WindowEvent::PointerPressed {
+        position,
+        button: PointerEventButton::Left,
+    });
+    window.dispatch_event(WindowEvent::PointerReleased {
+        position,
+        button: PointerEventButton::Left,
+    });
+}
+
+fn enter(kiosk: &Kiosk, pin: &str) {
+    for digit in pin.chars() {
+        press(kiosk, &digit.to_string());
+    }
+    press(kiosk, "确定");
+}
+
+fn message(kiosk: &Kiosk) -> String {
+    kiosk
+        .window
+        .global::<TechnicianViewAdapter>()
+        .get_pin_message()
+        .to_string()
+}
+
+#[test]
+fn technician_mode_reconfigures_and_retests_a_device() {
+    init_headless();
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(repo_path("config/kiosk.toml")).unwrap();
+    let config_path = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config_path,
+        shipped
+            .replace(
+                "catalog = \"catalog\"",
+                &format!("catalog = \"{}\"", repo_path("config/catalog").display()),
+            )
+            .replace("data_dir = \"../data\"", "data_dir = \"data\""),
+    )
+    .unwrap();
+
+    // The PIN is set from the command line, read from standard input, stored as a hash.
+    let mut child = kiosk_bin()
+        .arg("--config")
+        .arg(&config_path)
+        .args(["technician", "set-pin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"246810\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&config_path).unwrap();
+    assert!(text.contains("pin_hash = \"$argon2id$"), "{text}");
+    assert!(!text.contains("246810"));
+
+    let config = Config::load(&config_path).unwrap();
+    let kiosk = Kiosk::new(
+        Arc::new(shipped_catalog()),
+        UiSettings::from_config(&config),
+    )
+    .unwrap();
+    kiosk.set_size(1080, 1920);
+    kiosk
+        .attach_devices(&DeviceUris::from_config(&config.devices).unwrap())
+        .unwrap();
+    until(&kiosk, "devices ok", |k| {
+        is_shown(k, "设备正常（演示模式）")
+    });
+
+    // Four taps on the header's right corner do nothing; the fifth opens the PIN pad.
+    for _ in 0..4 {
+        tap(&kiosk, 1040.0, 40.0);
+    }
+    assert!(kiosk.state.borrow().technician.is_none());
+    tap(&kiosk, 1040.0, 40.0);
+    assert!(kiosk.state.borrow().technician.is_some());
+    assert!(is_shown(&kiosk, "请输入维护密码"));
+    screenshot(&kiosk, "70-technician-pin");
+
+    // Three wrong PINs lock the pad; then even the right one is refused until the wait is over.
+    enter(&kiosk, "111111");
+    assert_eq!(message(&kiosk), "密码错误，还可再试 2 次");
+    enter(&kiosk, "222222");
+    enter(&kiosk, "333333");
+    assert_eq!(message(&kiosk), "密码错误次数过多，请 30 秒后再试");
+    enter(&kiosk, "246810");
+    assert!(message(&kiosk).starts_with("已锁定"), "{}", message(&kiosk));
+    assert!(!kiosk
+        .window
+        .global::<TechnicianViewAdapter>()
+        .get_unlocked());
+    // The lock is kept in the data folder, so a restart does not lift it.
+    let lock = std::fs::read_to_string(config.data_dir.join("technician-lockout")).unwrap();
+    assert!(lock.starts_with("3 "), "{lock}");
+    // (The wait passing is the PIN guard's unit test; here it is lifted as the clock would.)
+    std::fs::write(config.data_dir.join("technician-lockout"), "3 0\n").unwrap();
+    enter(&kiosk, "246810");
+    assert!(
+        kiosk
+            .window
+            .global::<TechnicianViewAdapter>()
+            .get_unlocked(),
+        "{}",
+        message(&kiosk)
+    );
+    assert!(is_shown(&kiosk, "小票打印机"));
+    screenshot(&kiosk, "71-technician");
+
+    // A network printer appears; the technician types its address, picks 58 mm paper and saves.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("tcp://{}", listener.local_addr().unwrap());
+    let network_printer = SimPrinter::default();
+    let serving = network_printer.clone();
+    std::thread::spawn(move || serving.serve_tcp(listener));
+    let adapter = kiosk.window.global::<TechnicianViewAdapter>();
+    adapter.invoke_edit(1);
+    assert!(
+        is_shown(&kiosk, "符号"),
+        "the keyboard offers symbols for addresses"
+    );
+    adapter.invoke_backspace();
+    for _ in 0..10 {
+        adapter.invoke_backspace();
+    }
+    adapter.invoke_key(address.as_str().into());
+    adapter.invoke_close_keyboard();
+    press(&kiosk, "58 毫米");
+    let before = std::fs::read_to_string(&config_path).unwrap();
+    press(&kiosk, "保存并生效");
+    assert_eq!(adapter.get_save_note(), "已保存并生效");
+
+    // On disk: the new values, every comment kept, nothing half-written left beside it; read back the same.
+    let after = std::fs::read_to_string(&config_path).unwrap();
+    assert!(
+        after.contains(&format!("printer = \"{address}\"")),
+        "{after}"
+    );
+    assert!(after.contains("printer_width_mm = 58"));
+    for line in before.lines().filter(|l| l.trim_start().starts_with('#')) {
+        assert!(after.contains(line), "comment lost: {line}");
+    }
+    let files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml") || n.ends_with(".new"))
+        .collect();
+    assert_eq!(files, vec!["kiosk.toml".to_string()]);
+    let reread = Config::load(&config_path).unwrap();
+    assert_eq!(reread.devices.printer, address);
+    assert_eq!(reread.devices.paper, drivers::printer::PaperWidth::Mm58);
+
+    // Applied without a restart: the new printer answers, and its test receipt prints at 58 mm.
+    until(&kiosk, "the network printer ok", |k| {
+        k.state.borrow().devices.health_of(DeviceKind::Printer) == Some(&Health::Ok)
+    });
+    press(&kiosk, "打印测试小票");
+    until(&kiosk, "the test receipt printed", |k| {
+        k.state
+            .borrow()
+            .technician
+            .as_ref()
+            .is_some_and(|t| t.results[1] == "测试小票已打印")
+    });
+    let elements = decode(&network_printer.received());
+    let text = to_text(&elements);
+    assert!(text.starts_with("打印测试\n"), "{text}");
+    assert!(text.contains("纸宽：58 毫米（384 点）"), "{text}");
+    assert!(text.contains("[QR KIOSK-PRINT-TEST]"));
+    for e in &elements {
+        if let Element::Line(line) = e {
+            assert!(
+                drivers::printer::receipt::width_of(&line.text()) <= 32,
+                "{}",
+                line.text()
+            );
+        }
+    }
+
+    // 退出维护 goes back to Home.
+    press(&kiosk, "退出维护");
+    assert!(kiosk.state.borrow().technician.is_none());
+    assert!(is_shown(&kiosk, "我要办事"));
+}
