@@ -19,7 +19,7 @@ use kiosk::services::devices::{DeviceKind, DeviceUris, Health};
 use kiosk::ui::{Kiosk, UiSettings};
 use kiosk::TechnicianViewAdapter;
 use slint::platform::{PointerEventButton, WindowEvent};
-use slint::{ComponentHandle, LogicalPosition};
+use slint::{ComponentHandle, LogicalPosition, Model};
 
 fn tap(kiosk: &Kiosk, x: f32, y: f32) {
     let position = LogicalPosition::new(x, y);
@@ -95,6 +95,10 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     kiosk.set_size(1080, 1920);
     kiosk
         .attach_devices(&DeviceUris::from_config(&config.devices).unwrap())
+        .unwrap();
+    let outbox = kiosk::outbox::Outbox::open(&config.data_dir).unwrap();
+    kiosk
+        .attach_intake(Arc::new(std::sync::Mutex::new(outbox)), None)
         .unwrap();
     until(&kiosk, "devices ok", |k| {
         is_shown(k, "设备正常（演示模式）")
@@ -208,6 +212,57 @@ fn technician_mode_reconfigures_and_retests_a_device() {
             );
         }
     }
+
+    // The back office and the idle limit: typed, saved, and in force at once (the link starts and reports).
+    let backoffice = common::sim::Sim::start(&dir.path().join("backoffice"), &[]);
+    let setting = |label: &str| {
+        adapter
+            .get_settings()
+            .iter()
+            .position(|s| s.label == label)
+            .unwrap_or_else(|| panic!("no setting {label}")) as i32
+    };
+    for (label, value) in [
+        ("受理系统地址", backoffice.url.as_str()),
+        ("终端密钥", common::sim::SECRET),
+        ("无操作多久提醒（秒）", "120"),
+    ] {
+        adapter.invoke_edit_setting(setting(label));
+        for _ in 0..40 {
+            adapter.invoke_backspace();
+        }
+        adapter.invoke_key(value.into());
+        adapter.invoke_close_keyboard();
+    }
+    let secret_shown = adapter
+        .get_settings()
+        .iter()
+        .find(|s| s.label == "终端密钥")
+        .unwrap()
+        .value;
+    assert!(
+        !secret_shown.contains(common::sim::SECRET),
+        "the secret is never shown: {secret_shown}"
+    );
+    press(&kiosk, "保存并生效");
+    assert_eq!(adapter.get_save_note(), "已保存并生效");
+    let after = std::fs::read_to_string(&config_path).unwrap();
+    assert!(after.contains("idle_warn_seconds = 120"), "{after}");
+    assert!(
+        after.contains(&format!("url = \"{}\"", backoffice.url)),
+        "{after}"
+    );
+    assert_eq!(
+        kiosk.state.borrow().idle.warn_after,
+        std::time::Duration::from_secs(120)
+    );
+    until(&kiosk, "a heartbeat from the new link", |_| {
+        backoffice
+            .store()
+            .last_heartbeat(common::sim::KIOSK)
+            .unwrap()
+            .is_some()
+    });
 
     // 退出维护 goes back to Home.
     press(&kiosk, "退出维护");

@@ -546,6 +546,11 @@ impl Session {
         self.idle.touch(now);
     }
 
+    /// New idle limits (technician mode), for this visit and the ones after it.
+    pub fn set_idle_policy(&mut self, policy: IdlePolicy) {
+        self.idle_policy = policy;
+    }
+
     /// What the idle timeout says now. Home has no timeout: there is nothing to protect.
     pub fn idle_state(&self, now: Instant) -> IdleState {
         if self.step == Step::Home {

@@ -36,37 +36,55 @@ pub fn attach(
     outbox: SharedOutbox,
     link: Option<(&BackOffice, &str, CatalogCache)>,
 ) -> Result<(), crate::backoffice::LinkError> {
-    let mut intake = Intake {
-        outbox: outbox.clone(),
+    let mut state = state.borrow_mut();
+    state.intake = Some(Intake {
+        outbox,
         uplink: None,
         catalogs: None,
         pending_catalog: None,
-    };
-    if let Some((settings, kiosk_id, cache)) = link {
-        let health: HealthSource = {
-            let source = state
-                .borrow()
-                .devices
-                .service
-                .as_ref()
-                .map(|s| s.health_source());
-            Arc::new(move || source.as_ref().map(|s| s.get()).unwrap_or_default())
-        };
-        let (sender, receiver) = channel();
-        let weak = window.as_weak();
-        let on_catalog = Arc::new(move |catalog: Catalog| {
-            if sender.send(catalog).is_ok() {
-                let _ = weak.upgrade_in_event_loop(|w| {
-                    w.global::<ShellAdapter>().invoke_services_changed()
-                });
-            }
-        });
-        intake.uplink = Some(UplinkService::start(
-            outbox, settings, kiosk_id, cache, health, on_catalog,
-        )?);
-        intake.catalogs = Some(receiver);
+    });
+    match link {
+        Some((settings, kiosk_id, cache)) => {
+            connect(window.as_weak(), &mut state, settings, kiosk_id, cache)
+        }
+        None => Ok(()),
     }
-    state.borrow_mut().intake = Some(intake);
+}
+
+/// Starts the link for `settings` (after stopping the one running, if any): uploads, heartbeat, catalog sync.
+/// Technician mode calls it again when the back-office settings change.
+pub fn connect(
+    weak: slint::Weak<AppWindow>,
+    state: &mut UiState,
+    settings: &BackOffice,
+    kiosk_id: &str,
+    cache: CatalogCache,
+) -> Result<(), crate::backoffice::LinkError> {
+    let source = state.devices.service.as_ref().map(|s| s.health_source());
+    let health: HealthSource =
+        Arc::new(move || source.as_ref().map(|s| s.get()).unwrap_or_default());
+    let Some(intake) = state.intake.as_mut() else {
+        return Ok(());
+    };
+    // The old link stops first (its runtime ends), so two never upload the same package at once.
+    intake.uplink = None;
+    intake.catalogs = None;
+    let (sender, receiver) = channel();
+    let on_catalog = Arc::new(move |catalog: Catalog| {
+        if sender.send(catalog).is_ok() {
+            let _ = weak
+                .upgrade_in_event_loop(|w| w.global::<ShellAdapter>().invoke_services_changed());
+        }
+    });
+    intake.uplink = Some(UplinkService::start(
+        intake.outbox.clone(),
+        settings,
+        kiosk_id,
+        cache,
+        health,
+        on_catalog,
+    )?);
+    intake.catalogs = Some(receiver);
     Ok(())
 }
 

@@ -16,7 +16,7 @@ use crate::services::devices::discover;
 use crate::services::devices::{DeviceKind, DeviceUris, Health};
 use crate::technician::config_file::ConfigFile;
 use crate::technician::pin::{Attempt, PinGuard};
-use crate::{AppWindow, ShellAdapter, TechDevice, TechnicianViewAdapter};
+use crate::{AppWindow, ShellAdapter, TechDevice, TechSetting, TechnicianViewAdapter};
 
 /// Technician mode closes by itself after this long untouched.
 pub const IDLE_LOCK: std::time::Duration = std::time::Duration::from_secs(300);
@@ -37,6 +37,76 @@ pub struct TechnicianSettings {
     pub devices: Option<Devices>,
 }
 
+/// One setting technicians may change here (besides the devices).
+#[derive(Clone, Debug)]
+pub struct SettingDraft {
+    pub section: &'static str,
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub saved: String,
+    pub number: bool,
+    pub secret: bool,
+}
+
+/// The back office, the kiosk's id and the idle limits: (section, key, label, number, secret).
+const SETTINGS: [(&str, &str, &str, bool, bool); 8] = [
+    ("kiosk", "id", "终端编号", false, false),
+    ("backoffice", "url", "受理系统地址", false, false),
+    ("backoffice", "secret", "终端密钥", false, true),
+    ("backoffice", "ca_file", "CA 证书文件", false, false),
+    (
+        "backoffice",
+        "pin_sha256",
+        "证书指纹（SHA-256）",
+        false,
+        false,
+    ),
+    (
+        "session",
+        "idle_warn_seconds",
+        "无操作多久提醒（秒）",
+        true,
+        false,
+    ),
+    (
+        "session",
+        "capture_idle_warn_seconds",
+        "拍摄时无操作多久提醒（秒）",
+        true,
+        false,
+    ),
+    (
+        "session",
+        "idle_warning_seconds",
+        "提醒后倒计时（秒）",
+        true,
+        false,
+    ),
+];
+
+fn load_settings(path: Option<&std::path::Path>) -> Vec<SettingDraft> {
+    let file = path.and_then(|p| ConfigFile::open(p).ok());
+    SETTINGS
+        .iter()
+        .map(|&(section, key, label, number, secret)| {
+            let value = file
+                .as_ref()
+                .and_then(|f| f.get(section, key))
+                .unwrap_or_default();
+            SettingDraft {
+                section,
+                key,
+                label,
+                saved: value.clone(),
+                value,
+                number,
+                secret,
+            }
+        })
+        .collect()
+}
+
 /// While technician mode is open.
 pub struct TechnicianState {
     pub unlocked: bool,
@@ -45,7 +115,10 @@ pub struct TechnicianState {
     /// The devices as chosen here, saved or not.
     pub draft: Option<Devices>,
     pub editing: Option<usize>,
+    /// The setting being typed (an index into `settings`), when not a device.
+    pub editing_setting: Option<usize>,
     pub editing_value: String,
+    pub settings: Vec<SettingDraft>,
     pub mode: i32,
     pub results: [String; 4],
     pub frame: Option<Image>,
@@ -63,7 +136,9 @@ impl TechnicianState {
             pin_message: String::new(),
             draft: settings.devices.clone(),
             editing: None,
+            editing_setting: None,
             editing_value: String::new(),
+            settings: load_settings(settings.config_path.as_deref()),
             mode: 3,
             results: Default::default(),
             frame: None,
@@ -143,7 +218,29 @@ pub fn setup(window: &AppWindow, state: &Shared) {
                 *uri_of_mut(draft, ORDER[i]) = std::mem::take(&mut t.editing_value);
             }
         }
+        if let Some(i) = t.editing_setting.take() {
+            if let Some(setting) = t.settings.get_mut(i) {
+                setting.value = std::mem::take(&mut t.editing_value).trim().to_string();
+            }
+        }
     }));
+    let a = Actor::new(window, state);
+    adapter.on_edit_setting(move |index| {
+        a.run(|s| {
+            if let (Some(t), Ok(i)) = (s.technician.as_mut(), usize::try_from(index)) {
+                if let Some(setting) = t.settings.get(i) {
+                    // A secret is typed afresh, never shown.
+                    t.editing_value = if setting.secret {
+                        String::new()
+                    } else {
+                        setting.value.clone()
+                    };
+                    t.mode = if setting.number { 2 } else { 3 };
+                    t.editing_setting = Some(i);
+                }
+            }
+        })
+    });
     adapter.on_save(on(save));
     adapter.on_retry_outbox(on(|s, t| {
         let Some(intake) = &s.intake else { return };
@@ -246,6 +343,7 @@ fn enter_pin(s: &mut UiState, t: &mut TechnicianState) {
 
 /// 保存并生效: written atomically, read back, and the devices restarted with what was read.
 fn save(s: &mut UiState, t: &mut TechnicianState) {
+    t.save_note.clear();
     let (Some(path), Some(draft)) = (s.technician_settings.config_path.clone(), t.draft.clone())
     else {
         t.save_note = "本机没有可保存的配置文件".into();
@@ -262,6 +360,31 @@ fn save(s: &mut UiState, t: &mut TechnicianState) {
         file.set_str("devices", kind.code(), uri_of(&draft, kind));
     }
     file.set_int("devices", "printer_width_mm", draft.paper.mm() as i64);
+    let link_changed = t
+        .settings
+        .iter()
+        .any(|st| st.value != st.saved && (st.section == "backoffice" || st.key == "id"));
+    let has_server = t
+        .settings
+        .iter()
+        .any(|st| st.section == "backoffice" && st.key == "url" && !st.value.is_empty());
+    for st in t.settings.iter().filter(|st| st.value != st.saved) {
+        // Without a server address the [backoffice] section stays as it is (absent: applications wait).
+        if st.section == "backoffice" && !has_server {
+            continue;
+        }
+        if st.number {
+            match st.value.parse::<i64>() {
+                Ok(n) => file.set_int(st.section, st.key, n),
+                Err(_) => {
+                    t.save_note = format!("没有保存：{}要填数字", st.label);
+                    return;
+                }
+            }
+        } else {
+            file.set_str(st.section, st.key, &st.value);
+        }
+    }
     let config = match file.save() {
         Ok(config) => config,
         Err(problems) => {
@@ -283,7 +406,31 @@ fn save(s: &mut UiState, t: &mut TechnicianState) {
             return;
         }
     };
-    tracing::info!("device settings saved, devices restarting");
+    tracing::info!("settings saved, devices restarting");
+    for st in t.settings.iter_mut() {
+        st.saved = st.value.clone();
+    }
+    s.idle = config.idle;
+    s.session.set_idle_policy(config.idle);
+    s.kiosk_id = config.kiosk_id.clone();
+    let weak = s.tasks.as_ref().map(|t| t.window());
+    let mut problems = Vec::new();
+    if link_changed {
+        let linked = match (&config.backoffice, weak.clone()) {
+            (Some(backoffice), Some(weak)) => super::intake::connect(
+                weak,
+                s,
+                backoffice,
+                &config.kiosk_id,
+                crate::services::uplink::CatalogCache::new(&config.data_dir),
+            )
+            .map_err(|e| e.to_string()),
+            _ => Ok(()),
+        };
+        if let Err(e) = linked {
+            problems.push(format!("受理系统连接没有启动：{e}"));
+        }
+    }
     // The old service stops (its threads end) before the new one opens the same ports.
     s.devices.service = None;
     s.devices.health.clear();
@@ -291,13 +438,17 @@ fn save(s: &mut UiState, t: &mut TechnicianState) {
     s.technician_settings.devices = Some(config.devices.clone());
     t.draft = Some(config.devices);
     t.results = Default::default();
-    let Some(window) = s.tasks.as_ref().map(|t| t.window()) else {
+    let Some(window) = weak else {
         t.save_note = "已保存，重启后生效".into();
         return;
     };
-    t.save_note = match super::devices_adapter::start(window, s, &uris) {
-        Ok(()) => "已保存并生效".into(),
-        Err(e) => format!("已保存，但设备没有启动：{e}"),
+    if let Err(e) = super::devices_adapter::start(window, s, &uris) {
+        problems.push(format!("设备没有启动：{e}"));
+    }
+    t.save_note = if problems.is_empty() {
+        "已保存并生效".into()
+    } else {
+        format!("已保存，但{}", problems.join("；"))
     };
 }
 
@@ -477,9 +628,41 @@ pub fn fill(window: &AppWindow, state: &UiState) {
                 .collect(),
         ));
         adapter.set_paper_mm(draft.paper.mm() as i32);
-        adapter.set_changed(saved != Some(draft));
+        adapter
+            .set_changed(saved != Some(draft) || t.settings.iter().any(|st| st.value != st.saved));
     }
-    adapter.set_editing(t.editing.map_or(-1, |i| i as i32));
+    adapter.set_settings(model(
+        t.settings
+            .iter()
+            .map(|st| TechSetting {
+                label: st.label.into(),
+                value: if st.secret {
+                    if st.value.is_empty() {
+                        "未设置".into()
+                    } else {
+                        format!("已设置（{} 位）", st.value.chars().count()).into()
+                    }
+                } else if st.value.is_empty() {
+                    "（空）".into()
+                } else {
+                    st.value.as_str().into()
+                },
+            })
+            .collect(),
+    ));
+    adapter.set_editing_label(
+        match (t.editing, t.editing_setting) {
+            (Some(_), _) => "设备地址",
+            (None, Some(i)) => t.settings.get(i).map_or("", |st| st.label),
+            (None, None) => "",
+        }
+        .into(),
+    );
+    adapter.set_editing(if t.editing.is_some() || t.editing_setting.is_some() {
+        1
+    } else {
+        -1
+    });
     adapter.set_editing_value(t.editing_value.as_str().into());
     adapter.set_keyboard_mode(t.mode);
     adapter.set_save_note(t.save_note.as_str().into());
