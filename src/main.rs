@@ -112,6 +112,11 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
     let started = std::time::Instant::now();
     kiosk::logging::init();
     let config = load_config(&cli.config)?;
+    // The DRM/KMS backend reads its rotation from the environment when it starts; an explicit setting wins.
+    if std::env::var_os("SLINT_KMS_ROTATION").is_none() {
+        // SAFETY: no other thread runs yet (logging starts none), so nothing reads the environment meanwhile.
+        unsafe { std::env::set_var("SLINT_KMS_ROTATION", config.rotation.to_string()) };
+    }
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         kiosk_id = %config.kiosk_id,

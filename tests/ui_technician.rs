@@ -264,6 +264,17 @@ fn technician_mode_reconfigures_and_retests_a_device() {
             .is_some()
     });
 
+    // Screen rotation is saved for the next start (the DRM backend takes it when it starts), and says so.
+    assert!(scroll_to(&kiosk, "90°"));
+    press(&kiosk, "90°");
+    press(&kiosk, "保存并生效");
+    assert_eq!(adapter.get_save_note(), "已保存；屏幕方向在终端重启后生效");
+    assert!(std::fs::read_to_string(&config_path)
+        .unwrap()
+        .contains("rotation = 90"));
+    assert_eq!(Config::load(&config_path).unwrap().rotation, 90);
+    assert!(adapter.get_restart_needed());
+
     // 退出维护 goes back to Home.
     press(&kiosk, "退出维护");
     assert!(kiosk.state.borrow().technician.is_none());

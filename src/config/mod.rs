@@ -24,6 +24,8 @@ pub struct Config {
     pub width: u32,
     pub height: u32,
     pub fullscreen: bool,
+    /// Degrees the picture is turned on the terminal's panel (0, 90, 180, 270): the DRM/KMS backend's rotation.
+    pub rotation: u32,
     pub idle: IdlePolicy,
     pub devices: Devices,
     /// `None` when the file has no `[backoffice]`: packages then wait in the outbox.
@@ -89,6 +91,7 @@ struct RawDisplay {
     width: Spanned<u32>,
     height: Spanned<u32>,
     fullscreen: bool,
+    rotation: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -187,6 +190,13 @@ impl Config {
                 paper
             }
         };
+        if let Some(r) = &raw.display.rotation {
+            check(
+                [0, 90, 180, 270].contains(r.get_ref()),
+                r.span(),
+                format!("display.rotation: {} is not 0, 90, 180 or 270", r.get_ref()),
+            );
+        }
         if let Some(t) = &raw.technician {
             check(
                 crate::technician::pin::valid_hash(t.pin_hash.get_ref()),
@@ -209,6 +219,7 @@ impl Config {
             width: raw.display.width.into_inner(),
             height: raw.display.height.into_inner(),
             fullscreen: raw.display.fullscreen,
+            rotation: raw.display.rotation.map_or(0, |r| r.into_inner()),
             idle: IdlePolicy::new(
                 Duration::from_secs(*s.idle_warn_seconds.get_ref()),
                 Duration::from_secs(*s.capture_idle_warn_seconds.get_ref()),

@@ -137,6 +137,7 @@ impl UiSettings {
                 data_dir: config.data_dir.clone(),
                 pin_hash: config.technician_pin_hash.clone(),
                 devices: Some(config.devices.clone()),
+                rotation: config.rotation,
             },
         }
     }

@@ -35,6 +35,7 @@ pub struct TechnicianSettings {
     pub data_dir: PathBuf,
     pub pin_hash: Option<String>,
     pub devices: Option<Devices>,
+    pub rotation: u32,
 }
 
 /// One setting technicians may change here (besides the devices).
@@ -119,6 +120,9 @@ pub struct TechnicianState {
     pub editing_setting: Option<usize>,
     pub editing_value: String,
     pub settings: Vec<SettingDraft>,
+    pub rotation: u32,
+    /// The rotation was saved: it takes effect when the kiosk starts again.
+    pub restart_needed: bool,
     pub mode: i32,
     pub results: [String; 4],
     pub frame: Option<Image>,
@@ -139,6 +143,8 @@ impl TechnicianState {
             editing_setting: None,
             editing_value: String::new(),
             settings: load_settings(settings.config_path.as_deref()),
+            rotation: settings.rotation,
+            restart_needed: false,
             mode: 3,
             results: Default::default(),
             frame: None,
@@ -320,6 +326,21 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     });
     let a = Actor::new(window, state);
     adapter.on_test(move |index| a.run(|s| test(s, index)));
+    let a = Actor::new(window, state);
+    adapter.on_set_rotation(move |degrees| {
+        a.run(|s| {
+            if let (Some(t), Ok(degrees)) = (s.technician.as_mut(), u32::try_from(degrees)) {
+                if [0, 90, 180, 270].contains(&degrees) {
+                    t.rotation = degrees;
+                }
+            }
+        })
+    });
+    adapter.on_restart(|| {
+        // Under systemd (Restart=always) the kiosk is back in two seconds, with the saved settings.
+        tracing::info!("restart asked by a technician");
+        let _ = slint::quit_event_loop();
+    });
 }
 
 fn enter_pin(s: &mut UiState, t: &mut TechnicianState) {
@@ -360,6 +381,10 @@ fn save(s: &mut UiState, t: &mut TechnicianState) {
         file.set_str("devices", kind.code(), uri_of(&draft, kind));
     }
     file.set_int("devices", "printer_width_mm", draft.paper.mm() as i64);
+    let rotation_changed = t.rotation != s.technician_settings.rotation;
+    if rotation_changed {
+        file.set_int("display", "rotation", t.rotation as i64);
+    }
     let link_changed = t
         .settings
         .iter()
@@ -410,6 +435,10 @@ fn save(s: &mut UiState, t: &mut TechnicianState) {
     for st in t.settings.iter_mut() {
         st.saved = st.value.clone();
     }
+    s.technician_settings.rotation = config.rotation;
+    if rotation_changed {
+        t.restart_needed = true;
+    }
     s.idle = config.idle;
     s.session.set_idle_policy(config.idle);
     s.kiosk_id = config.kiosk_id.clone();
@@ -445,7 +474,9 @@ fn save(s: &mut UiState, t: &mut TechnicianState) {
     if let Err(e) = super::devices_adapter::start(window, s, &uris) {
         problems.push(format!("设备没有启动：{e}"));
     }
-    t.save_note = if problems.is_empty() {
+    t.save_note = if problems.is_empty() && t.restart_needed {
+        "已保存；屏幕方向在终端重启后生效".into()
+    } else if problems.is_empty() {
         "已保存并生效".into()
     } else {
         format!("已保存，但{}", problems.join("；"))
@@ -628,8 +659,11 @@ pub fn fill(window: &AppWindow, state: &UiState) {
                 .collect(),
         ));
         adapter.set_paper_mm(draft.paper.mm() as i32);
-        adapter
-            .set_changed(saved != Some(draft) || t.settings.iter().any(|st| st.value != st.saved));
+        adapter.set_changed(
+            saved != Some(draft)
+                || t.settings.iter().any(|st| st.value != st.saved)
+                || t.rotation != state.technician_settings.rotation,
+        );
     }
     adapter.set_settings(model(
         t.settings
@@ -666,6 +700,8 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_editing_value(t.editing_value.as_str().into());
     adapter.set_keyboard_mode(t.mode);
     adapter.set_save_note(t.save_note.as_str().into());
+    adapter.set_rotation(t.rotation as i32);
+    adapter.set_restart_needed(t.restart_needed);
     adapter.set_show_camera_frame(t.frame.is_some());
     adapter.set_camera_frame(t.frame.clone().unwrap_or_default());
     let (link, outbox) = link_words(state);
