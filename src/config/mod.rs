@@ -285,16 +285,20 @@ mod tests {
 
     #[test]
     fn unknown_keys_name_file_line_and_key() {
-        let text = shipped().replace("fullscreen = false", "fullscreen = false\nrotation = 90");
+        let text = shipped().replace("fullscreen = false", "fullscreen = false\nbrightness = 90");
         let problems = load_text(&text).unwrap_err();
         assert_eq!(problems.len(), 1);
         let line = text
             .lines()
-            .position(|l| l.starts_with("rotation"))
+            .position(|l| l.starts_with("brightness"))
             .unwrap()
             + 1;
         assert_eq!(problems[0].line, line);
-        assert!(problems[0].message.contains("rotation"), "{}", problems[0]);
+        assert!(
+            problems[0].message.contains("brightness"),
+            "{}",
+            problems[0]
+        );
         assert!(
             problems[0].to_string().contains("kiosk.toml:"),
             "{}",
@@ -308,10 +312,12 @@ mod tests {
             .replace("idle_warning_seconds = 30", "idle_warning_seconds = 5")
             .replace("width = 1080", "width = 10")
             .replace("printer = \"sim\"", "printer = \"lpt1\"")
-            .replace("printer_width_mm = 80", "printer_width_mm = 76");
+            .replace("printer_width_mm = 80", "printer_width_mm = 76")
+            .replace("rotation = 0", "rotation = 45");
         let problems = load_text(&text).unwrap_err();
         let messages: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert_eq!(problems.len(), 4, "{messages:#?}");
+        assert_eq!(problems.len(), 5, "{messages:#?}");
+        assert!(messages.iter().any(|m| m.contains("display.rotation: 45")));
         let paper_line = text
             .lines()
             .position(|l| l.starts_with("printer_width_mm"))
