@@ -264,6 +264,25 @@ fn technician_mode_reconfigures_and_retests_a_device() {
             .is_some()
     });
 
+    // What is behind the printer now, and the catalog fetched on request.
+    let printer_row = adapter.get_devices().row_data(1).unwrap();
+    assert_eq!(printer_row.info, "网络打印机");
+    assert_eq!(
+        adapter.get_devices().row_data(0).unwrap().info,
+        "内置模拟器（演示）"
+    );
+    adapter.invoke_sync_catalog();
+    assert!(adapter.get_save_note().contains("已开始同步事项目录"));
+    until(&kiosk, "the catalog synced", |k| {
+        let state = k.state.borrow();
+        let uplink = state
+            .intake
+            .as_ref()
+            .and_then(|i| i.uplink.as_ref())
+            .unwrap();
+        uplink.status().catalog_version.is_some()
+    });
+
     // Screen rotation is saved for the next start (the DRM backend takes it when it starts), and says so.
     assert!(scroll_to(&kiosk, "90°"));
     press(&kiosk, "90°");

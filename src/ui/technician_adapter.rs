@@ -121,6 +121,8 @@ pub struct TechnicianState {
     pub editing_value: String,
     pub settings: Vec<SettingDraft>,
     pub rotation: u32,
+    /// A line about each device (USB id, camera formats), found when the mode opens or a device changes.
+    pub info: [String; 4],
     /// The rotation was saved: it takes effect when the kiosk starts again.
     pub restart_needed: bool,
     pub mode: i32,
@@ -144,6 +146,7 @@ impl TechnicianState {
             editing_value: String::new(),
             settings: load_settings(settings.config_path.as_deref()),
             rotation: settings.rotation,
+            info: describe_all(settings.devices.as_ref()),
             restart_needed: false,
             mode: 3,
             results: Default::default(),
@@ -153,6 +156,16 @@ impl TechnicianState {
             last_touch: Instant::now(),
         }
     }
+}
+
+fn describe_all(devices: Option<&Devices>) -> [String; 4] {
+    let mut info: [String; 4] = Default::default();
+    if let Some(devices) = devices {
+        for (i, kind) in ORDER.iter().enumerate() {
+            info[i] = discover::describe(uri_of(devices, *kind));
+        }
+    }
+    info
 }
 
 fn uri_of(devices: &Devices, kind: DeviceKind) -> &String {
@@ -248,6 +261,16 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         })
     });
     adapter.on_save(on(save));
+    adapter.on_sync_catalog(on(|s, t| {
+        match s.intake.as_ref().and_then(|i| i.uplink.as_ref()) {
+            Some(uplink) => {
+                uplink.sync_catalog_now();
+                t.save_note = "已开始同步事项目录，结果见上方目录版本".into();
+            }
+            None => t.save_note = "未配置受理系统，不能同步目录".into(),
+        }
+    }));
+    adapter.on_export_outbox(on(export_outbox));
     adapter.on_retry_outbox(on(|s, t| {
         let Some(intake) = &s.intake else { return };
         let retried = crate::services::uplink::worker::lock(&intake.outbox).retry_all();
@@ -276,6 +299,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
             if let (Some(t), Ok(i)) = (s.technician.as_mut(), usize::try_from(index)) {
                 if let (Some(draft), Some(kind)) = (t.draft.as_mut(), ORDER.get(i)) {
                     *uri_of_mut(draft, *kind) = uri.to_string();
+                    t.info[i] = discover::describe(&uri);
                     t.save_note.clear();
                 }
             }
@@ -341,6 +365,51 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         tracing::info!("restart asked by a technician");
         let _ = slint::quit_event_loop();
     });
+}
+
+/// 导出到U盘: the waiting packages, still encrypted, copied to the first removable disk mounted.
+fn export_outbox(s: &mut UiState, t: &mut TechnicianState) {
+    let Some(intake) = &s.intake else { return };
+    let mounts: Vec<PathBuf> = ["/media", "/run/media"]
+        .iter()
+        .flat_map(|root| std::fs::read_dir(root).into_iter().flatten().flatten())
+        .flat_map(|user| {
+            let path = user.path();
+            // /media/LABEL or /media/USER/LABEL.
+            let inner: Vec<PathBuf> = std::fs::read_dir(&path)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect();
+            if inner.is_empty() {
+                vec![path]
+            } else {
+                inner
+            }
+        })
+        .collect();
+    let Some(stick) = mounts.first() else {
+        t.save_note = "没有发现U盘：请插入U盘后再试".into();
+        return;
+    };
+    let dir = stick.join(format!(
+        "kiosk-outbox-{}-{}",
+        s.kiosk_id,
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    ));
+    let exported = std::fs::create_dir_all(&dir)
+        .map_err(|e| e.to_string())
+        .and_then(|_| {
+            crate::services::uplink::worker::lock(&intake.outbox)
+                .export(&dir)
+                .map_err(|e| e.to_string())
+        });
+    t.save_note = match exported {
+        Ok(n) => format!("已导出 {n} 份待发送申请（仍加密）到 {}", dir.display()),
+        Err(e) => format!("导出失败：{e}"),
+    };
 }
 
 fn enter_pin(s: &mut UiState, t: &mut TechnicianState) {
@@ -465,6 +534,7 @@ fn save(s: &mut UiState, t: &mut TechnicianState) {
     s.devices.health.clear();
     s.paper = config.devices.paper;
     s.technician_settings.devices = Some(config.devices.clone());
+    t.info = describe_all(Some(&config.devices));
     t.draft = Some(config.devices);
     t.results = Default::default();
     let Some(window) = weak else {
@@ -645,6 +715,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
                         state: words.into(),
                         ok,
                         uri: uri_of(draft, *kind).as_str().into(),
+                        info: t.info[i].as_str().into(),
                         choices: model(list.into_iter().map(SharedString::from).collect()),
                         test_label: match kind {
                             DeviceKind::IdReader => "读卡测试",

@@ -5,7 +5,7 @@
 
 mod folder;
 mod sim;
-mod v4l2;
+pub mod v4l2;
 
 use std::path::PathBuf;
 

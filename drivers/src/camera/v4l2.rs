@@ -26,6 +26,15 @@ fn absent(path: &Path, e: impl std::fmt::Display) -> CameraError {
     CameraError::Absent(format!("{}: {e}", path.display()))
 }
 
+/// The pixel formats a camera offers, as their FourCC names (technicians check for MJPG).
+pub fn formats(path: &Path) -> Result<Vec<String>, CameraError> {
+    let device = Device::open(path).map_err(|e| absent(path, e))?;
+    Ok(device
+        .formats(BufType::VIDEO_CAPTURE)
+        .filter_map(|f| f.ok().map(|f| f.pixel_format().to_string()))
+        .collect())
+}
+
 impl V4l2Camera {
     pub fn open(path: &Path) -> Result<V4l2Camera, CameraError> {
         let device = Device::open(path).map_err(|e| absent(path, e))?;

@@ -121,3 +121,54 @@ pub fn choices(current: &Devices) -> Choices {
     }
     choices
 }
+
+/// A line about the device at `uri` for technicians: the USB id behind a serial port, a camera's formats, a USB
+/// printer's name.
+pub fn describe(uri: &str) -> String {
+    if uri == "sim" {
+        return "内置模拟器（演示）".into();
+    }
+    if let Some(rest) = uri.strip_prefix("serial:") {
+        let path = rest.split('?').next().unwrap_or(rest);
+        let real = std::fs::canonicalize(path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| path.to_string());
+        return match serial_ports()
+            .into_iter()
+            .find(|p| p.path == real || p.path == path)
+        {
+            Some(SerialPortInfo { usb: Some(usb), .. }) => {
+                format!("USB {}:{} {}", usb.vendor, usb.product_id, usb.product)
+            }
+            Some(_) => "串口（非 USB）".into(),
+            None => "未找到这个串口".into(),
+        };
+    }
+    if let Some(path) = uri.strip_prefix("v4l2:") {
+        return match drivers::camera::v4l2::formats(Path::new(path)) {
+            Ok(formats) if formats.is_empty() => "没有可用的图像格式".into(),
+            Ok(formats) => format!("格式：{}", formats.join("、")),
+            Err(e) => e.to_string(),
+        };
+    }
+    if let Some(path) = uri.strip_prefix("file:") {
+        let name = Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return read_trimmed(
+            &Path::new("/sys/class/usbmisc")
+                .join(&name)
+                .join("device/../product"),
+        )
+        .map(|p| format!("USB 打印机：{p}"))
+        .unwrap_or_else(|| "未找到这台 USB 打印机".into());
+    }
+    if uri.starts_with("tcp://") {
+        return "网络打印机".into();
+    }
+    if uri.starts_with("evdev:") {
+        return "键盘模式扫码器（独占读取）".into();
+    }
+    String::new()
+}

@@ -21,6 +21,7 @@ pub type CatalogSink = Arc<dyn Fn(Catalog) + Send + Sync>;
 
 pub struct UplinkService {
     runtime: tokio::runtime::Runtime,
+    catalog_now: Arc<Notify>,
     link: Link,
     wake: Arc<Notify>,
     status: watch::Receiver<UplinkStatus>,
@@ -83,10 +84,16 @@ impl UplinkService {
 
         let every = settings.catalog_sync;
         let lookup_link = link.clone();
+        let catalog_now = Arc::new(Notify::new());
+        let asked = catalog_now.clone();
         runtime.spawn(async move {
             let mut tick = tokio::time::interval(every);
             loop {
-                tick.tick().await;
+                // On schedule, or at once when a technician asks.
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = asked.notified() => {}
+                }
                 match catalog_sync::sync(&link, &cache).await {
                     Ok(synced) => {
                         report.send_modify(|s| {
@@ -107,6 +114,7 @@ impl UplinkService {
         });
         Ok(UplinkService {
             runtime,
+            catalog_now,
             link: lookup_link,
             wake,
             status,
@@ -116,6 +124,11 @@ impl UplinkService {
     /// A package was queued: send it now rather than at the next poll.
     pub fn queued(&self) {
         self.wake.notify_one();
+    }
+
+    /// Fetches the catalog now rather than at the next scheduled time.
+    pub fn sync_catalog_now(&self) {
+        self.catalog_now.notify_one();
     }
 
     /// The link, for status look-ups run on [`UplinkService::handle`].
