@@ -93,7 +93,7 @@ fn apply(state: &mut UiState, event: DeviceEvent) {
             state.devices.card_on_reader = true;
             state.devices.card_error.clear();
             // A card put down anywhere but on the identify screen is not read into a session.
-            if super::technician_adapter::card_read(state, &data.identity) {
+            if super::technician_checks::card_read(state, &data.identity) {
                 return;
             }
             match state.session.step() {
@@ -112,7 +112,7 @@ fn apply(state: &mut UiState, event: DeviceEvent) {
             state.devices.card_on_reader = false;
         }
         DeviceEvent::CodeScanned(code) => {
-            if !super::technician_adapter::code_scanned(state, &code) {
+            if !super::technician_checks::code_scanned(state, &code) {
                 super::status_adapter::code_scanned(state, &code)
             }
         }

@@ -24,6 +24,8 @@ mod status_adapter;
 mod submit;
 pub mod tasks;
 pub mod technician_adapter;
+mod technician_checks;
+mod technician_save;
 
 pub use devices_adapter::DeviceState;
 

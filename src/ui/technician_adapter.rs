@@ -9,19 +9,18 @@ use slint::{ComponentHandle, Image, SharedString};
 use zeroize::Zeroizing;
 
 use super::guide_adapter::model;
+pub use super::technician_save::SettingDraft;
 use super::{Actor, Shared, UiState};
 use crate::config::Devices;
-use crate::receipts::Receipt;
 use crate::services::devices::discover;
-use crate::services::devices::{DeviceKind, DeviceUris, Health};
-use crate::technician::config_file::ConfigFile;
+use crate::services::devices::{DeviceKind, Health};
 use crate::technician::pin::{Attempt, PinGuard};
 use crate::{AppWindow, ShellAdapter, TechDevice, TechSetting, TechnicianViewAdapter};
 
 /// Technician mode closes by itself after this long untouched.
 pub const IDLE_LOCK: std::time::Duration = std::time::Duration::from_secs(300);
 
-const ORDER: [DeviceKind; 4] = [
+pub(super) const ORDER: [DeviceKind; 4] = [
     DeviceKind::IdReader,
     DeviceKind::Printer,
     DeviceKind::Camera,
@@ -36,76 +35,6 @@ pub struct TechnicianSettings {
     pub pin_hash: Option<String>,
     pub devices: Option<Devices>,
     pub rotation: u32,
-}
-
-/// One setting technicians may change here (besides the devices).
-#[derive(Clone, Debug)]
-pub struct SettingDraft {
-    pub section: &'static str,
-    pub key: &'static str,
-    pub label: &'static str,
-    pub value: String,
-    pub saved: String,
-    pub number: bool,
-    pub secret: bool,
-}
-
-/// The back office, the kiosk's id and the idle limits: (section, key, label, number, secret).
-const SETTINGS: [(&str, &str, &str, bool, bool); 8] = [
-    ("kiosk", "id", "终端编号", false, false),
-    ("backoffice", "url", "受理系统地址", false, false),
-    ("backoffice", "secret", "终端密钥", false, true),
-    ("backoffice", "ca_file", "CA 证书文件", false, false),
-    (
-        "backoffice",
-        "pin_sha256",
-        "证书指纹（SHA-256）",
-        false,
-        false,
-    ),
-    (
-        "session",
-        "idle_warn_seconds",
-        "无操作多久提醒（秒）",
-        true,
-        false,
-    ),
-    (
-        "session",
-        "capture_idle_warn_seconds",
-        "拍摄时无操作多久提醒（秒）",
-        true,
-        false,
-    ),
-    (
-        "session",
-        "idle_warning_seconds",
-        "提醒后倒计时（秒）",
-        true,
-        false,
-    ),
-];
-
-fn load_settings(path: Option<&std::path::Path>) -> Vec<SettingDraft> {
-    let file = path.and_then(|p| ConfigFile::open(p).ok());
-    SETTINGS
-        .iter()
-        .map(|&(section, key, label, number, secret)| {
-            let value = file
-                .as_ref()
-                .and_then(|f| f.get(section, key))
-                .unwrap_or_default();
-            SettingDraft {
-                section,
-                key,
-                label,
-                saved: value.clone(),
-                value,
-                number,
-                secret,
-            }
-        })
-        .collect()
 }
 
 /// While technician mode is open.
@@ -144,7 +73,7 @@ impl TechnicianState {
             editing: None,
             editing_setting: None,
             editing_value: String::new(),
-            settings: load_settings(settings.config_path.as_deref()),
+            settings: super::technician_save::load_settings(settings.config_path.as_deref()),
             rotation: settings.rotation,
             info: describe_all(settings.devices.as_ref()),
             restart_needed: false,
@@ -158,7 +87,7 @@ impl TechnicianState {
     }
 }
 
-fn describe_all(devices: Option<&Devices>) -> [String; 4] {
+pub(super) fn describe_all(devices: Option<&Devices>) -> [String; 4] {
     let mut info: [String; 4] = Default::default();
     if let Some(devices) = devices {
         for (i, kind) in ORDER.iter().enumerate() {
@@ -168,7 +97,7 @@ fn describe_all(devices: Option<&Devices>) -> [String; 4] {
     info
 }
 
-fn uri_of(devices: &Devices, kind: DeviceKind) -> &String {
+pub(super) fn uri_of(devices: &Devices, kind: DeviceKind) -> &String {
     match kind {
         DeviceKind::IdReader => &devices.id_reader,
         DeviceKind::Printer => &devices.printer,
@@ -260,7 +189,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
             }
         })
     });
-    adapter.on_save(on(save));
+    adapter.on_save(on(super::technician_save::save));
     adapter.on_sync_catalog(on(|s, t| {
         match s.intake.as_ref().and_then(|i| i.uplink.as_ref()) {
             Some(uplink) => {
@@ -270,7 +199,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
             None => t.save_note = "未配置受理系统，不能同步目录".into(),
         }
     }));
-    adapter.on_export_outbox(on(export_outbox));
+    adapter.on_export_outbox(on(super::technician_save::export_outbox));
     adapter.on_retry_outbox(on(|s, t| {
         let Some(intake) = &s.intake else { return };
         let retried = crate::services::uplink::worker::lock(&intake.outbox).retry_all();
@@ -349,7 +278,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         })
     });
     let a = Actor::new(window, state);
-    adapter.on_test(move |index| a.run(|s| test(s, index)));
+    adapter.on_test(move |index| a.run(|s| super::technician_checks::test(s, index)));
     let a = Actor::new(window, state);
     adapter.on_set_rotation(move |degrees| {
         a.run(|s| {
@@ -365,51 +294,6 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         tracing::info!("restart asked by a technician");
         let _ = slint::quit_event_loop();
     });
-}
-
-/// 导出到U盘: the waiting packages, still encrypted, copied to the first removable disk mounted.
-fn export_outbox(s: &mut UiState, t: &mut TechnicianState) {
-    let Some(intake) = &s.intake else { return };
-    let mounts: Vec<PathBuf> = ["/media", "/run/media"]
-        .iter()
-        .flat_map(|root| std::fs::read_dir(root).into_iter().flatten().flatten())
-        .flat_map(|user| {
-            let path = user.path();
-            // /media/LABEL or /media/USER/LABEL.
-            let inner: Vec<PathBuf> = std::fs::read_dir(&path)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect();
-            if inner.is_empty() {
-                vec![path]
-            } else {
-                inner
-            }
-        })
-        .collect();
-    let Some(stick) = mounts.first() else {
-        t.save_note = "没有发现U盘：请插入U盘后再试".into();
-        return;
-    };
-    let dir = stick.join(format!(
-        "kiosk-outbox-{}-{}",
-        s.kiosk_id,
-        chrono::Local::now().format("%Y%m%d-%H%M%S")
-    ));
-    let exported = std::fs::create_dir_all(&dir)
-        .map_err(|e| e.to_string())
-        .and_then(|_| {
-            crate::services::uplink::worker::lock(&intake.outbox)
-                .export(&dir)
-                .map_err(|e| e.to_string())
-        });
-    t.save_note = match exported {
-        Ok(n) => format!("已导出 {n} 份待发送申请（仍加密）到 {}", dir.display()),
-        Err(e) => format!("导出失败：{e}"),
-    };
 }
 
 fn enter_pin(s: &mut UiState, t: &mut TechnicianState) {
@@ -429,241 +313,6 @@ fn enter_pin(s: &mut UiState, t: &mut TechnicianState) {
         Attempt::Wrong { wait, .. } => format!("密码错误次数过多，请 {} 秒后再试", wait.as_secs()),
         Attempt::Locked(wait) => format!("已锁定，请 {} 秒后再试", wait.as_secs().max(1)),
     };
-}
-
-/// 保存并生效: written atomically, read back, and the devices restarted with what was read.
-fn save(s: &mut UiState, t: &mut TechnicianState) {
-    t.save_note.clear();
-    let (Some(path), Some(draft)) = (s.technician_settings.config_path.clone(), t.draft.clone())
-    else {
-        t.save_note = "本机没有可保存的配置文件".into();
-        return;
-    };
-    let mut file = match ConfigFile::open(&path) {
-        Ok(file) => file,
-        Err(e) => {
-            t.save_note = format!("配置文件读不出来：{e}");
-            return;
-        }
-    };
-    for kind in ORDER {
-        file.set_str("devices", kind.code(), uri_of(&draft, kind));
-    }
-    file.set_int("devices", "printer_width_mm", draft.paper.mm() as i64);
-    let rotation_changed = t.rotation != s.technician_settings.rotation;
-    if rotation_changed {
-        file.set_int("display", "rotation", t.rotation as i64);
-    }
-    let link_changed = t
-        .settings
-        .iter()
-        .any(|st| st.value != st.saved && (st.section == "backoffice" || st.key == "id"));
-    let has_server = t
-        .settings
-        .iter()
-        .any(|st| st.section == "backoffice" && st.key == "url" && !st.value.is_empty());
-    for st in t.settings.iter().filter(|st| st.value != st.saved) {
-        // Without a server address the [backoffice] section stays as it is (absent: applications wait).
-        if st.section == "backoffice" && !has_server {
-            continue;
-        }
-        if st.number {
-            match st.value.parse::<i64>() {
-                Ok(n) => file.set_int(st.section, st.key, n),
-                Err(_) => {
-                    t.save_note = format!("没有保存：{}要填数字", st.label);
-                    return;
-                }
-            }
-        } else {
-            file.set_str(st.section, st.key, &st.value);
-        }
-    }
-    let config = match file.save() {
-        Ok(config) => config,
-        Err(problems) => {
-            t.save_note = format!(
-                "没有保存：{}",
-                problems
-                    .iter()
-                    .map(|p| p.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("；")
-            );
-            return;
-        }
-    };
-    let uris = match DeviceUris::from_config(&config.devices) {
-        Ok(uris) => uris,
-        Err(e) => {
-            t.save_note = format!("已保存，但设备地址有误：{e}");
-            return;
-        }
-    };
-    tracing::info!("settings saved, devices restarting");
-    for st in t.settings.iter_mut() {
-        st.saved = st.value.clone();
-    }
-    s.technician_settings.rotation = config.rotation;
-    if rotation_changed {
-        t.restart_needed = true;
-    }
-    s.idle = config.idle;
-    s.session.set_idle_policy(config.idle);
-    s.kiosk_id = config.kiosk_id.clone();
-    let weak = s.tasks.as_ref().map(|t| t.window());
-    let mut problems = Vec::new();
-    if link_changed {
-        let linked = match (&config.backoffice, weak.clone()) {
-            (Some(backoffice), Some(weak)) => super::intake::connect(
-                weak,
-                s,
-                backoffice,
-                &config.kiosk_id,
-                crate::services::uplink::CatalogCache::new(&config.data_dir),
-            )
-            .map_err(|e| e.to_string()),
-            _ => Ok(()),
-        };
-        if let Err(e) = linked {
-            problems.push(format!("受理系统连接没有启动：{e}"));
-        }
-    }
-    // The old service stops (its threads end) before the new one opens the same ports.
-    s.devices.service = None;
-    s.devices.health.clear();
-    s.paper = config.devices.paper;
-    s.technician_settings.devices = Some(config.devices.clone());
-    t.info = describe_all(Some(&config.devices));
-    t.draft = Some(config.devices);
-    t.results = Default::default();
-    let Some(window) = weak else {
-        t.save_note = "已保存，重启后生效".into();
-        return;
-    };
-    if let Err(e) = super::devices_adapter::start(window, s, &uris) {
-        problems.push(format!("设备没有启动：{e}"));
-    }
-    t.save_note = if problems.is_empty() && t.restart_needed {
-        "已保存；屏幕方向在终端重启后生效".into()
-    } else if problems.is_empty() {
-        "已保存并生效".into()
-    } else {
-        format!("已保存，但{}", problems.join("；"))
-    };
-}
-
-fn test(s: &mut UiState, index: i32) {
-    let Some(kind) = usize::try_from(index)
-        .ok()
-        .and_then(|i| ORDER.get(i).copied())
-    else {
-        return;
-    };
-    let Some(t) = s.technician.as_mut() else {
-        return;
-    };
-    t.last_touch = Instant::now();
-    let slot = ORDER.iter().position(|k| *k == kind).unwrap_or(0);
-    match kind {
-        DeviceKind::IdReader => {
-            t.awaiting = Some(kind);
-            t.results[slot] = "请把身份证放在读卡区…".into();
-        }
-        DeviceKind::Scanner => {
-            t.awaiting = Some(kind);
-            t.results[slot] = "请扫描任意条码或二维码…".into();
-        }
-        DeviceKind::Printer => {
-            t.results[slot] = "正在打印测试小票…".into();
-            let receipt = test_receipt(&s.kiosk_id, s.paper);
-            let sent = super::print::send(s, &receipt, move |s, printed| {
-                if let Some(t) = s.technician.as_mut() {
-                    t.results[slot] = match printed {
-                        Ok(()) => "测试小票已打印".into(),
-                        Err(e) => format!("没有打印：{e}"),
-                    };
-                }
-            });
-            if let (Err(e), Some(t)) = (sent, s.technician.as_mut()) {
-                t.results[slot] = format!("没有打印：{e}");
-            }
-        }
-        DeviceKind::Camera => {
-            let (Some(tasks), Some(service)) = (&s.tasks, &s.devices.service) else {
-                t.results[slot] = "高拍仪未启用".into();
-                return;
-            };
-            t.results[slot] = "正在取画面…".into();
-            let camera = service.camera();
-            tasks.spawn(
-                &service.handle(),
-                camera.preview(640, 480),
-                move |s, frame| {
-                    if let Some(t) = s.technician.as_mut() {
-                        match frame {
-                            Ok(frame) => {
-                                t.results[slot] = format!("画面 {}×{}", frame.width, frame.height);
-                                t.frame = Some(super::capture_adapter::to_image(
-                                    frame.width,
-                                    frame.height,
-                                    &frame.rgb,
-                                ));
-                            }
-                            Err(e) => t.results[slot] = format!("取不到画面：{e}"),
-                        }
-                    }
-                },
-            );
-        }
-    }
-}
-
-/// A card read while a reader test waits: the result shows the number masked, never whole.
-pub fn card_read(state: &mut UiState, identity: &drivers::Identity) -> bool {
-    let Some(t) = state.technician.as_mut() else {
-        return false;
-    };
-    if t.awaiting == Some(DeviceKind::IdReader) {
-        t.awaiting = None;
-        t.results[0] = format!(
-            "读卡成功：{} {}",
-            identity.masked_name(),
-            identity.masked_id_number()
-        );
-    }
-    true
-}
-
-/// A code scanned while technician mode is open.
-pub fn code_scanned(state: &mut UiState, code: &str) -> bool {
-    let Some(t) = state.technician.as_mut() else {
-        return false;
-    };
-    if t.awaiting == Some(DeviceKind::Scanner) {
-        t.awaiting = None;
-        let shown: String = code.chars().take(60).collect();
-        t.results[3] = format!("扫码成功：{}", crate::logging::scrub(&shown));
-    }
-    true
-}
-
-fn test_receipt(kiosk_id: &str, paper: drivers::printer::PaperWidth) -> Receipt {
-    let mut r = Receipt::default();
-    r.title("打印测试").centered("一件事一次办 自助服务终端");
-    r.field("终端", kiosk_id)
-        .field(
-            "纸宽",
-            format!("{} 毫米（{} 点）", paper.mm(), paper.dots()),
-        )
-        .field(
-            "时间",
-            chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
-        )
-        .text("中文测试：政务服务便民热线 12345；生僻字：堃喆玥");
-    r.push(crate::receipts::Block::Qr("KIOSK-PRINT-TEST".into()));
-    r.centered("扫描上方二维码应显示 KIOSK-PRINT-TEST");
-    r
 }
 
 fn state_words(health: Option<&Health>) -> (String, bool) {

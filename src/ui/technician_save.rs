@@ -1,0 +1,246 @@
+//! 保存并生效 and the outbox's export, for technician mode: the settings it may change, the configuration written
+//! atomically and read back, and the devices and the link restarted with what was read.
+
+use std::path::PathBuf;
+
+use super::technician_adapter::{describe_all, uri_of, TechnicianState, ORDER};
+use super::UiState;
+use crate::services::devices::DeviceUris;
+use crate::technician::config_file::ConfigFile;
+
+/// One setting technicians may change here (besides the devices).
+#[derive(Clone, Debug)]
+pub struct SettingDraft {
+    pub section: &'static str,
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub saved: String,
+    pub number: bool,
+    pub secret: bool,
+}
+
+/// The back office, the kiosk's id and the idle limits: (section, key, label, number, secret).
+const SETTINGS: [(&str, &str, &str, bool, bool); 8] = [
+    ("kiosk", "id", "终端编号", false, false),
+    ("backoffice", "url", "受理系统地址", false, false),
+    ("backoffice", "secret", "终端密钥", false, true),
+    ("backoffice", "ca_file", "CA 证书文件", false, false),
+    (
+        "backoffice",
+        "pin_sha256",
+        "证书指纹（SHA-256）",
+        false,
+        false,
+    ),
+    (
+        "session",
+        "idle_warn_seconds",
+        "无操作多久提醒（秒）",
+        true,
+        false,
+    ),
+    (
+        "session",
+        "capture_idle_warn_seconds",
+        "拍摄时无操作多久提醒（秒）",
+        true,
+        false,
+    ),
+    (
+        "session",
+        "idle_warning_seconds",
+        "提醒后倒计时（秒）",
+        true,
+        false,
+    ),
+];
+
+pub(super) fn load_settings(path: Option<&std::path::Path>) -> Vec<SettingDraft> {
+    let file = path.and_then(|p| ConfigFile::open(p).ok());
+    SETTINGS
+        .iter()
+        .map(|&(section, key, label, number, secret)| {
+            let value = file
+                .as_ref()
+                .and_then(|f| f.get(section, key))
+                .unwrap_or_default();
+            SettingDraft {
+                section,
+                key,
+                label,
+                saved: value.clone(),
+                value,
+                number,
+                secret,
+            }
+        })
+        .collect()
+}
+
+/// 导出到U盘: the waiting packages, still encrypted, copied to the first removable disk mounted.
+pub(super) fn export_outbox(s: &mut UiState, t: &mut TechnicianState) {
+    let Some(intake) = &s.intake else { return };
+    let mounts: Vec<PathBuf> = ["/media", "/run/media"]
+        .iter()
+        .flat_map(|root| std::fs::read_dir(root).into_iter().flatten().flatten())
+        .flat_map(|user| {
+            let path = user.path();
+            // /media/LABEL or /media/USER/LABEL.
+            let inner: Vec<PathBuf> = std::fs::read_dir(&path)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect();
+            if inner.is_empty() {
+                vec![path]
+            } else {
+                inner
+            }
+        })
+        .collect();
+    let Some(stick) = mounts.first() else {
+        t.save_note = "没有发现U盘：请插入U盘后再试".into();
+        return;
+    };
+    let dir = stick.join(format!(
+        "kiosk-outbox-{}-{}",
+        s.kiosk_id,
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    ));
+    let exported = std::fs::create_dir_all(&dir)
+        .map_err(|e| e.to_string())
+        .and_then(|_| {
+            crate::services::uplink::worker::lock(&intake.outbox)
+                .export(&dir)
+                .map_err(|e| e.to_string())
+        });
+    t.save_note = match exported {
+        Ok(n) => format!("已导出 {n} 份待发送申请（仍加密）到 {}", dir.display()),
+        Err(e) => format!("导出失败：{e}"),
+    };
+}
+
+/// 保存并生效: written atomically, read back, and the devices restarted with what was read.
+pub(super) fn save(s: &mut UiState, t: &mut TechnicianState) {
+    t.save_note.clear();
+    let (Some(path), Some(draft)) = (s.technician_settings.config_path.clone(), t.draft.clone())
+    else {
+        t.save_note = "本机没有可保存的配置文件".into();
+        return;
+    };
+    let mut file = match ConfigFile::open(&path) {
+        Ok(file) => file,
+        Err(e) => {
+            t.save_note = format!("配置文件读不出来：{e}");
+            return;
+        }
+    };
+    for kind in ORDER {
+        file.set_str("devices", kind.code(), uri_of(&draft, kind));
+    }
+    file.set_int("devices", "printer_width_mm", draft.paper.mm() as i64);
+    let rotation_changed = t.rotation != s.technician_settings.rotation;
+    if rotation_changed {
+        file.set_int("display", "rotation", t.rotation as i64);
+    }
+    let link_changed = t
+        .settings
+        .iter()
+        .any(|st| st.value != st.saved && (st.section == "backoffice" || st.key == "id"));
+    let has_server = t
+        .settings
+        .iter()
+        .any(|st| st.section == "backoffice" && st.key == "url" && !st.value.is_empty());
+    for st in t.settings.iter().filter(|st| st.value != st.saved) {
+        // Without a server address the [backoffice] section stays as it is (absent: applications wait).
+        if st.section == "backoffice" && !has_server {
+            continue;
+        }
+        if st.number {
+            match st.value.parse::<i64>() {
+                Ok(n) => file.set_int(st.section, st.key, n),
+                Err(_) => {
+                    t.save_note = format!("没有保存：{}要填数字", st.label);
+                    return;
+                }
+            }
+        } else {
+            file.set_str(st.section, st.key, &st.value);
+        }
+    }
+    let config = match file.save() {
+        Ok(config) => config,
+        Err(problems) => {
+            t.save_note = format!(
+                "没有保存：{}",
+                problems
+                    .iter()
+                    .map(|p| p.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("；")
+            );
+            return;
+        }
+    };
+    let uris = match DeviceUris::from_config(&config.devices) {
+        Ok(uris) => uris,
+        Err(e) => {
+            t.save_note = format!("已保存，但设备地址有误：{e}");
+            return;
+        }
+    };
+    tracing::info!("settings saved, devices restarting");
+    for st in t.settings.iter_mut() {
+        st.saved = st.value.clone();
+    }
+    s.technician_settings.rotation = config.rotation;
+    if rotation_changed {
+        t.restart_needed = true;
+    }
+    s.idle = config.idle;
+    s.session.set_idle_policy(config.idle);
+    s.kiosk_id = config.kiosk_id.clone();
+    let weak = s.tasks.as_ref().map(|t| t.window());
+    let mut problems = Vec::new();
+    if link_changed {
+        let linked = match (&config.backoffice, weak.clone()) {
+            (Some(backoffice), Some(weak)) => super::intake::connect(
+                weak,
+                s,
+                backoffice,
+                &config.kiosk_id,
+                crate::services::uplink::CatalogCache::new(&config.data_dir),
+            )
+            .map_err(|e| e.to_string()),
+            _ => Ok(()),
+        };
+        if let Err(e) = linked {
+            problems.push(format!("受理系统连接没有启动：{e}"));
+        }
+    }
+    // The old service stops (its threads end) before the new one opens the same ports.
+    s.devices.service = None;
+    s.devices.health.clear();
+    s.paper = config.devices.paper;
+    s.technician_settings.devices = Some(config.devices.clone());
+    t.info = describe_all(Some(&config.devices));
+    t.draft = Some(config.devices);
+    t.results = Default::default();
+    let Some(window) = weak else {
+        t.save_note = "已保存，重启后生效".into();
+        return;
+    };
+    if let Err(e) = super::devices_adapter::start(window, s, &uris) {
+        problems.push(format!("设备没有启动：{e}"));
+    }
+    t.save_note = if problems.is_empty() && t.restart_needed {
+        "已保存；屏幕方向在终端重启后生效".into()
+    } else if problems.is_empty() {
+        "已保存并生效".into()
+    } else {
+        format!("已保存，但{}", problems.join("；"))
+    };
+}
