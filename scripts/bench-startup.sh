@@ -8,10 +8,11 @@ runs=${1:-20}
 cargo build --release --quiet
 bin=target/release/kiosk
 out=$(mktemp)
+# Only standard output is read: the log and the backend's own messages go to stderr.
 xvfb-run -a -s "-screen 0 1080x1920x24" bash -c '
     for i in $(seq '"$runs"'); do
         start=$(date +%s%N)
-        line=$('"$bin"' --exit-after-first-frame 2>&1)
+        line=$('"$bin"' --exit-after-first-frame 2>/dev/null)
         end=$(date +%s%N)
         echo "$line process_ms=$(( (end - start) / 1000000 ))"
     done' > "$out"

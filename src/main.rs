@@ -88,6 +88,7 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
 }
 
 fn main() -> ExitCode {
+    kiosk::ui::limit_malloc_arenas();
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Catalog { action }) => cli::catalog::run(&cli.config, action),
