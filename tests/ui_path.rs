@@ -83,16 +83,7 @@ fn the_path_from_card_to_notice() {
     until(&kiosk, "the notice printed", |k| {
         k.state.borrow().print_note.contains("已打印")
     });
-    let printed = kiosk
-        .state
-        .borrow()
-        .devices
-        .service
-        .as_ref()
-        .and_then(|d| d.sim())
-        .and_then(|s| s.printer())
-        .map(|p| p.received())
-        .unwrap_or_default();
+    let printed = sim_printer(&kiosk).received();
     let text = encoding_rs::GB18030.decode(&printed).0.to_string();
     assert!(text.contains("一次告知单"), "{text}");
     assert!(
@@ -503,16 +494,7 @@ fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
     press(kiosk, "下一步");
     assert_eq!(step(kiosk), Step::CheckAnswers);
     // Paper near its end: the receipt still prints, and the printer's health tells technicians.
-    let printer = kiosk
-        .state
-        .borrow()
-        .devices
-        .service
-        .as_ref()
-        .and_then(|d| d.sim())
-        .and_then(|s| s.printer())
-        .cloned()
-        .expect("the simulated printer");
+    let printer = sim_printer(kiosk);
     printer.clear();
     printer.set_states(&[drivers::printer::PrinterState::PaperNearEnd]);
     press(kiosk, "提交申请");

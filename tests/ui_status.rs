@@ -28,19 +28,6 @@ fn shot(kiosk: &Kiosk, name: &str) {
     theme.set_elderly(false);
 }
 
-fn printer(kiosk: &Kiosk) -> drivers::printer::SimPrinter {
-    kiosk
-        .state
-        .borrow()
-        .devices
-        .service
-        .as_ref()
-        .and_then(|d| d.sim())
-        .and_then(|s| s.printer())
-        .cloned()
-        .expect("the simulated printer")
-}
-
 fn phase(kiosk: &Kiosk) -> i32 {
     kiosk.window.global::<StatusViewAdapter>().get_phase()
 }
@@ -175,7 +162,7 @@ fn pickup_flow_against_the_back_office() {
     );
     shot(&kiosk, "61-status-ready");
 
-    let sim_printer = printer(&kiosk);
+    let sim_printer = sim_printer(&kiosk);
     sim_printer.clear();
     press(&kiosk, "打印取件凭证");
     until(&kiosk, "the slip printed", |k| {
@@ -277,7 +264,7 @@ fn a_guide_prints_its_notice_without_identifying() {
     }
     kiosk::ui::refresh(&kiosk.window, &kiosk.state.borrow());
     assert!(scroll_to(&kiosk, "打印一次告知单"));
-    let printer = printer(&kiosk);
+    let printer = sim_printer(&kiosk);
     press(&kiosk, "打印一次告知单");
     until(&kiosk, "the notice printed", |k| {
         k.state.borrow().print_note.contains("已打印")
@@ -319,7 +306,7 @@ fn a_receipt_that_cannot_print_shows_as_a_qr_code() {
     until(&kiosk, "devices ok", |k| {
         is_shown(k, "设备正常（演示模式）")
     });
-    let printer = printer(&kiosk);
+    let printer = sim_printer(&kiosk);
     printer.set_states(&[PrinterState::PaperOut]);
     let catalog = Arc::new(shipped_catalog());
     let no = kiosk::package::synthetic::default_one_thing(&catalog).unwrap();

@@ -11,18 +11,21 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     let actor = Actor::new(window, state);
     window
         .global::<IdentifyViewAdapter>()
-        .on_simulate_card(actor.on(|s| {
-            if let Some(reader) = s
-                .devices
-                .service
-                .as_ref()
-                .and_then(|d| d.sim())
-                .and_then(|sim| sim.id_reader())
-            {
-                reader.remove();
-                reader.place(drivers::idcard::sim::sample_identity(), false);
-            }
-        }));
+        .on_simulate_card(actor.on(place_sample_card));
+}
+
+/// Demo mode: the simulated reader gets the sample card (the simulator's made-up resident), as if placed.
+pub(super) fn place_sample_card(s: &mut UiState) {
+    if let Some(reader) = s
+        .devices
+        .service
+        .as_ref()
+        .and_then(|d| d.sim())
+        .and_then(|sim| sim.id_reader())
+    {
+        reader.remove();
+        reader.place(drivers::idcard::sim::sample_identity(), false);
+    }
 }
 
 pub fn fill(window: &AppWindow, state: &UiState) {

@@ -86,18 +86,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         s.print_note.clear();
         s.print_qr = None;
     }));
-    adapter.on_simulate_card(actor.on(|s| {
-        if let Some(reader) = s
-            .devices
-            .service
-            .as_ref()
-            .and_then(|d| d.sim())
-            .and_then(|sim| sim.id_reader())
-        {
-            reader.remove();
-            reader.place(drivers::idcard::sim::sample_identity(), false);
-        }
-    }));
+    adapter.on_simulate_card(actor.on(super::identify_adapter::place_sample_card));
     adapter.on_simulate_scan(actor.on(|s| {
         // The demo scans the receipt of the latest application made here.
         let latest = s

@@ -140,3 +140,17 @@ pub fn until(kiosk: &Kiosk, what: &str, done: impl Fn(&Kiosk) -> bool) {
     }
     panic!("timed out waiting for: {what}");
 }
+
+/// The kiosk's simulated printer (devices attached with `sim`).
+pub fn sim_printer(kiosk: &Kiosk) -> drivers::printer::SimPrinter {
+    kiosk
+        .state
+        .borrow()
+        .devices
+        .service
+        .as_ref()
+        .and_then(|d| d.sim())
+        .and_then(|s| s.printer())
+        .cloned()
+        .expect("the simulated printer")
+}
