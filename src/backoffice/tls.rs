@@ -29,17 +29,18 @@ pub fn provider() -> Arc<CryptoProvider> {
 
 /// Parses a pin written as hex, with or without colons (as `openssl x509 -fingerprint -sha256` prints it).
 pub fn parse_pin(text: &str) -> Result<[u8; 32], TlsError> {
-    let digits: String = text
+    let digits: Vec<u8> = text
+        .trim()
         .chars()
         .filter(|c| *c != ':')
-        .collect::<String>()
-        .to_ascii_lowercase();
+        .map(|c| c.to_digit(16).map(|d| d as u8).ok_or(TlsError::BadPin))
+        .collect::<Result<_, _>>()?;
     if digits.len() != 64 {
         return Err(TlsError::BadPin);
     }
     let mut pin = [0u8; 32];
-    for (i, byte) in pin.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).map_err(|_| TlsError::BadPin)?;
+    for (byte, pair) in pin.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = pair[0] << 4 | pair[1];
     }
     Ok(pin)
 }
@@ -156,5 +157,17 @@ mod tests {
         assert_eq!(parse_pin(&colons).ok(), Some([0xab; 32]));
         assert!(parse_pin("abcd").is_err());
         assert!(parse_pin(&"zz".repeat(32)).is_err());
+    }
+
+    /// Review finding: a pin of 64 bytes that are not all ASCII (pasted from a document) panicked on slicing.
+    #[test]
+    fn parse_pin_does_not_panic_on_non_ascii_input() {
+        for text in [
+            format!("a{}a", "é".repeat(31)),
+            format!("{}：", "ab".repeat(31)),
+            "ａｂ".repeat(16),
+        ] {
+            assert!(parse_pin(&text).is_err(), "{text}");
+        }
     }
 }

@@ -58,9 +58,14 @@ enum BackofficeAction {
 fn kiosks(config: &Path, given: &[String]) -> Result<BTreeMap<String, String>, Failed> {
     if given.is_empty() {
         let config = load_config(config)?;
-        let secret = config.backoffice.map(|b| b.secret).ok_or_else(|| {
-            Failed::with_message("give --kiosk ID=SECRET: the configuration has no [backoffice]")
-        })?;
+        let secret = config
+            .backoffice
+            .map(|b| b.secret.expose().to_string())
+            .ok_or_else(|| {
+                Failed::with_message(
+                    "give --kiosk ID=SECRET: the configuration has no [backoffice]",
+                )
+            })?;
         return Ok(BTreeMap::from([(config.kiosk_id, secret)]));
     }
     given

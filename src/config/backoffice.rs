@@ -10,11 +10,31 @@ use zeroize::Zeroizing;
 use crate::backoffice::LinkSettings;
 use crate::toml_source::{Problem, TomlSource};
 
+/// A value that must never be printed: `{:?}` shows that it is set, not what it is; zeroed when dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    pub fn new(text: &str) -> Secret {
+        Secret(Zeroizing::new(text.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[hidden, {} characters]", self.0.chars().count())
+    }
+}
+
 /// The validated section. An absent section means no back office: packages wait in the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BackOffice {
     pub url: String,
-    pub secret: String,
+    pub secret: Secret,
     pub ca_file: Option<std::path::PathBuf>,
     pub pin_sha256: Option<String>,
     pub timeout: Duration,
@@ -127,7 +147,7 @@ impl RawBackOffice {
         let secs = |v: &Spanned<u64>| Duration::from_secs(*v.get_ref());
         BackOffice {
             url: url.to_string(),
-            secret: self.secret.get_ref().clone(),
+            secret: Secret::new(self.secret.get_ref()),
             ca_file: Some(self.ca_file)
                 .filter(|p| !p.is_empty())
                 .map(|p| base.join(p)),
@@ -147,7 +167,7 @@ impl BackOffice {
         LinkSettings {
             url: self.url.clone(),
             kiosk_id: kiosk_id.to_string(),
-            secret: Zeroizing::new(self.secret.clone()),
+            secret: Zeroizing::new(self.secret.expose().to_string()),
             ca_file: self.ca_file.clone(),
             pin_sha256: self.pin_sha256.clone(),
             timeout: self.timeout,

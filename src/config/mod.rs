@@ -8,7 +8,7 @@ use toml::Spanned;
 
 mod backoffice;
 
-pub use backoffice::BackOffice;
+pub use backoffice::{BackOffice, Secret};
 
 use crate::session::IdlePolicy;
 use crate::toml_source::{Problem, TomlSource};
@@ -335,6 +335,26 @@ mod tests {
         assert!(problems
             .iter()
             .any(|p| p.line == printer_line && p.message.contains("lpt1")));
+    }
+
+    /// Review finding: `{:?}` of the configuration (a panic message, a debug log) printed the back office's secret.
+    #[test]
+    fn debug_of_the_config_never_prints_the_secret() {
+        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml"));
+        let config = Config::load(path).unwrap();
+        let secret = config
+            .backoffice
+            .as_ref()
+            .unwrap()
+            .secret
+            .expose()
+            .to_string();
+        let printed = format!("{config:?} {config:#?}");
+        assert!(!printed.contains(secret.as_str()), "{printed}");
+        assert!(
+            printed.contains("secret"),
+            "the field is named, its value hidden"
+        );
     }
 
     #[test]

@@ -163,7 +163,49 @@ pub fn init() -> Recent {
     let journald = std::env::var_os("JOURNAL_STREAM").is_some();
     let sink = Sink::new(Box::new(io::stderr()), recent.clone());
     let _ = tracing::subscriber::set_global_default(subscriber(sink, level, journald));
+    install_panic_hook();
     recent
+}
+
+/// A panic's message and place, redacted like every log line: a panic built from a value (`expect` on a
+/// parse of a scanned code, a formatted assertion) must not put an ID or mobile number in the journal.
+pub fn panic_report(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into());
+    let place = info
+        .location()
+        .map(|l| format!("{}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    let thread = std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .to_string();
+    format!(
+        "kiosk panicked in thread {thread} at {place}: {}",
+        scrub(&message)
+    )
+}
+
+/// Replaces Rust's panic hook (which prints the message as it is) with one that prints [`panic_report`], with
+/// journald's critical priority under systemd, and keeps it for the technician screen.
+pub fn install_panic_hook() {
+    let journald = std::env::var_os("JOURNAL_STREAM").is_some();
+    std::panic::set_hook(Box::new(move |info| {
+        let report = panic_report(info);
+        let backtrace = std::backtrace::Backtrace::capture();
+        let prefix = if journald { "<2>" } else { "" };
+        eprintln!("{prefix}{report}");
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            eprintln!("{prefix}{backtrace}");
+        }
+        if let Some(recent) = RECENT.get() {
+            recent.push(report);
+        }
+    }));
 }
 
 /// The recent lines, once [`init`] has run.
@@ -251,6 +293,28 @@ mod tests {
         );
         assert_eq!(recent.lines().len(), 5);
         assert_eq!(recent.lines()[2], text.lines().nth(2).unwrap());
+    }
+
+    /// Review finding: Rust's own panic hook printed a panic's message as it was, ID numbers included.
+    #[test]
+    fn a_panic_is_reported_redacted() {
+        static REPORT: Mutex<String> = Mutex::new(String::new());
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|info| {
+            *REPORT.lock().unwrap() = panic_report(info);
+        }));
+        let id_number = "11010519491231002X";
+        let _ = std::panic::catch_unwind(|| {
+            panic!("could not parse {id_number} / 138 0013 8000");
+        });
+        std::panic::set_hook(previous);
+        let report = REPORT.lock().unwrap().clone();
+        assert!(report.contains("could not parse"), "{report}");
+        assert!(report.contains("src/logging/mod.rs:"), "{report}");
+        assert!(
+            !report.contains(id_number) && !report.contains("0013"),
+            "{report}"
+        );
     }
 
     #[test]

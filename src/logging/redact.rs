@@ -38,40 +38,122 @@ fn is_personal_field(name: &str) -> bool {
         && PERSONAL_FIELDS.iter().any(|p| name.contains(p))
 }
 
+/// A digit, ASCII or full width (as pasted from a Chinese document).
+fn digit(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '０'..='９' => Some((c as u32 - '０' as u32) as u8),
+        _ => None,
+    }
+}
+
+fn is_x(c: char) -> bool {
+    matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ')
+}
+
+/// What may stand between the groups of a number written for reading: a space or a dash (also full width), or
+/// the bracket after a country code.
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '\u{3000}' | '－' | ')' | '）')
+}
+
+/// A run of digits starting at `chars[start]`: (end, digits, ends with X).
+fn digit_run(chars: &[char], start: usize) -> (usize, String, bool) {
+    let mut i = start;
+    let mut digits = String::new();
+    while let Some(d) = chars.get(i).copied().and_then(digit) {
+        digits.push((b'0' + d) as char);
+        i += 1;
+    }
+    // An 18-character ID number may end in X (also glued to other digits).
+    let x = digits.len() >= 3 && chars.get(i).is_some_and(|c| is_x(*c));
+    if x {
+        i += 1;
+    }
+    (i, digits, x)
+}
+
+fn is_mobile(digits: &str) -> bool {
+    digits.len() == 11 && digits.starts_with('1') && matches!(digits.as_bytes()[1], b'3'..=b'9')
+}
+
+/// Whether digit groups of these lengths (joined: `digits`, X at the end when `x`) are an ID or mobile number as
+/// people write them: whole (18, 17 and X, 15, 11), 6-8-4, 6-4-4-4 or 6-6-3 for ID numbers, 3-4-4 for mobiles,
+/// and a mobile after the country code 86 or 0086.
+fn is_personal(groups: &[usize], digits: &str, x: bool) -> bool {
+    let id18 = digits.len() == 18 || (digits.len() == 17 && x);
+    let id15 = digits.len() == 15 && !x;
+    let mobile = !x && is_mobile(digits);
+    let after_country_code = |prefix: &str| {
+        digits
+            .strip_prefix(prefix)
+            .is_some_and(|rest| !x && is_mobile(rest))
+    };
+    match groups {
+        [_] => {
+            id18 || id15
+                || mobile
+                || digits.len() > 18
+                || after_country_code("86")
+                || after_country_code("0086")
+        }
+        [6, 8, 4] | [6, 4, 4, 4] => id18,
+        [6, 8, 3] | [6, 4, 4, 3] => id18 && x,
+        [6, 6, 3] => id15,
+        [3, 4, 4] => mobile,
+        [2, 11] | [2, 3, 4, 4] => after_country_code("86"),
+        [4, 11] | [4, 3, 4, 4] => after_country_code("0086"),
+        _ => false,
+    }
+}
+
 /// Replaces ID numbers (18 characters: 17 digits and a digit or X; or 15 digits) and mainland mobile numbers (11
-/// digits starting 1[3-9]) inside `text`. Only whole runs of digits are considered, so a receipt number's date
+/// digits starting 1[3-9]) inside `text`: written whole or in the groups people write them in (spaces or dashes),
+/// in full-width digits, with +86 in front. Only whole runs of digits are considered, so a receipt number's date
 /// (8 digits) or sequence stays.
 pub fn scrub(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
+        if digit(chars[i]).is_none() {
             out.push(chars[i]);
             i += 1;
             continue;
         }
-        let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
-            i += 1;
+        // The groups that follow one another with one separator between them.
+        let mut groups: Vec<(usize, String, bool)> = vec![digit_run(&chars, i)];
+        loop {
+            let (end, _, x) = groups[groups.len() - 1];
+            let next = end + 1;
+            if x || !chars.get(end).is_some_and(|c| is_separator(*c))
+                || !chars.get(next).is_some_and(|c| digit(*c).is_some())
+            {
+                break;
+            }
+            groups.push(digit_run(&chars, next));
         }
-        let mut end = i;
-        // An 18-character ID number may end in X (also when glued to other digits).
-        if end - start >= 17 && matches!(chars.get(end), Some('X' | 'x')) {
-            end += 1;
+        // The longest run of groups that is a personal number, from this group on.
+        let found = (1..=groups.len()).rev().find(|&k| {
+            let lengths: Vec<usize> = groups[..k].iter().map(|g| g.1.len()).collect();
+            let digits: String = groups[..k].iter().map(|g| g.1.as_str()).collect();
+            is_personal(&lengths, &digits, groups[k - 1].2)
+        });
+        match found {
+            Some(k) => {
+                // A `+` before a country code goes with it.
+                if out.ends_with('+') {
+                    out.pop();
+                }
+                out.push_str(HIDDEN);
+                i = groups[k - 1].0;
+            }
+            None => {
+                let (end, _, _) = groups[0];
+                out.extend(&chars[i..end]);
+                i = end;
+            }
         }
-        let run: String = chars[start..end].iter().collect();
-        let digits = run.len();
-        let is_id = digits == 18 || digits == 15;
-        let is_mobile =
-            digits == 11 && run.starts_with('1') && matches!(run.as_bytes()[1], b'3'..=b'9');
-        // Longer runs hold one of them glued to other digits: hide those too.
-        if is_id || is_mobile || digits > 18 {
-            out.push_str(HIDDEN);
-        } else {
-            out.push_str(&run);
-        }
-        i = end;
     }
     out
 }
@@ -165,6 +247,43 @@ mod tests {
             "12345 hotline",
             "status 503 after 10000 ms",
             "",
+        ] {
+            assert_eq!(scrub(kept), kept);
+        }
+    }
+
+    /// Review finding: ID and mobile numbers written with spaces or dashes, in full-width digits, or with +86 went
+    /// into the log as they were.
+    #[test]
+    fn log_redaction_covers_spaced_full_width_and_prefixed_numbers() {
+        for (written, kept_around) in [
+            ("证件 110105 19491231 002X 已读", ("证件 ", " 已读")),
+            ("id 110105-19491231-002x.", ("id ", ".")),
+            ("证件１１０１０５１９４９１２３１００２Ｘ", ("证件", "")),
+            ("证件１１０１０５１９４９１２３１００２ｘ", ("证件", "")),
+            ("old 110105 491231 002", ("old ", "")),
+            ("tel +86 138 0013 8000", ("tel ", "")),
+            ("tel +8613800138000!", ("tel ", "!")),
+            ("tel 86-138-0013-8000", ("tel ", "")),
+            ("tel (+86)13800138000", ("tel (", "")),
+            ("tel 138 0013 8000", ("tel ", "")),
+            ("tel １３８００１３８０００", ("tel ", "")),
+        ] {
+            let out = scrub(written);
+            assert!(out.contains(HIDDEN), "{written} -> {out}");
+            assert!(
+                out.starts_with(kept_around.0) && out.ends_with(kept_around.1),
+                "{written} -> {out}"
+            );
+            for digits in ["0013", "1231", "１２３１", "８０００"] {
+                assert!(!out.contains(digits), "{written} -> {out}");
+            }
+        }
+        // Receipt numbers, times and sizes keep their digits.
+        for kept in [
+            "XX-KIOSK-01-20261128-0007 2026-11-28 10:15:00",
+            "sent 4 files 1024 bytes in 250 ms",
+            "port 8700, pid 4242",
         ] {
             assert_eq!(scrub(kept), kept);
         }
