@@ -129,10 +129,20 @@ impl PrinterConnection {
         Err(PrinterError::NoStatus)
     }
 
-    /// Drops anything the printer sent unasked (a late status byte from an earlier query).
+    /// Drops anything the printer sent unasked (a late status byte from an earlier query). Bounded in bytes and
+    /// time: a line that is never quiet (noise at the wrong baud rate) must not hold the printer task for ever;
+    /// the status query after it then fails as "no status", which is what such a printer is.
     fn drain(&mut self) {
+        const MOST: usize = 4096;
+        let deadline = Instant::now() + self.timeout;
         let mut buf = [0u8; 64];
-        while matches!(self.port.read(&mut buf), Ok(n) if n > 0) {}
+        let mut dropped = 0;
+        while dropped < MOST && Instant::now() < deadline {
+            match self.port.read(&mut buf) {
+                Ok(n) if n > 0 => dropped += n,
+                _ => break,
+            }
+        }
     }
 
     /// Asks the status, and prints only when the printer can: returns the states seen (paper near end prints,
@@ -145,5 +155,43 @@ impl PrinterConnection {
         self.port.write_all(bytes)?;
         self.port.flush()?;
         Ok(states)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A printer that never stops sending (a jammed status line, a wrong baud rate seen as noise).
+    struct Chatty;
+
+    impl Read for Chatty {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            buf.fill(0x55);
+            Ok(buf.len())
+        }
+    }
+
+    impl Write for Chatty {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Review finding: the drain before each status query read until the line was quiet, so a printer that never
+    /// is quiet hung the printer task for ever.
+    #[test]
+    fn the_drain_loop_is_bounded() {
+        let (done, wait) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut printer =
+                PrinterConnection::with_port(Box::new(Chatty), Duration::from_millis(300));
+            let _ = done.send(printer.status().is_err());
+        });
+        let answer = wait.recv_timeout(Duration::from_secs(10));
+        assert_eq!(answer, Ok(true), "the query gives up with an error");
     }
 }

@@ -56,12 +56,18 @@ const KEY_LEFTSHIFT: u16 = 42;
 const KEY_RIGHTSHIFT: u16 = 54;
 const KEY_CAPSLOCK: u16 = 58;
 
+/// The longest code kept: a QR code holds at most about 3 KB, so anything longer is a key held down or a
+/// scanner gone wrong, and is dropped whole rather than read as a code.
+pub const MAX_CODE: usize = 4096;
+
 /// Key events into codes.
 #[derive(Default)]
 pub struct HidDecoder {
     shift: bool,
     caps: bool,
     buffer: String,
+    /// The code being typed grew past [`MAX_CODE`]: the rest of it, up to Enter, is ignored.
+    overflowed: bool,
 }
 
 impl HidDecoder {
@@ -79,14 +85,21 @@ impl HidDecoder {
             (KEY_ENTER | KEY_KPENTER | KEY_TAB, 1) => {
                 let code = std::mem::take(&mut self.buffer);
                 let code = code.trim().to_string();
-                (!code.is_empty()).then_some(code)
+                let whole = !std::mem::take(&mut self.overflowed);
+                (whole && !code.is_empty()).then_some(code)
             }
+            (_, 1) if self.overflowed => None,
             (_, 1) => {
                 // Caps lock flips letters only, as on a keyboard.
                 let letter = key_char(code, false).is_some_and(|c| c.is_ascii_alphabetic());
                 let shifted = self.shift ^ (self.caps && letter);
                 if let Some(c) = key_char(code, shifted) {
-                    self.buffer.push(c);
+                    if self.buffer.len() >= MAX_CODE {
+                        self.buffer.clear();
+                        self.overflowed = true;
+                    } else {
+                        self.buffer.push(c);
+                    }
                 }
                 None
             }
@@ -180,6 +193,26 @@ mod tests {
         keys.extend(press(2)); // 1
         keys.extend(press(KEY_ENTER));
         assert_eq!(typed(&mut HidDecoder::default(), &keys), vec!["XX-01"]);
+    }
+
+    /// Review finding: a key held down or a scanner stuck sending without Enter grew the buffer without end.
+    #[test]
+    fn the_hid_buffer_is_bounded() {
+        let mut d = HidDecoder::default();
+        for _ in 0..200_000 {
+            assert_eq!(d.key(30, 1), None);
+            d.key(30, 0);
+        }
+        assert!(
+            d.buffer.len() <= MAX_CODE,
+            "{} characters kept",
+            d.buffer.len()
+        );
+        let code = typed(&mut d, &press(KEY_ENTER));
+        assert!(code.is_empty(), "an over-long code is dropped whole");
+        let mut keys = press(2).to_vec();
+        keys.extend(press(KEY_ENTER));
+        assert_eq!(typed(&mut d, &keys), vec!["1"], "the next code reads whole");
     }
 
     #[test]
