@@ -3,6 +3,7 @@
 pub mod backoffice;
 pub mod catalog;
 pub mod config;
+pub mod durable;
 pub mod ime;
 pub mod logging;
 pub mod outbox;

@@ -254,3 +254,53 @@ fn an_outbox_with_room_accepts_applications() {
     outbox.accepting().unwrap();
     assert!(!dir.path().join("spool").join(".tmp-probe").exists());
 }
+
+/// Review finding: a power cut during `accepting()` left `spool/.tmp-probe` as a file, and every later start failed
+/// with "Not a directory" while clearing it.
+#[test]
+fn a_probe_left_by_a_power_cut_does_not_stop_the_outbox_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Outbox::open(dir.path()).unwrap());
+    let spool = dir.path().join("spool");
+    std::fs::write(spool.join(".tmp-probe"), b"pro").unwrap();
+    std::fs::write(spool.join("stray-file"), b"?").unwrap();
+    let outbox = Outbox::open(dir.path()).expect("the outbox opens");
+    assert_eq!(std::fs::read_dir(&spool).unwrap().count(), 0);
+    outbox.accepting().unwrap();
+}
+
+/// Review finding: the key was written in place, so a power cut between creating the file and writing it left an
+/// empty key, and every later start failed.
+#[test]
+fn an_empty_key_left_by_a_power_cut_with_nothing_waiting_is_made_again() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("device.key");
+    std::fs::write(&key, b"").unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut outbox = Outbox::open(dir.path()).expect("the outbox opens");
+    assert_eq!(std::fs::read(&key).unwrap().len(), 32);
+    outbox.enqueue(&package(ID, "R-1")).unwrap();
+    assert!(outbox.load(ID).is_ok());
+}
+
+/// Review finding: a key that went missing while packages waited was silently replaced by a new one, which can
+/// never open them; a restored key could then no longer be put back.
+#[test]
+fn a_lost_key_with_packages_waiting_is_not_silently_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    outbox.enqueue(&package(ID, "R-1")).unwrap();
+    drop(outbox);
+    let key = dir.path().join("device.key");
+    let saved = std::fs::read(&key).unwrap();
+    std::fs::remove_file(&key).unwrap();
+    let _outbox = Outbox::open(dir.path());
+    assert!(
+        !key.exists(),
+        "no new key was made over the waiting packages"
+    );
+    std::fs::write(&key, &saved).unwrap();
+    let outbox = Outbox::open(dir.path()).unwrap();
+    assert!(outbox.load(ID).is_ok(), "the restored key opens them again");
+}

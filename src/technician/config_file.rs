@@ -3,38 +3,12 @@
 //! file in the same folder, fsync, rename, fsync of the folder), so a power cut leaves the old file or the new
 //! one, never half of one.
 
-use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use toml_edit::{value, DocumentMut, Item, Table};
 
 use crate::config::Config;
 use crate::toml_source::Problem;
-
-/// Writes `bytes` to `path` so that it holds either its old content or all of the new.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.new"));
-    {
-        let mut file = File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
-    // Keep the old file's permissions (the configuration holds the back office's secret).
-    if let Ok(meta) = std::fs::metadata(path) {
-        std::fs::set_permissions(&temp, meta.permissions())?;
-    }
-    std::fs::rename(&temp, path)?;
-    File::open(dir)?.sync_all()
-}
 
 /// The configuration being edited.
 pub struct ConfigFile {
@@ -101,7 +75,19 @@ impl ConfigFile {
                 message: format!("cannot write the file: {e}"),
             }]
         };
-        std::fs::write(&check, &text).map_err(io)?;
+        {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            // It holds the back office's secret like the real file: readable by its owner only.
+            let _ = std::fs::remove_file(&check);
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&check)
+                .and_then(|mut f| f.write_all(text.as_bytes()))
+                .map_err(io)?;
+        }
         let checked = Config::load(&check);
         let _ = std::fs::remove_file(&check);
         checked.map_err(|problems| {
@@ -113,7 +99,8 @@ impl ConfigFile {
                 })
                 .collect::<Vec<_>>()
         })?;
-        write_atomically(&self.path, text.as_bytes()).map_err(io)?;
+        crate::durable::write_atomically_with_mode(&self.path, text.as_bytes(), 0o640)
+            .map_err(io)?;
         Config::load(&self.path)
     }
 }
@@ -205,7 +192,7 @@ mod tests {
         let path = dir.path().join("secret.toml");
         std::fs::write(&path, "a = 1\n").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-        write_atomically(&path, b"a = 2\n").unwrap();
+        crate::durable::write_atomically(&path, b"a = 2\n").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a = 2\n");
         assert_eq!(
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,

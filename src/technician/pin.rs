@@ -2,7 +2,7 @@
 //! lockout that grows with each wrong try and survives a restart, so pulling the plug does not buy more guesses.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -52,13 +52,20 @@ pub enum Attempt {
     },
     /// Not checked: still locked for this long.
     Locked(Duration),
+    /// Not checked: the try could not be counted (the lockout's file cannot be written), and a try that is not
+    /// counted would be a free guess.
+    CannotCount,
 }
 
-/// The lockout's state, kept in a small file in the data folder.
+/// The lockout's state. While the kiosk runs, the lock's end is kept on the monotonic clock, so setting the
+/// wall clock changes nothing; across a restart it is kept in a small file in the data folder as wall-clock time,
+/// and what is read back is capped at the wait the failures call for, so a clock set back (a flat RTC battery)
+/// never locks technicians out for longer than that.
 pub struct PinGuard {
     path: PathBuf,
     failures: u32,
-    locked_until: u64,
+    /// The lock's end on the monotonic clock; `None` when not locked.
+    locked_until: Option<Instant>,
 }
 
 fn unix(t: SystemTime) -> u64 {
@@ -70,33 +77,52 @@ fn unix(t: SystemTime) -> u64 {
 impl PinGuard {
     /// The guard whose state lives in `data_dir` (a missing or damaged file counts as no failures).
     pub fn open(data_dir: &Path) -> PinGuard {
+        PinGuard::open_at(data_dir, SystemTime::now(), Instant::now())
+    }
+
+    /// [`PinGuard::open`] with the clocks given: the wall clock the file's time is read against, and the
+    /// monotonic one the lock runs on from then.
+    pub fn open_at(data_dir: &Path, wall: SystemTime, now: Instant) -> PinGuard {
         let path = data_dir.join("technician-lockout");
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let mut parts = text.split_whitespace().map(|p| p.parse::<u64>().ok());
-        let failures = parts.next().flatten().unwrap_or(0) as u32;
-        let locked_until = parts.next().flatten().unwrap_or(0);
+        let failures = parts.next().flatten().unwrap_or(0).min(u64::from(u32::MAX)) as u32;
+        let until_unix = parts.next().flatten().unwrap_or(0);
+        let left =
+            Duration::from_secs(until_unix.saturating_sub(unix(wall))).min(wait_after(failures));
         PinGuard {
             path,
             failures,
-            locked_until,
+            locked_until: (!left.is_zero()).then(|| now + left),
         }
     }
 
     /// How long until a PIN may be tried again.
-    pub fn locked_for(&self, now: SystemTime) -> Duration {
-        Duration::from_secs(self.locked_until.saturating_sub(unix(now)))
+    pub fn locked_for(&self, now: Instant) -> Duration {
+        self.locked_until
+            .map(|t| t.saturating_duration_since(now))
+            .unwrap_or_default()
     }
 
     pub fn failures(&self) -> u32 {
         self.failures
     }
 
-    /// Checks `pin` against `hash`, unless locked.
-    pub fn attempt(&mut self, hash: &str, pin: &str, now: SystemTime) -> Attempt {
+    /// Checks `pin` against `hash`, unless locked. The try is counted (and written) before the PIN is checked,
+    /// so pulling the plug during the check does not make it free; the right PIN then clears the count.
+    pub fn attempt(&mut self, hash: &str, pin: &str, now: Instant) -> Attempt {
         let locked = self.locked_for(now);
         if !locked.is_zero() {
             return Attempt::Locked(locked);
         }
+        let failures = self.failures.saturating_add(1);
+        let wait = wait_after(failures);
+        if let Err(e) = self.save(failures, wait) {
+            tracing::error!(error = %e, "technician lockout cannot be written: no PIN is checked");
+            return Attempt::CannotCount;
+        }
+        self.failures = failures;
+        self.locked_until = (!wait.is_zero()).then(|| now + wait);
         let ok = PasswordHash::new(hash)
             .map(|parsed| {
                 Argon2::default()
@@ -106,14 +132,13 @@ impl PinGuard {
             .unwrap_or(false);
         if ok {
             self.failures = 0;
-            self.locked_until = 0;
-            self.save();
+            self.locked_until = None;
+            if let Err(e) = self.save(0, Duration::ZERO) {
+                // The file still counts this try as a wrong one: the next start is stricter, never looser.
+                tracing::warn!(error = %e, "technician lockout not cleared on disk");
+            }
             return Attempt::Accepted;
         }
-        self.failures = self.failures.saturating_add(1);
-        let wait = wait_after(self.failures);
-        self.locked_until = unix(now) + wait.as_secs();
-        self.save();
         tracing::warn!(
             failures = self.failures,
             wait_s = wait.as_secs(),
@@ -125,16 +150,13 @@ impl PinGuard {
         }
     }
 
-    fn save(&self) {
-        let text = format!("{} {}\n", self.failures, self.locked_until);
+    fn save(&self, failures: u32, wait: Duration) -> std::io::Result<()> {
+        let until = unix(SystemTime::now()) + wait.as_secs();
+        let text = format!("{failures} {until}\n");
         if let Some(dir) = self.path.parent() {
-            let _ = std::fs::create_dir_all(dir);
+            std::fs::create_dir_all(dir)?;
         }
-        if let Err(e) =
-            crate::technician::config_file::write_atomically(&self.path, text.as_bytes())
-        {
-            tracing::error!(error = %e, "technician lockout not saved");
-        }
+        crate::durable::write_atomically_with_mode(&self.path, text.as_bytes(), 0o600)
     }
 }
 
@@ -158,8 +180,8 @@ mod tests {
         let hash = hash("246810").unwrap();
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(!hash.contains("246810"));
-        let t0 = SystemTime::now();
-        let mut guard = PinGuard::open(dir.path());
+        let t0 = Instant::now();
+        let mut guard = PinGuard::open_at(dir.path(), SystemTime::now(), t0);
         assert_eq!(
             guard.attempt(&hash, "000000", t0),
             Attempt::Wrong {
@@ -182,7 +204,7 @@ mod tests {
             }
         );
         // Even the right PIN is not checked while locked, and a restart does not unlock.
-        let mut after_restart = PinGuard::open(dir.path());
+        let mut after_restart = PinGuard::open_at(dir.path(), SystemTime::now(), t0);
         assert_eq!(
             after_restart.attempt(&hash, "246810", t0 + Duration::from_secs(10)),
             Attempt::Locked(Duration::from_secs(20))
@@ -204,6 +226,47 @@ mod tests {
             PinGuard::open(dir.path()).failures(),
             0,
             "the right PIN clears the count"
+        );
+    }
+
+    /// Review finding: the lock's end was kept in wall-clock time, so a terminal whose clock was set back (a flat
+    /// RTC battery: 2000-01-01) stayed locked for the years in between.
+    #[test]
+    fn a_clock_set_back_never_locks_for_longer_than_the_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let hash = hash("246810").unwrap();
+        let t0 = Instant::now();
+        let mut guard = PinGuard::open(dir.path());
+        for wrong in ["000000", "111111", "222222"] {
+            guard.attempt(&hash, wrong, t0);
+        }
+        // The terminal restarts with its clock twenty years back.
+        let years_back = SystemTime::now() - Duration::from_secs(20 * 365 * 24 * 3600);
+        let after_restart = PinGuard::open_at(dir.path(), years_back, t0);
+        assert!(
+            after_restart.locked_for(t0) <= Duration::from_secs(30),
+            "locked for {:?}",
+            after_restart.locked_for(t0)
+        );
+        assert!(!after_restart.locked_for(t0).is_zero(), "still locked");
+        assert!(after_restart
+            .locked_for(t0 + Duration::from_secs(31))
+            .is_zero());
+    }
+
+    /// Review finding: when the lockout's state could not be written, wrong tries were not counted and the PIN was
+    /// still checked: a full disk or a read-only folder gave unlimited guesses.
+    #[test]
+    fn the_lockout_fails_closed_when_its_state_cannot_be_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("file");
+        std::fs::write(&not_a_folder, b"x").unwrap();
+        let hash = hash("246810").unwrap();
+        let mut guard = PinGuard::open(&not_a_folder);
+        assert_eq!(
+            guard.attempt(&hash, "246810", Instant::now()),
+            Attempt::CannotCount,
+            "no PIN is checked while tries cannot be counted"
         );
     }
 

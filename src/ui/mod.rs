@@ -91,6 +91,8 @@ pub struct UiState {
     pub technician: Option<technician_adapter::TechnicianState>,
     pub technician_settings: technician_adapter::TechnicianSettings,
     pub technician_taps: crate::technician::entry::TapCounter,
+    /// The PIN's lockout, opened at the first try and kept while the kiosk runs.
+    pub technician_guard: Option<crate::technician::pin::PinGuard>,
     /// Set by 退出维护 while the technician state is out of its slot.
     pub technician_closing: bool,
 }
@@ -171,6 +173,7 @@ impl Kiosk {
             technician: None,
             technician_settings: settings.technician.clone(),
             technician_taps: Default::default(),
+            technician_guard: None,
             technician_closing: false,
             center_name: settings.center_name,
             simulated_devices: settings.simulated_devices,

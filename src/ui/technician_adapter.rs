@@ -3,7 +3,7 @@
 //! file is rewritten atomically, read back, and the devices restart with it, without restarting the kiosk.
 
 use std::path::PathBuf;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use slint::{ComponentHandle, Image, SharedString};
 use zeroize::Zeroizing;
@@ -302,8 +302,12 @@ fn enter_pin(s: &mut UiState, t: &mut TechnicianState) {
         return;
     };
     let pin = std::mem::replace(&mut t.pin, Zeroizing::new(String::new()));
-    let mut guard = PinGuard::open(&s.technician_settings.data_dir);
-    t.pin_message = match guard.attempt(&hash, &pin, SystemTime::now()) {
+    // Kept for the life of the kiosk, so its lock runs on the monotonic clock, not on a settable one.
+    let data_dir = s.technician_settings.data_dir.clone();
+    let guard = s
+        .technician_guard
+        .get_or_insert_with(|| PinGuard::open(&data_dir));
+    t.pin_message = match guard.attempt(&hash, &pin, Instant::now()) {
         Attempt::Accepted => {
             tracing::info!("technician mode opened");
             t.unlocked = true;
@@ -312,6 +316,7 @@ fn enter_pin(s: &mut UiState, t: &mut TechnicianState) {
         Attempt::Wrong { wait, left } if wait.is_zero() => format!("密码错误，还可再试 {left} 次"),
         Attempt::Wrong { wait, .. } => format!("密码错误次数过多，请 {} 秒后再试", wait.as_secs()),
         Attempt::Locked(wait) => format!("已锁定，请 {} 秒后再试", wait.as_secs().max(1)),
+        Attempt::CannotCount => "现在不能验证密码（本机无法记录尝试次数，请检查数据目录）".into(),
     };
 }
 
@@ -417,7 +422,16 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     } else {
         -1
     });
-    adapter.set_editing_value(t.editing_value.as_str().into());
+    // A secret being typed shows as dots, one a character, so the technician sees how many were typed.
+    let typing_secret = t
+        .editing_setting
+        .and_then(|i| t.settings.get(i))
+        .is_some_and(|st| st.secret);
+    adapter.set_editing_value(if typing_secret {
+        "●".repeat(t.editing_value.chars().count()).into()
+    } else {
+        t.editing_value.as_str().into()
+    });
     adapter.set_keyboard_mode(t.mode);
     adapter.set_save_note(t.save_note.as_str().into());
     adapter.set_rotation(t.rotation as i32);

@@ -2,11 +2,11 @@
 //! and installed (write, fsync, rename) only when it has no problem at all. The last good one stays otherwise.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::backoffice::{CatalogAnswer, Link, LinkError};
 use crate::catalog::{self, Catalog};
+use crate::durable::write_atomically;
 use crate::toml_source::Problem;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,18 +32,6 @@ pub enum Synced {
 #[derive(Clone, Debug)]
 pub struct CatalogCache {
     dir: PathBuf,
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let temp = path.with_extension("tmp");
-    let mut file = fs::File::create(&temp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    fs::rename(&temp, path)?;
-    if let Some(dir) = path.parent() {
-        fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
 }
 
 impl CatalogCache {
