@@ -94,6 +94,12 @@ struct Answer {
     body: Vec<u8>,
 }
 
+const MB: usize = 1024 * 1024;
+/// The longest catalog read; a catalog of 58 one-things is about 200 KB.
+pub const CATALOG_LIMIT: usize = 8 * MB;
+/// The longest answer read for anything else (status answers, errors): a few KB in practice.
+pub const ANSWER_LIMIT: usize = MB;
+
 /// A signed connection to one back office.
 #[derive(Clone)]
 pub struct Link {
@@ -159,6 +165,10 @@ impl Link {
         };
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
+            // A redirect (from the server or from anything between) would hand the manifest, the pages and the
+            // signature to another host: none is followed, a 3xx is a rejection kept for technicians.
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(base.scheme() == "https")
             .timeout(settings.timeout)
             .connect_timeout(Duration::from_secs(10))
             .no_proxy()
@@ -184,6 +194,7 @@ impl Link {
         body: Vec<u8>,
         content_type: Option<&str>,
         extra: &[(reqwest::header::HeaderName, String)],
+        limit: usize,
     ) -> Result<Answer, LinkError> {
         let url = self
             .base
@@ -214,18 +225,34 @@ impl Link {
         for (name, value) in extra {
             request = request.header(name, value);
         }
-        let response = request
+        let mut response = request
             .body(body)
             .send()
             .await
             .map_err(|e| LinkError::Transport(describe(&e)))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
+        let too_large = || {
+            LinkError::Protocol(format!(
+                "the answer is larger than {} MB, the most this request takes",
+                limit / MB
+            ))
+        };
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        // Read in chunks up to the limit: an answer that never ends must not fill the kiosk's memory.
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
             .map_err(|e| LinkError::Transport(describe(&e)))?
-            .to_vec();
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Answer {
             status,
             headers,
@@ -243,6 +270,7 @@ impl Link {
                 file.bytes.clone(),
                 Some(file.content_type),
                 &[],
+                ANSWER_LIMIT,
             )
             .await?;
         match answer.status {
@@ -265,6 +293,7 @@ impl Link {
                 manifest_json.to_vec(),
                 Some("application/json"),
                 &[],
+                ANSWER_LIMIT,
             )
             .await?;
         match answer.status {
@@ -310,6 +339,7 @@ impl Link {
                 Vec::new(),
                 None,
                 &[],
+                ANSWER_LIMIT,
             )
             .await?;
         match answer.status {
@@ -334,6 +364,7 @@ impl Link {
                 body.to_vec(),
                 Some("application/json"),
                 &[],
+                ANSWER_LIMIT,
             )
             .await?;
         match answer.status {
@@ -349,7 +380,14 @@ impl Link {
             .into_iter()
             .collect();
         let answer = self
-            .send(Method::GET, "v1/catalog", Vec::new(), None, &extra)
+            .send(
+                Method::GET,
+                "v1/catalog",
+                Vec::new(),
+                None,
+                &extra,
+                CATALOG_LIMIT,
+            )
             .await?;
         match answer.status {
             StatusCode::NOT_MODIFIED => Ok(CatalogAnswer::NotModified),
@@ -374,6 +412,7 @@ impl Link {
                 body,
                 Some("application/json"),
                 &[],
+                ANSWER_LIMIT,
             )
             .await?;
         match answer.status {
@@ -407,6 +446,16 @@ fn failure(answer: &Answer) -> LinkError {
         LinkError::Rejected {
             status,
             code: code.unwrap_or_default(),
+        }
+    } else if answer.status.is_redirection() {
+        let to = answer
+            .headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("?");
+        LinkError::Rejected {
+            status,
+            code: format!("redirect to {to} not followed"),
         }
     } else {
         LinkError::Protocol(format!("unexpected status {status}"))

@@ -24,7 +24,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The wait after the `failures`-th failure in a row (1 for the first): `base·2^(failures-1)` capped at `max`,
     /// then a random point in its upper half so that many kiosks coming back after an outage do not all retry at
-    /// once; and at least `retry_after` when the server gave one.
+    /// once; and at least `retry_after` (up to `max`) when the server gave one.
     pub fn delay(&self, failures: u32, retry_after: Option<Duration>) -> Duration {
         let exponent = failures.saturating_sub(1).min(30);
         let full = self
@@ -33,7 +33,9 @@ impl RetryPolicy {
             .min(self.max)
             .max(Duration::from_millis(1));
         let jittered = rand::rng().random_range(full / 2..=full);
-        jittered.max(retry_after.unwrap_or_default())
+        // The server's wait is a floor, but never beyond the kiosk's own longest wait: a `Retry-After` of years
+        // (a broken or hostile server) must not park applications for years.
+        jittered.max(retry_after.unwrap_or_default().min(self.max))
     }
 }
 
@@ -68,5 +70,15 @@ mod tests {
             Duration::from_secs(120)
         );
         assert!(policy.delay(1, Some(Duration::from_secs(1))) >= Duration::from_millis(2500));
+    }
+
+    #[test]
+    fn retry_after_never_exceeds_the_longest_wait() {
+        let policy = RetryPolicy {
+            base: Duration::from_secs(1),
+            max: Duration::from_secs(60),
+        };
+        let years = Some(Duration::from_secs(10 * 365 * 86_400));
+        assert_eq!(policy.delay(1, years), Duration::from_secs(60));
     }
 }
