@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::sim::{enqueue, kiosk_config, run, set_status, Sim, KIOSK, SECRET};
+use common::sim::{enqueue, enqueue_into, kiosk_config, run, set_status, Sim, KIOSK, SECRET};
 use kiosk::backoffice::{Link, LinkSettings};
 use kiosk::config::Config;
 use kiosk::outbox::{Outbox, State};
@@ -197,12 +197,13 @@ fn the_link_service_delivers_by_itself_and_beats() {
                 (DeviceKind::Printer, Health::Error("缺纸".into())),
             ])
         }),
+        Arc::new(|_: &Outbox| Some("测试：暂停受理".to_string())),
         Arc::new(move |c| {
             let _ = sender.send(c);
         }),
     )
     .unwrap();
-    let ids = enqueue(&data, 2, 2, 5_000);
+    let ids = enqueue_into(&mut outbox.lock().unwrap(), 2, 2, 5_000);
     service.queued();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
@@ -230,6 +231,9 @@ fn the_link_service_delivers_by_itself_and_beats() {
     assert_eq!(beat["devices"]["printer"]["detail"], "缺纸");
     assert_eq!(beat["devices"]["camera"]["state"], "absent");
     assert!(beat["outbox"]["pending"].as_u64().is_some());
+    assert_eq!(beat["outbox"]["refused"], 0);
+    assert_eq!(beat["intake"]["accepting"], false);
+    assert_eq!(beat["intake"]["reason"], "测试：暂停受理");
     let catalog = catalogs.recv_timeout(Duration::from_secs(10)).unwrap();
     assert_eq!(
         catalog.one_things.len(),

@@ -96,11 +96,46 @@ fn list_retry_export() {
         "due again now"
     );
 
+    // Export needs the back office's recipient; it seals each package into one file and writes the index last.
     let stick = dir.path().join("stick");
     let out = kiosk(&["outbox", "export", stick.to_str().unwrap()]);
-    assert!(out.status.success());
+    assert!(!out.status.success(), "no recipient configured");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("recipient"));
+    let identity = dir.path().join("backoffice-identity.txt");
+    let out = kiosk(&["outbox", "new-identity", identity.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recipient = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(recipient.starts_with("age1"), "{recipient}");
+    let out = kiosk(&[
+        "outbox",
+        "export",
+        stick.to_str().unwrap(),
+        "--recipient",
+        &recipient,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stick
-        .join("0192f3c4-0000-4000-8000-000000000001")
-        .join("manifest.enc")
+        .join("0192f3c4-0000-4000-8000-000000000001.age")
         .exists());
+    assert!(stick.join("export.json").exists());
+
+    // While another process owns the outbox, what would change it is refused and the listing still works.
+    let owner = Outbox::open(&data).unwrap();
+    let out = kiosk(&["outbox", "retry"]);
+    assert!(!out.status.success());
+    let why = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        why.contains("owns the outbox") && why.contains(&std::process::id().to_string()),
+        "{why}"
+    );
+    assert!(kiosk(&["outbox", "list"]).status.success());
+    drop(owner);
 }

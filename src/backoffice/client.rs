@@ -91,7 +91,8 @@ pub enum CatalogAnswer {
 struct Answer {
     status: StatusCode,
     headers: HeaderMap,
-    body: Vec<u8>,
+    /// May hold personal data (a look-up's applications): zeroed when dropped.
+    body: Zeroizing<Vec<u8>>,
 }
 
 const MB: usize = 1024 * 1024;
@@ -116,6 +117,11 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Domain(name)) => name == "localhost",
         None => false,
     }
+}
+
+/// Whether `url` names this machine (the simulator), where plain HTTP is allowed.
+pub fn is_loopback_url(url: &str) -> bool {
+    Url::parse(url.trim()).is_ok_and(|u| is_loopback(&u))
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -225,6 +231,8 @@ impl Link {
         for (name, value) in extra {
             request = request.header(name, value);
         }
+        // The body (a manifest, a page, an ID number) is zeroed once the client is done with it.
+        let body = reqwest::Body::from(bytes::Bytes::from_owner(Zeroizing::new(body)));
         let mut response = request
             .body(body)
             .send()
@@ -242,7 +250,7 @@ impl Link {
             return Err(too_large());
         }
         // Read in chunks up to the limit: an answer that never ends must not fill the kiosk's memory.
-        let mut body = Vec::new();
+        let mut body = Zeroizing::new(Vec::new());
         while let Some(chunk) = response
             .chunk()
             .await
@@ -397,7 +405,7 @@ impl Link {
                     .get(ETAG)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string),
-                body: answer.body,
+                body: answer.body.to_vec(),
             }),
             _ => Err(failure(&answer)),
         }

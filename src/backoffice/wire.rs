@@ -73,6 +73,14 @@ pub struct Heartbeat {
     pub version: String,
     pub devices: HeartbeatDevices,
     pub outbox: OutboxFigures,
+    pub intake: IntakeReport,
+}
+
+/// Whether the kiosk takes applications now, and if not, why (for the back office's technicians).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeReport {
+    pub accepting: bool,
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,4 +102,6 @@ pub struct DeviceReport {
 pub struct OutboxFigures {
     pub pending: u64,
     pub oldest_pending_at: Option<String>,
+    /// Packages that wait for a technician: refused by the back office, or damaged on the kiosk's disk.
+    pub refused: u64,
 }

@@ -44,6 +44,8 @@ pub struct BackOffice {
     pub catalog_sync: Duration,
     /// How long a delivered package's files stay on the kiosk.
     pub delivered_grace: Duration,
+    /// How many days the row of a delivered package (receipt number and state, nothing personal) is kept.
+    pub delivered_record_days: u32,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +69,12 @@ pub(super) struct RawBackOffice {
     catalog_sync_seconds: Spanned<u64>,
     #[serde(default)]
     delivered_grace_hours: u64,
+    #[serde(default = "default_record_days")]
+    delivered_record_days: u32,
+}
+
+fn default_record_days() -> u32 {
+    crate::outbox::DEFAULT_RECORD_DAYS
 }
 
 fn no_pin() -> Spanned<String> {
@@ -158,6 +166,7 @@ impl RawBackOffice {
             heartbeat: secs(&self.heartbeat_seconds),
             catalog_sync: secs(&self.catalog_sync_seconds),
             delivered_grace: Duration::from_secs(self.delivered_grace_hours * 3600),
+            delivered_record_days: self.delivered_record_days,
         }
     }
 }

@@ -32,6 +32,9 @@ pub struct Config {
     pub backoffice: Option<BackOffice>,
     /// The technician PIN's Argon2id hash (`kiosk technician set-pin`); without it technician mode stays shut.
     pub technician_pin_hash: Option<String>,
+    /// The back office's age X25519 recipient (`age1…`) that packages exported to a USB stick are sealed to;
+    /// without it nothing can be exported.
+    pub export_recipient: Option<String>,
 }
 
 /// Where each device is: `sim` for the built-in simulator, or a URI the device layer understands.
@@ -56,6 +59,13 @@ struct RawConfig {
     devices: RawDevices,
     backoffice: Option<backoffice::RawBackOffice>,
     technician: Option<RawTechnician>,
+    export: Option<RawExport>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExport {
+    recipient: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +215,19 @@ impl Config {
                     .into(),
             );
         }
+        if let Some(e) = &raw.export {
+            check(
+                e.recipient.get_ref().trim().is_empty()
+                    || e.recipient
+                        .get_ref()
+                        .parse::<crate::outbox::transfer::Recipient>()
+                        .is_ok(),
+                e.recipient.span(),
+                "export.recipient is not an age X25519 recipient (age1…): make one with \
+                 `kiosk outbox new-identity FILE` on the back office's side"
+                    .into(),
+            );
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         let backoffice = raw.backoffice.map(|b| b.check(&src, base, &mut problems));
         if !problems.is_empty() {
@@ -237,6 +260,10 @@ impl Config {
             },
             backoffice,
             technician_pin_hash: raw.technician.map(|t| t.pin_hash.into_inner()),
+            export_recipient: raw
+                .export
+                .map(|e| e.recipient.into_inner().trim().to_string())
+                .filter(|r| !r.is_empty()),
         })
     }
 }

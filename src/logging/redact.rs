@@ -126,9 +126,9 @@ pub fn scrub(text: &str) -> String {
         loop {
             let (end, _, x) = groups[groups.len() - 1];
             let next = end + 1;
-            if x || !chars.get(end).is_some_and(|c| is_separator(*c))
-                || !chars.get(next).is_some_and(|c| digit(*c).is_some())
-            {
+            let separated = chars.get(end).is_some_and(|c| is_separator(*c));
+            let continues = chars.get(next).is_some_and(|c| digit(*c).is_some());
+            if x || !separated || !continues {
                 break;
             }
             groups.push(digit_run(&chars, next));

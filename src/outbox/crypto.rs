@@ -1,10 +1,10 @@
 //! Personal data at rest: AES-256-GCM with a device key kept in a file only the kiosk's user can read.
 
-use std::fs::OpenOptions;
-use std::io::{self, Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::io::{self, Read};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use aes_gcm::aead::rand_core::RngCore;
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 
@@ -13,6 +13,9 @@ const NONCE_LEN: usize = 12;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {
+    /// No key where it should be (a first start, or a key lost): the outbox decides whether a new one may be made.
+    #[error("设备密钥 {0} {1}")]
+    NoKey(String, &'static str),
     #[error("设备密钥文件 {0}：{1}")]
     KeyFile(String, String),
     #[error("加密数据已损坏或不属于本设备")]
@@ -24,50 +27,56 @@ pub struct DeviceKey {
 }
 
 impl DeviceKey {
-    /// Reads the key at `path`, or makes one there (mode 0600) on first start.
-    pub fn load_or_create(path: &Path) -> Result<DeviceKey, CryptoError> {
-        let fail = |e: io::Error| CryptoError::KeyFile(path.display().to_string(), e.to_string());
-        let key = match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-        {
-            Ok(mut file) => {
-                let key = Aes256Gcm::generate_key(OsRng);
-                file.write_all(&key).map_err(fail)?;
-                file.sync_all().map_err(fail)?;
-                if let Some(dir) = path.parent() {
-                    std::fs::File::open(dir)
-                        .and_then(|d| d.sync_all())
-                        .map_err(fail)?;
-                }
-                key
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let mut file = std::fs::File::open(path).map_err(fail)?;
-                let mode = file.metadata().map_err(fail)?.permissions().mode() & 0o777;
-                if mode & 0o077 != 0 {
-                    return Err(CryptoError::KeyFile(
-                        path.display().to_string(),
-                        format!("others may read it (mode {mode:o}); it must be 600"),
-                    ));
-                }
-                let mut bytes = Vec::new();
-                file.read_to_end(&mut bytes).map_err(fail)?;
-                if bytes.len() != KEY_LEN {
-                    return Err(CryptoError::KeyFile(
-                        path.display().to_string(),
-                        "not a 32-byte key".into(),
-                    ));
-                }
-                *Key::<Aes256Gcm>::from_slice(&bytes)
+    /// Reads the key at `path`: [`CryptoError::NoKey`] when there is none (missing or empty, as a power cut in an
+    /// old version's first start could leave it), [`CryptoError::KeyFile`] when it is there but unusable.
+    pub fn load(path: &Path) -> Result<DeviceKey, CryptoError> {
+        let shown = || path.display().to_string();
+        let fail = |e: io::Error| CryptoError::KeyFile(shown(), e.to_string());
+        let mut file = match std::fs::File::open(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(CryptoError::NoKey(shown(), "不存在"))
             }
             Err(e) => return Err(fail(e)),
         };
+        let mode = file.metadata().map_err(fail)?.permissions().mode() & 0o777;
+        let mut bytes = zeroize::Zeroizing::new(Vec::new());
+        file.read_to_end(&mut bytes).map_err(fail)?;
+        if bytes.is_empty() {
+            return Err(CryptoError::NoKey(shown(), "是空的"));
+        }
+        if mode & 0o077 != 0 {
+            return Err(CryptoError::KeyFile(
+                shown(),
+                format!("others may read it (mode {mode:o}); it must be 600"),
+            ));
+        }
+        if bytes.len() != KEY_LEN {
+            return Err(CryptoError::KeyFile(shown(), "not a 32-byte key".into()));
+        }
         Ok(DeviceKey {
-            cipher: Aes256Gcm::new(&key),
+            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&bytes)),
         })
+    }
+
+    /// Makes a new key at `path` (mode 0600), written whole or not at all: a temporary file, fsync, rename, fsync
+    /// of the folder. A power cut leaves no key or the whole key, never an empty file.
+    pub fn create(path: &Path) -> Result<DeviceKey, CryptoError> {
+        let mut key = zeroize::Zeroizing::new([0u8; KEY_LEN]);
+        OsRng.fill_bytes(key.as_mut());
+        crate::durable::write_atomically_with_mode(path, key.as_ref(), 0o600)
+            .map_err(|e| CryptoError::KeyFile(path.display().to_string(), e.to_string()))?;
+        Ok(DeviceKey {
+            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key.as_ref())),
+        })
+    }
+
+    /// Reads the key at `path`, or makes one there on first start (for tools with an outbox of their own).
+    pub fn load_or_create(path: &Path) -> Result<DeviceKey, CryptoError> {
+        match DeviceKey::load(path) {
+            Err(CryptoError::NoKey(..)) => DeviceKey::create(path),
+            other => other,
+        }
     }
 
     /// Encrypts `plain`, bound to `context` (e.g. the package id and file name, so files cannot be swapped).

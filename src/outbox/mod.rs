@@ -1,8 +1,15 @@
-//! Packages that are never lost: stored whole or not at all, encrypted at rest, kept until the back office has them.
+//! Packages that are never lost: stored whole or not at all, encrypted at rest, kept until the back office has them,
+//! and owned by one process at a time.
 
 pub mod crypto;
+pub mod lock;
+mod queue;
+mod schema;
 mod store;
 #[cfg(test)]
 mod tests;
+pub mod transfer;
 
-pub use store::{Entry, Outbox, OutboxError, State};
+pub use lock::LockError;
+pub use queue::{list_read_only, next_receipt_no_beside_owner, Counts, Entry, State};
+pub use store::{Outbox, OutboxError, DEFAULT_RECORD_DAYS};

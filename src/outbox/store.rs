@@ -2,15 +2,22 @@
 //! so that a crash or power loss at any instant leaves either no package or a whole one: the files are written
 //! and synced under a temporary name, renamed into place, and the database row comes last. Everything personal
 //! on disk is encrypted with the device key. A delivered package's files are deleted.
+//!
+//! It always opens: whatever a power cut left half-written is cleared at start, and a key that went missing is an
+//! alarm (no new application is taken) rather than a reason not to start or a reason to make a new key over the
+//! packages the old one sealed.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use super::crypto::{CryptoError, DeviceKey};
+use super::lock::{DataLock, LockError};
+use crate::durable::{remove_any, sync_dir, write_new};
 use crate::package::{Manifest, Package, PackageFile};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,113 +30,50 @@ pub enum OutboxError {
     DiskFull { needed: u64, free: u64 },
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    #[error("设备密钥丢失，暂停受理新的申请，待发送的申请无法解密：{0}。请恢复原密钥文件后重启，或由维护人员处理")]
+    KeyLost(String),
     #[error("申报材料包内容无法读取：{0}")]
     Format(String),
     #[error("没有这个申报材料包")]
     NotFound,
-}
-
-/// Where a package stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
-    /// Waiting for (another) upload attempt.
-    Queued,
-    /// The back office has it (its manifest was answered 200 or 201); the kiosk's copy is gone.
-    Delivered,
-    /// The back office refused the kiosk (401): kept, not retried in a loop, shown to technicians.
-    Refused,
-}
-
-impl State {
-    fn code(self) -> &'static str {
-        match self {
-            State::Queued => "queued",
-            State::Delivered => "delivered",
-            State::Refused => "refused",
-        }
-    }
-
-    fn from_code(code: &str) -> State {
-        match code {
-            "delivered" => State::Delivered,
-            "refused" => State::Refused,
-            _ => State::Queued,
-        }
-    }
-}
-
-/// One package as technicians see it: no personal data.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
-    pub package_id: String,
-    pub receipt_no: String,
-    pub created_at: String,
-    pub state: State,
-    pub attempts: u32,
-    pub last_error: Option<String>,
-    /// Unix seconds of the next attempt.
-    pub next_try_at: i64,
-    pub files: u32,
-    pub bytes: u64,
-    pub test: bool,
+    #[error("这个申报材料包已经在本机（{0}）")]
+    Duplicate(String),
+    #[error(transparent)]
+    Busy(#[from] LockError),
 }
 
 #[derive(Serialize, Deserialize)]
-struct Index {
-    files: Vec<IndexFile>,
+pub(super) struct Index {
+    pub files: Vec<IndexFile>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct IndexFile {
-    sha256: String,
-    content_type: String,
+pub(super) struct IndexFile {
+    pub sha256: String,
+    pub content_type: String,
 }
-
-const MIGRATIONS: &[&str] = &[
-    // 1: packages and the daily receipt sequence.
-    "CREATE TABLE packages (
-        package_id TEXT PRIMARY KEY,
-        receipt_no TEXT NOT NULL UNIQUE,
-        created_at TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'refused')),
-        attempts INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT,
-        next_try_at INTEGER NOT NULL DEFAULT 0,
-        delivered_at TEXT,
-        files INTEGER NOT NULL,
-        bytes INTEGER NOT NULL,
-        test INTEGER NOT NULL
-     );
-     CREATE INDEX packages_due ON packages (state, next_try_at);
-     CREATE TABLE receipt_sequence (day TEXT PRIMARY KEY, last INTEGER NOT NULL);",
-    // 2: when a package was delivered, in Unix seconds, for the grace period before its files are deleted.
-    "ALTER TABLE packages ADD COLUMN delivered_unix INTEGER;
-     CREATE INDEX packages_delivered ON packages (state, delivered_unix);",
-];
 
 /// Room kept free on the disk beyond a package's own size, so the system itself never runs out.
 const RESERVE_BYTES: u64 = 64 * 1024 * 1024;
+/// How long the row of a delivered package is kept (for technicians' lists) unless configured otherwise.
+pub const DEFAULT_RECORD_DAYS: u32 = 30;
 
 pub struct Outbox {
-    db: Connection,
+    pub(super) db: Connection,
     spool: PathBuf,
-    key: DeviceKey,
+    key_path: PathBuf,
+    key: Option<DeviceKey>,
+    /// Why there is no key although packages wait for one (shown to technicians, sent in the heartbeat).
+    key_problem: Option<String>,
     /// How long a delivered package's files stay on the kiosk (default none).
-    grace: std::time::Duration,
+    grace: Duration,
+    /// How long a delivered package's row stays, in days.
+    record_days: u32,
+    _lock: DataLock,
 }
 
 pub(crate) fn unix_now() -> i64 {
     chrono::Utc::now().timestamp()
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = fs::File::create(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-fn sync_dir(path: &Path) -> std::io::Result<()> {
-    fs::File::open(path)?.sync_all()
 }
 
 /// Free bytes for an unprivileged writer on the file system holding `path`.
@@ -145,82 +89,145 @@ fn free_bytes(path: &Path) -> std::io::Result<u64> {
     Ok(stat.f_bavail as u64 * stat.f_frsize as u64)
 }
 
+/// The outbox database of `data_dir`, in WAL mode with full syncs.
+pub(super) fn open_db(data_dir: &Path) -> rusqlite::Result<Connection> {
+    let db = Connection::open(data_dir.join("outbox.db"))?;
+    db.pragma_update(None, "journal_mode", "WAL")?;
+    db.pragma_update(None, "synchronous", "FULL")?;
+    db.busy_timeout(Duration::from_secs(5))?;
+    Ok(db)
+}
+
 impl Outbox {
-    /// Opens (or makes) the outbox in `data_dir`, and clears away what a crash left half-written.
+    /// Opens (or makes) the outbox in `data_dir`, taking the data folder's lock (another process holding it is
+    /// [`OutboxError::Busy`]), and clears away what a crash left half-written.
     pub fn open(data_dir: &Path) -> Result<Outbox, OutboxError> {
         fs::create_dir_all(data_dir)?;
+        let lock = DataLock::acquire(data_dir)?;
         let spool = data_dir.join("spool");
         fs::create_dir_all(&spool)?;
-        let key = DeviceKey::load_or_create(&data_dir.join("device.key"))?;
-        let db = Connection::open(data_dir.join("outbox.db"))?;
-        db.pragma_update(None, "journal_mode", "WAL")?;
-        db.pragma_update(None, "synchronous", "FULL")?;
-        db.busy_timeout(std::time::Duration::from_secs(5))?;
-        let version: i64 = db.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        for (i, migration) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-            let tx = db.unchecked_transaction()?;
-            tx.execute_batch(migration)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
-        }
-        let outbox = Outbox {
+        let db = open_db(data_dir)?;
+        super::schema::migrate(&db)?;
+        let mut outbox = Outbox {
             db,
             spool,
-            key,
-            grace: std::time::Duration::ZERO,
+            key_path: data_dir.join("device.key"),
+            key: None,
+            key_problem: None,
+            grace: Duration::ZERO,
+            record_days: DEFAULT_RECORD_DAYS,
+            _lock: lock,
         };
         outbox.recover()?;
+        outbox.open_key()?;
         Ok(outbox)
     }
 
+    /// The device key: read; made on a first start (no key, nothing waiting); otherwise, when it is missing,
+    /// empty or unusable while packages wait for it, kept as a problem and never replaced by a new one.
+    fn open_key(&mut self) -> Result<(), OutboxError> {
+        match DeviceKey::load(&self.key_path) {
+            Ok(key) => self.key = Some(key),
+            Err(CryptoError::NoKey(..)) if self.waiting()? == 0 => {
+                self.key = Some(DeviceKey::create(&self.key_path)?)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "device key unusable while packages wait for it");
+                self.key_problem = Some(e.to_string());
+            }
+        }
+        Ok(())
+    }
+
+    /// Why the packages cannot be opened, if the device key is lost.
+    pub fn key_problem(&self) -> Option<&str> {
+        self.key_problem.as_deref()
+    }
+
+    fn key(&self) -> Result<&DeviceKey, OutboxError> {
+        self.key
+            .as_ref()
+            .ok_or_else(|| OutboxError::KeyLost(self.key_problem.clone().unwrap_or_default()))
+    }
+
+    /// A technician gives up the packages a lost key sealed: each is marked damaged (its receipt number stays
+    /// listed, so the applicants can be called), the unusable key file is kept aside, and a new key is made.
+    pub fn replace_lost_key(&mut self) -> Result<usize, OutboxError> {
+        if self.key.is_some() {
+            return Ok(0);
+        }
+        let abandoned = self.db.execute(
+            "UPDATE packages SET state = 'damaged', last_error = ?1 WHERE state != 'delivered'",
+            ["设备密钥丢失，这份申请已无法解密发送，请联系申请人重新办理"],
+        )?;
+        if self.key_path.exists() {
+            let aside = self.key_path.with_extension(format!("lost-{}", unix_now()));
+            fs::rename(&self.key_path, aside)?;
+        }
+        self.key = Some(DeviceKey::create(&self.key_path)?);
+        self.key_problem = None;
+        tracing::warn!(abandoned, "lost device key replaced by a technician");
+        Ok(abandoned)
+    }
+
+    pub(super) fn grace_is_zero(&self) -> bool {
+        self.grace.is_zero()
+    }
+
     /// Keeps a delivered package's files this long before deleting them.
-    pub fn set_grace(&mut self, grace: std::time::Duration) {
+    pub fn set_grace(&mut self, grace: Duration) {
         self.grace = grace;
     }
 
-    /// Whether a new application can be taken: the spool is writable and the disk has room. When not, the kiosk
-    /// stops taking applications (with this error's message) rather than lose one.
+    /// Keeps a delivered package's row (receipt number and state, nothing personal) this many days.
+    pub fn set_record_days(&mut self, days: u32) {
+        self.record_days = days;
+    }
+
+    /// Whether a new application can be taken: the device key is there, the spool is writable and the disk has
+    /// room. When not, the kiosk stops taking applications (with this error's message) rather than lose one.
     pub fn accepting(&self) -> Result<(), OutboxError> {
+        self.key()?;
         let free = free_bytes(&self.spool)?;
         // Room for a large application (10 pages and signatures) beyond the reserve.
         let needed = RESERVE_BYTES + 16 * 1024 * 1024;
         if free < needed {
             return Err(OutboxError::DiskFull { needed, free });
         }
+        // A power cut between these two lines leaves the probe behind; the next start clears it.
         let probe = self.spool.join(".tmp-probe");
-        write_synced(&probe, b"probe")?;
+        remove_any(&probe)?;
+        write_new(&probe, b"probe")?;
         fs::remove_file(&probe)?;
         Ok(())
     }
 
-    /// Spool folders without a row are packages whose enqueue never finished (no receipt was given for them);
-    /// delivered packages whose files are still there past the grace period were interrupted while being deleted.
+    /// Spool entries without a row (files or folders) are packages whose enqueue never finished (no receipt was
+    /// given for them) or probes a power cut left behind; delivered packages whose files are still there past the
+    /// grace period were interrupted while being deleted.
     fn recover(&self) -> Result<(), OutboxError> {
+        let mut removed = false;
         for entry in fs::read_dir(&self.spool)? {
             let path = entry?.path();
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let keep = !name.starts_with(".tmp-")
-                && self
-                    .db
-                    .query_row(
-                        "SELECT state FROM packages WHERE package_id = ?1",
-                        [&name],
-                        |r| r.get::<_, String>(0),
-                    )
-                    .optional()?
-                    .is_some();
+            let keep = !name.starts_with(".tmp-") && self.knows(&name)?;
             if !keep {
-                fs::remove_dir_all(&path)?;
+                remove_any(&path)?;
+                removed = true;
             }
+        }
+        if removed {
+            sync_dir(&self.spool)?;
         }
         self.purge(unix_now())?;
         Ok(())
     }
 
-    /// Deletes the files of packages delivered more than the grace period before `now` (Unix seconds).
+    /// Deletes the files of packages delivered more than the grace period before `now` (Unix seconds), and the
+    /// rows of those delivered more than the record period before it.
     pub fn purge(&self, now: i64) -> Result<usize, OutboxError> {
         let cutoff = now - self.grace.as_secs() as i64;
         let mut stmt = self.db.prepare(
@@ -233,34 +240,49 @@ impl Outbox {
         for id in ids {
             let folder = self.folder(&id);
             if folder.exists() {
-                fs::remove_dir_all(&folder)?;
+                remove_any(&folder)?;
                 removed += 1;
             }
         }
         if removed > 0 {
             sync_dir(&self.spool)?;
         }
+        let forget_before = now - i64::from(self.record_days) * 86_400;
+        self.db.execute(
+            "DELETE FROM packages WHERE state = 'delivered' AND COALESCE(delivered_unix, 0) < ?1",
+            [forget_before],
+        )?;
         Ok(removed)
+    }
+
+    /// Whether the outbox has a row for `package_id`, whatever its state.
+    pub fn knows(&self, package_id: &str) -> Result<bool, OutboxError> {
+        Ok(self
+            .db
+            .query_row(
+                "SELECT 1 FROM packages WHERE package_id = ?1",
+                [package_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// How many packages wait for delivery (queued, refused or damaged).
+    fn waiting(&self) -> Result<u64, OutboxError> {
+        Ok(self.db.query_row(
+            "SELECT COUNT(*) FROM packages WHERE state != 'delivered'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
     }
 
     /// The next receipt number of `day` (`YYYYMMDD`): `{kiosk_id}-{day}-{4-digit daily sequence}`.
     pub fn next_receipt_no(&mut self, kiosk_id: &str, day: &str) -> Result<String, OutboxError> {
-        let tx = self.db.transaction()?;
-        tx.execute(
-            "INSERT INTO receipt_sequence (day, last) VALUES (?1, 1)
-             ON CONFLICT (day) DO UPDATE SET last = last + 1",
-            [day],
-        )?;
-        let n: i64 = tx.query_row(
-            "SELECT last FROM receipt_sequence WHERE day = ?1",
-            [day],
-            |r| r.get(0),
-        )?;
-        tx.commit()?;
-        Ok(format!("{kiosk_id}-{day}-{n:04}"))
+        next_receipt_no(&mut self.db, kiosk_id, day)
     }
 
-    fn folder(&self, package_id: &str) -> PathBuf {
+    pub(super) fn folder(&self, package_id: &str) -> PathBuf {
         self.spool.join(package_id)
     }
 
@@ -270,9 +292,13 @@ impl Outbox {
 
     /// Stores a package for upload. When this returns, the package survives any crash; before, none of it does.
     pub fn enqueue(&mut self, package: &Package) -> Result<(), OutboxError> {
+        let key = self.key()?;
         let id = &package.manifest.package_id;
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
             return Err(OutboxError::Format("package id".into()));
+        }
+        if self.knows(id)? {
+            return Err(OutboxError::Duplicate(package.manifest.receipt_no.clone()));
         }
         let bytes: u64 = package.files.iter().map(|f| f.bytes.len() as u64).sum();
         let free = free_bytes(&self.spool)?;
@@ -281,13 +307,15 @@ impl Outbox {
             return Err(OutboxError::DiskFull { needed, free });
         }
         let temp = self.spool.join(format!(".tmp-{id}"));
-        let _ = fs::remove_dir_all(&temp);
+        remove_any(&temp)?;
         fs::create_dir(&temp)?;
-        let manifest = serde_json::to_vec(&package.manifest)
-            .map_err(|e| OutboxError::Format(e.to_string()))?;
-        write_synced(
+        let manifest = Zeroizing::new(
+            serde_json::to_vec(&package.manifest)
+                .map_err(|e| OutboxError::Format(e.to_string()))?,
+        );
+        write_new(
             &temp.join("manifest.enc"),
-            &self.key.seal(&Self::context(id, "manifest"), &manifest),
+            &key.seal(&Self::context(id, "manifest"), &manifest),
         )?;
         let index = Index {
             files: package
@@ -300,13 +328,13 @@ impl Outbox {
                 .collect(),
         };
         let index = serde_json::to_vec(&index).map_err(|e| OutboxError::Format(e.to_string()))?;
-        write_synced(
+        write_new(
             &temp.join("index.enc"),
-            &self.key.seal(&Self::context(id, "index"), &index),
+            &key.seal(&Self::context(id, "index"), &index),
         )?;
         for file in &package.files {
-            let sealed = self.key.seal(&Self::context(id, &file.sha256), &file.bytes);
-            write_synced(&temp.join(format!("{}.enc", file.sha256)), &sealed)?;
+            let sealed = key.seal(&Self::context(id, &file.sha256), &file.bytes);
+            write_new(&temp.join(format!("{}.enc", file.sha256)), &sealed)?;
         }
         sync_dir(&temp)?;
         fs::rename(&temp, self.folder(id))?;
@@ -329,15 +357,16 @@ impl Outbox {
 
     /// A stored package, decrypted, for upload.
     pub fn load(&self, package_id: &str) -> Result<Package, OutboxError> {
+        let key = self.key()?;
         let folder = self.folder(package_id);
         if !folder.is_dir() {
             return Err(OutboxError::NotFound);
         }
-        let read = |name: &str, file: &str| -> Result<Vec<u8>, OutboxError> {
-            Ok(self.key.open(
+        let read = |name: &str, file: &str| -> Result<Zeroizing<Vec<u8>>, OutboxError> {
+            Ok(Zeroizing::new(key.open(
                 &Self::context(package_id, name),
                 &fs::read(folder.join(file))?,
-            )?)
+            )?))
         };
         let manifest: Manifest = serde_json::from_slice(&read("manifest", "manifest.enc")?)
             .map_err(|e| OutboxError::Format(e.to_string()))?;
@@ -346,156 +375,34 @@ impl Outbox {
         let mut files = Vec::new();
         for f in index.files {
             let bytes = read(&f.sha256, &format!("{}.enc", f.sha256))?;
-            let content_type = match f.content_type.as_str() {
-                "image/png" => "image/png",
-                "application/pdf" => "application/pdf",
-                _ => "image/jpeg",
-            };
             files.push(PackageFile {
+                content_type: crate::package::content_type(&f.content_type),
                 sha256: f.sha256,
-                content_type,
-                bytes,
+                bytes: bytes.to_vec(),
             });
         }
         Ok(Package { manifest, files })
     }
+}
 
-    fn entries(
-        &self,
-        filter: &str,
-        limit: &str,
-        args: &[&dyn rusqlite::ToSql],
-    ) -> Result<Vec<Entry>, OutboxError> {
-        let sql = format!(
-            "SELECT package_id, receipt_no, created_at, state, attempts, last_error, next_try_at, files, bytes, test
-             FROM packages {filter} ORDER BY created_at, receipt_no {limit}"
-        );
-        let mut stmt = self.db.prepare(&sql)?;
-        let rows = stmt.query_map(args, |r| {
-            Ok(Entry {
-                package_id: r.get(0)?,
-                receipt_no: r.get(1)?,
-                created_at: r.get(2)?,
-                state: State::from_code(&r.get::<_, String>(3)?),
-                attempts: r.get(4)?,
-                last_error: r.get(5)?,
-                next_try_at: r.get(6)?,
-                files: r.get(7)?,
-                bytes: r.get::<_, i64>(8)? as u64,
-                test: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Every package the outbox knows, oldest first.
-    pub fn list(&self) -> Result<Vec<Entry>, OutboxError> {
-        self.entries("", "", &[])
-    }
-
-    /// Up to `limit` queued packages whose next attempt is due at `now` (Unix seconds), oldest first.
-    pub fn due(&self, now: i64, limit: usize) -> Result<Vec<Entry>, OutboxError> {
-        self.entries(
-            "WHERE state = 'queued' AND next_try_at <= ?1",
-            "LIMIT ?2",
-            &[&now, &(limit as i64)],
-        )
-    }
-
-    /// When the next queued package falls due (Unix seconds), if any is queued.
-    pub fn next_due(&self) -> Result<Option<i64>, OutboxError> {
-        Ok(self.db.query_row(
-            "SELECT MIN(next_try_at) FROM packages WHERE state = 'queued'",
-            [],
-            |r| r.get(0),
-        )?)
-    }
-
-    /// An attempt failed: keep the package, note why, and when to try again (or mark it refused).
-    pub fn record_failure(
-        &mut self,
-        package_id: &str,
-        error: &str,
-        next_try_at: i64,
-        refused: bool,
-    ) -> Result<(), OutboxError> {
-        let state = if refused {
-            State::Refused
-        } else {
-            State::Queued
-        };
-        let changed = self.db.execute(
-            "UPDATE packages SET attempts = attempts + 1, last_error = ?2, next_try_at = ?3, state = ?4
-             WHERE package_id = ?1 AND state != 'delivered'",
-            params![package_id, error, next_try_at, state.code()],
-        )?;
-        if changed == 0 {
-            return Err(OutboxError::NotFound);
-        }
-        Ok(())
-    }
-
-    /// The back office has the package: record it, then (after the grace period, by default at once) delete the
-    /// kiosk's copy of its files.
-    pub fn mark_delivered(&mut self, package_id: &str, at: &str) -> Result<(), OutboxError> {
-        let now = unix_now();
-        let changed = self.db.execute(
-            "UPDATE packages SET state = 'delivered', delivered_at = ?2, delivered_unix = ?3, last_error = NULL
-             WHERE package_id = ?1",
-            params![package_id, at, now],
-        )?;
-        if changed == 0 {
-            return Err(OutboxError::NotFound);
-        }
-        if self.grace.is_zero() {
-            let folder = self.folder(package_id);
-            if folder.exists() {
-                fs::remove_dir_all(&folder)?;
-                sync_dir(&self.spool)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Makes every waiting or refused package due now (a technician's `kiosk outbox retry`).
-    pub fn retry_all(&mut self) -> Result<usize, OutboxError> {
-        Ok(self.db.execute(
-            "UPDATE packages SET state = 'queued', next_try_at = 0 WHERE state != 'delivered'",
-            [],
-        )?)
-    }
-
-    /// How many packages are queued (waiting for an attempt, not refused).
-    pub fn queued(&self) -> Result<u64, OutboxError> {
-        Ok(self.db.query_row(
-            "SELECT COUNT(*) FROM packages WHERE state = 'queued'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )? as u64)
-    }
-
-    /// How many packages wait, and since when (for the heartbeat).
-    pub fn pending(&self) -> Result<(u64, Option<String>), OutboxError> {
-        Ok(self.db.query_row(
-            "SELECT COUNT(*), MIN(created_at) FROM packages WHERE state != 'delivered'",
-            [],
-            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
-        )?)
-    }
-
-    /// Copies every waiting package, still encrypted, into `dir` (for a technician to carry out on a USB stick).
-    pub fn export(&self, dir: &Path) -> Result<usize, OutboxError> {
-        let mut count = 0;
-        for entry in self.entries("WHERE state != 'delivered'", "", &[])? {
-            let from = self.folder(&entry.package_id);
-            let to = dir.join(&entry.package_id);
-            fs::create_dir_all(&to)?;
-            for file in fs::read_dir(&from)? {
-                let file = file?;
-                fs::copy(file.path(), to.join(file.file_name()))?;
-            }
-            count += 1;
-        }
-        Ok(count)
-    }
+/// The next receipt number of `day` from the sequence in `db`, in one transaction: SQLite serialises it with any
+/// other process doing the same (`kiosk selftest` beside the running kiosk).
+pub fn next_receipt_no(
+    db: &mut Connection,
+    kiosk_id: &str,
+    day: &str,
+) -> Result<String, OutboxError> {
+    let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute(
+        "INSERT INTO receipt_sequence (day, last) VALUES (?1, 1)
+         ON CONFLICT (day) DO UPDATE SET last = last + 1",
+        [day],
+    )?;
+    let n: i64 = tx.query_row(
+        "SELECT last FROM receipt_sequence WHERE day = ?1",
+        [day],
+        |r| r.get(0),
+    )?;
+    tx.commit()?;
+    Ok(format!("{kiosk_id}-{day}-{n:04}"))
 }

@@ -5,7 +5,8 @@ use std::path::Path;
 use super::*;
 use crate::package::{sha256_hex, Manifest, Package, PackageFile};
 
-fn package(id: &str, receipt: &str) -> Package {
+/// A package with personal data in every place it can hold some (also used by the transfer tests).
+pub(super) fn package(id: &str, receipt: &str) -> Package {
     let page = b"\xFF\xD8 page of 11010519491231002X".to_vec();
     let signature = b"\x89PNG signature".to_vec();
     let manifest: Manifest = serde_json::from_value(serde_json::json!({
@@ -37,7 +38,7 @@ fn package(id: &str, receipt: &str) -> Package {
     }
 }
 
-const ID: &str = "0192f3c4-0000-4000-8000-000000000001";
+pub(super) const ID: &str = "0192f3c4-0000-4000-8000-000000000001";
 const SECOND: &str = "0192f3c4-0000-4000-8000-000000000002";
 
 /// Every byte the outbox keeps on disk, to look for personal data in.
@@ -208,16 +209,126 @@ fn a_damaged_file_is_an_error_not_a_panic() {
     ));
 }
 
+/// Review finding: the export copied the device-key encrypted folders, which nothing but this kiosk can open (so
+/// nothing could import them), and it ran under the outbox lock on the UI thread. Now each package is sealed to
+/// the back office's recipient and opens with its identity only.
 #[test]
-fn export_copies_waiting_packages_still_encrypted() {
+fn an_export_is_sealed_to_the_back_office_and_holds_no_clear_text() {
     let dir = tempfile::tempdir().unwrap();
     let mut outbox = Outbox::open(dir.path()).unwrap();
     outbox.enqueue(&package(ID, "R-1")).unwrap();
+    outbox.enqueue(&package(SECOND, "R-2")).unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    let recipient = super::transfer::new_identity(&keys.path().join("id.txt")).unwrap();
     let stick = tempfile::tempdir().unwrap();
-    assert_eq!(outbox.export(stick.path()).unwrap(), 1);
+    let entries = outbox.waiting_entries().unwrap();
+    let done = super::transfer::export(
+        &entries,
+        |id| outbox.load(id),
+        stick.path(),
+        "XX-KIOSK-01",
+        &recipient,
+        |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(done.packages, 2);
     let copied = all_bytes(stick.path());
-    assert!(!copied.is_empty());
-    assert!(!contains(&copied, b"11010519491231002X"));
+    for secret in [
+        "11010519491231002X",
+        "张三",
+        "白羽路",
+        "13800138000",
+        "page of",
+    ] {
+        assert!(
+            !contains(&copied, secret.as_bytes()),
+            "{secret} on the stick"
+        );
+    }
+    let identity = super::transfer::Identity::read(&keys.path().join("id.txt")).unwrap();
+    let opened = super::transfer::open_all(stick.path(), &identity).unwrap();
+    assert_eq!(opened.len(), 2);
+    for item in opened {
+        let package = item.result.unwrap();
+        let original = outbox.load(&package.manifest.package_id).unwrap();
+        assert!(package.manifest == original.manifest && package.files == original.files);
+    }
+}
+
+/// One process owns the outbox: a second open (another command beside the kiosk) is refused while the first
+/// holds it, and the listing still reads.
+#[test]
+fn a_second_process_cannot_take_the_outbox_but_can_list_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    outbox.enqueue(&package(ID, "R-1")).unwrap();
+    assert!(matches!(
+        Outbox::open(dir.path()),
+        Err(OutboxError::Busy(_))
+    ));
+    let listed = super::list_read_only(dir.path()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].receipt_no, "R-1");
+    assert_eq!(
+        super::next_receipt_no_beside_owner(dir.path(), "XX-KIOSK-01", "20261128").unwrap(),
+        "XX-KIOSK-01-20261128-0001"
+    );
+    assert_eq!(
+        outbox.next_receipt_no("XX-KIOSK-01", "20261128").unwrap(),
+        "XX-KIOSK-01-20261128-0002",
+        "one sequence for both"
+    );
+    drop(outbox);
+    Outbox::open(dir.path()).expect("free once the owner let go");
+}
+
+/// A lost key is an alarm: no application is taken and nothing is opened until the key is back, or a
+/// technician gives the sealed packages up.
+#[test]
+fn a_lost_key_stops_intake_until_it_is_back_or_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    outbox.enqueue(&package(ID, "R-1")).unwrap();
+    drop(outbox);
+    std::fs::write(dir.path().join("device.key"), b"").unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    assert!(outbox.key_problem().unwrap().contains("device.key"));
+    assert!(matches!(outbox.accepting(), Err(OutboxError::KeyLost(_))));
+    assert!(matches!(outbox.load(ID), Err(OutboxError::KeyLost(_))));
+    assert!(matches!(
+        outbox.enqueue(&package(SECOND, "R-2")),
+        Err(OutboxError::KeyLost(_))
+    ));
+    assert_eq!(outbox.replace_lost_key().unwrap(), 1);
+    outbox.accepting().unwrap();
+    let entry = outbox.list().unwrap().remove(0);
+    assert_eq!(entry.state, State::Damaged);
+    assert!(entry.last_error.unwrap().contains("密钥"));
+    outbox.enqueue(&package(SECOND, "R-2")).unwrap();
+    assert!(outbox.load(SECOND).is_ok());
+}
+
+#[test]
+fn delivered_rows_are_forgotten_after_the_record_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = Outbox::open(dir.path()).unwrap();
+    outbox.set_record_days(30);
+    outbox.enqueue(&package(ID, "R-1")).unwrap();
+    outbox.enqueue(&package(SECOND, "R-2")).unwrap();
+    outbox
+        .mark_delivered(ID, "2026-11-28T10:16:00+08:00")
+        .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    outbox.purge(now + 29 * 86_400).unwrap();
+    assert_eq!(outbox.list().unwrap().len(), 2, "kept for 30 days");
+    outbox.purge(now + 31 * 86_400).unwrap();
+    let left = outbox.list().unwrap();
+    assert_eq!(
+        left.len(),
+        1,
+        "the delivered row is gone, the waiting one stays"
+    );
+    assert_eq!(left[0].package_id, SECOND);
 }
 
 #[test]
@@ -295,12 +406,16 @@ fn a_lost_key_with_packages_waiting_is_not_silently_replaced() {
     let key = dir.path().join("device.key");
     let saved = std::fs::read(&key).unwrap();
     std::fs::remove_file(&key).unwrap();
-    let _outbox = Outbox::open(dir.path());
+    let opened = Outbox::open(dir.path()).expect("the outbox still opens");
+    assert!(opened.key_problem().is_some(), "an alarm for technicians");
+    drop(opened);
     assert!(
         !key.exists(),
         "no new key was made over the waiting packages"
     );
     std::fs::write(&key, &saved).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     let outbox = Outbox::open(dir.path()).unwrap();
     assert!(outbox.load(ID).is_ok(), "the restored key opens them again");
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use zeroize::Zeroize;
 
 use super::pages::{self, PageError};
 use crate::catalog::Target;
@@ -102,12 +103,71 @@ pub struct DeliveryEntry {
     pub address: Option<String>,
 }
 
-/// A file the manifest names, uploaded before it.
+// The parts of a manifest that are personal are zeroed when it is dropped (the JSON it is sent as is zeroed by
+// whoever serialises it).
+impl Drop for Manifest {
+    fn drop(&mut self) {
+        for value in self.form.values_mut() {
+            value.zeroize();
+        }
+        for answer in &mut self.answers {
+            answer.answer.zeroize();
+        }
+    }
+}
+
+impl Drop for Applicant {
+    fn drop(&mut self) {
+        for field in [
+            &mut self.name,
+            &mut self.id_number,
+            &mut self.gender,
+            &mut self.nation,
+            &mut self.birth_date,
+            &mut self.address,
+            &mut self.phone,
+        ] {
+            field.zeroize();
+        }
+    }
+}
+
+impl Drop for Organisation {
+    fn drop(&mut self) {
+        self.name.zeroize();
+        self.credit_code.zeroize();
+    }
+}
+
+impl Drop for DeliveryEntry {
+    fn drop(&mut self) {
+        self.address.zeroize();
+    }
+}
+
+/// A file the manifest names, uploaded before it: a page of someone's papers or their signature, zeroed when
+/// dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PackageFile {
     pub sha256: String,
     pub content_type: &'static str,
     pub bytes: Vec<u8>,
+}
+
+impl Drop for PackageFile {
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
+}
+
+/// A content type the contract allows, as the static text a [`PackageFile`] carries (JPEG for anything else, as
+/// pages are JPEG).
+pub fn content_type(text: &str) -> &'static str {
+    match text {
+        "image/png" => "image/png",
+        "application/pdf" => "application/pdf",
+        _ => "image/jpeg",
+    }
 }
 
 /// A whole application: the manifest and its files.

@@ -9,13 +9,14 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     let home = window.global::<HomeViewAdapter>();
     let actor = Actor::new(window, state);
     home.on_apply(actor.on(|s| {
-        // A kiosk that could not keep an application safe takes none, rather than lose one.
-        // The reason (bytes free, the I/O error) is for technicians (`kiosk outbox list`, the technician screen);
-        // the applicant gets plain words.
-        if s.intake.as_ref().and_then(|i| i.refusal()).is_some() {
+        // A kiosk that could not keep an application safe, or must not file one (simulated devices or the
+        // placeholder id on a real back office), takes none. The reason is for technicians (their screen, the
+        // heartbeat, the log); the applicant gets plain words.
+        if let Some(why) = s.intake.as_ref().and_then(|i| i.refusal()) {
+            tracing::warn!(reason = %why, "an application was asked for while intake is paused");
             s.message = Some((
                 "本机暂停受理新的申请".to_string(),
-                "本机存储空间不足，暂时不能受理新的申请。已经提交的申请不受影响，会照常送达。请到综合受理窗口办理，或稍后再来。"
+                "本机正在维护，暂时不能受理新的申请。已经提交的申请不受影响，会照常送达。请到综合受理窗口办理，或稍后再来。"
                     .to_string(),
             ));
             return;

@@ -16,6 +16,9 @@ pub fn setup(window: &AppWindow, state: &Shared) {
 
 /// Demo mode: the simulated reader gets the sample card (the simulator's made-up resident), as if placed.
 pub(super) fn place_sample_card(s: &mut UiState) {
+    if !s.demo_shortcuts() {
+        return;
+    }
     if let Some(reader) = s
         .devices
         .service
@@ -40,5 +43,5 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_reader_ready(ready);
     adapter.set_reader_problem(problem.into());
     adapter.set_card_error(state.devices.card_error.as_str().into());
-    adapter.set_simulated(state.devices.simulated());
+    adapter.set_simulated(state.demo_shortcuts());
 }

@@ -10,7 +10,8 @@ use slint::ComponentHandle;
 use super::{Shared, UiState};
 use crate::catalog::{Catalog, SearchIndex};
 use crate::config::BackOffice;
-use crate::services::uplink::service::HealthSource;
+use crate::services::uplink::intake_policy::{self, IntakePolicy, SharedPolicy};
+use crate::services::uplink::service::{HealthSource, IntakeSource};
 use crate::services::uplink::worker::lock;
 use crate::services::uplink::{CatalogCache, SharedOutbox, UplinkService};
 use crate::session::{Session, Step};
@@ -19,14 +20,33 @@ use crate::{AppWindow, ShellAdapter};
 pub struct Intake {
     pub outbox: SharedOutbox,
     pub uplink: Option<UplinkService>,
+    /// What besides the outbox decides whether applications are taken (shared with the link's heartbeat).
+    pub policy: SharedPolicy,
     catalogs: Option<Receiver<Catalog>>,
     pending_catalog: Option<Arc<Catalog>>,
 }
 
 impl Intake {
-    /// Why no new application can be taken now (disk full, spool unwritable), if so.
+    /// Why no new application can be taken now (simulated devices or the placeholder id with a real back office,
+    /// the device key lost, the disk full), if so: for technicians.
     pub fn refusal(&self) -> Option<String> {
-        lock(&self.outbox).accepting().err().map(|e| e.to_string())
+        intake_policy::refusal(&self.policy, &lock(&self.outbox))
+    }
+
+    /// Whether the demonstration shortcuts may show.
+    pub fn demo_allowed(&self) -> bool {
+        self.policy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .demo_allowed()
+    }
+
+    /// Replaces the policy after technicians saved new settings.
+    pub fn set_policy(&self, policy: IntakePolicy) {
+        *self
+            .policy
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = policy;
     }
 }
 
@@ -37,9 +57,20 @@ pub fn attach(
     link: Option<(&BackOffice, &str, CatalogCache)>,
 ) -> Result<(), crate::backoffice::LinkError> {
     let mut state = state.borrow_mut();
+    let url = link.as_ref().map(|(settings, _, _)| settings.url.as_str());
+    let policy = match &state.technician_settings.devices {
+        Some(devices) => IntakePolicy::new(&state.kiosk_id, url, devices),
+        // The UI alone, without devices: nothing is simulated that could be taken for real.
+        None => IntakePolicy {
+            kiosk_id: state.kiosk_id.clone(),
+            real_back_office: url.is_some_and(|u| !crate::backoffice::client::is_loopback_url(u)),
+            simulated: Vec::new(),
+        },
+    };
     state.intake = Some(Intake {
         outbox,
         uplink: None,
+        policy: Arc::new(std::sync::Mutex::new(policy)),
         catalogs: None,
         pending_catalog: None,
     });
@@ -76,12 +107,15 @@ pub fn connect(
                 .upgrade_in_event_loop(|w| w.global::<ShellAdapter>().invoke_services_changed());
         }
     });
+    let policy = intake.policy.clone();
+    let refusal: IntakeSource = Arc::new(move |outbox| intake_policy::refusal(&policy, outbox));
     intake.uplink = Some(UplinkService::start(
         intake.outbox.clone(),
         settings,
         kiosk_id,
         cache,
         health,
+        refusal,
         on_catalog,
     )?);
     intake.catalogs = Some(receiver);

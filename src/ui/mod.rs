@@ -98,6 +98,12 @@ pub struct UiState {
 }
 
 impl UiState {
+    /// Whether the demonstration shortcuts (place the sample card, scan the last receipt) are offered: only on
+    /// simulated devices, and only with no back office or the simulator on this machine.
+    pub fn demo_shortcuts(&self) -> bool {
+        self.devices.simulated() && self.intake.as_ref().is_none_or(|i| i.demo_allowed())
+    }
+
     /// Marks a change of what the screen is about; returns the new count.
     pub fn new_epoch(&mut self) -> u64 {
         self.epoch += 1;
@@ -142,6 +148,7 @@ impl UiSettings {
                 pin_hash: config.technician_pin_hash.clone(),
                 devices: Some(config.devices.clone()),
                 rotation: config.rotation,
+                export_recipient: config.export_recipient.clone(),
             },
         }
     }

@@ -280,7 +280,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_phase(phase);
     adapter.set_reader_ready(state.devices.health_of(DeviceKind::IdReader) == Some(&Health::Ok));
     adapter.set_scanner_ready(state.devices.health_of(DeviceKind::Scanner) == Some(&Health::Ok));
-    adapter.set_simulated(state.devices.simulated());
+    adapter.set_simulated(state.demo_shortcuts());
     adapter.set_problem(s.problem.as_str().into());
     adapter.set_typing(s.typing);
     adapter.set_keyboard_mode(s.mode);

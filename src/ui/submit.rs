@@ -18,9 +18,10 @@ pub fn submit(state: &mut UiState) {
         state.step_error = "本机暂时不能保存申请，请到综合受理窗口办理。".into();
         return;
     };
-    if intake.refusal().is_some() {
+    if let Some(why) = intake.refusal() {
+        tracing::warn!(reason = %why, "submit refused: intake is paused");
         state.step_error =
-            "本机存储空间不足，暂时不能保存申请。请到综合受理窗口办理，或稍后再试。".into();
+            "本机正在维护，暂时不能保存申请。请到综合受理窗口办理，或稍后再试。".into();
         return;
     }
     // The check runs on a copy: if anything is missing, the applicant is sent to it and the original is untouched.

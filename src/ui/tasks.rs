@@ -38,16 +38,10 @@ impl Tasks {
         work: impl std::future::Future<Output = T> + Send + 'static,
         done: impl FnOnce(&mut UiState, T) + Send + 'static,
     ) {
-        let sender = self.sender.clone();
-        let window = self.window.clone();
+        let poster = self.poster();
         runtime.spawn(async move {
             let output = work.await;
-            let apply: Done = Box::new(move |state| done(state, output));
-            if sender.send(apply).is_ok() {
-                let _ = window.upgrade_in_event_loop(|w| {
-                    w.global::<ShellAdapter>().invoke_services_changed()
-                });
-            }
+            poster.post(move |state| done(state, output));
         });
     }
 
@@ -57,22 +51,42 @@ impl Tasks {
         work: impl FnOnce() -> T + Send + 'static,
         done: impl FnOnce(&mut UiState, T) + Send + 'static,
     ) {
-        let sender = self.sender.clone();
-        let window = self.window.clone();
+        let poster = self.poster();
         std::thread::spawn(move || {
             let output = work();
-            let apply: Done = Box::new(move |state| done(state, output));
-            if sender.send(apply).is_ok() {
-                let _ = window.upgrade_in_event_loop(|w| {
-                    w.global::<ShellAdapter>().invoke_services_changed()
-                });
-            }
+            poster.post(move |state| done(state, output));
         });
+    }
+
+    /// Something that posts changes to the UI state from another thread, as often as it likes (progress of long
+    /// work).
+    pub fn poster(&self) -> Poster {
+        Poster {
+            sender: self.sender.clone(),
+            window: self.window.clone(),
+        }
     }
 
     /// The results that arrived since the last call.
     pub fn finished(&self) -> Vec<Done> {
         self.receiver.try_iter().collect()
+    }
+}
+
+/// Posts changes to the UI state from any thread; each is applied on the UI thread, in order.
+#[derive(Clone)]
+pub struct Poster {
+    sender: Sender<Done>,
+    window: slint::Weak<AppWindow>,
+}
+
+impl Poster {
+    pub fn post(&self, change: impl FnOnce(&mut UiState) + Send + 'static) {
+        if self.sender.send(Box::new(change)).is_ok() {
+            let _ = self
+                .window
+                .upgrade_in_event_loop(|w| w.global::<ShellAdapter>().invoke_services_changed());
+        }
     }
 }
 

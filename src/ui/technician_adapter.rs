@@ -35,6 +35,8 @@ pub struct TechnicianSettings {
     pub pin_hash: Option<String>,
     pub devices: Option<Devices>,
     pub rotation: u32,
+    /// Where exports to a USB stick are sealed to (`[export] recipient`).
+    pub export_recipient: Option<String>,
 }
 
 /// While technician mode is open.
@@ -61,6 +63,8 @@ pub struct TechnicianState {
     /// A device test waiting for the next card or code.
     pub awaiting: Option<DeviceKind>,
     pub last_touch: Instant,
+    /// An export to a USB stick is under way.
+    pub exporting: bool,
 }
 
 impl TechnicianState {
@@ -83,6 +87,7 @@ impl TechnicianState {
             save_note: String::new(),
             awaiting: None,
             last_touch: Instant::now(),
+            exporting: false,
         }
     }
 }
@@ -481,19 +486,17 @@ fn link_words(state: &UiState) -> (String, String) {
             words.join("；")
         }
     };
-    let outbox = match crate::services::uplink::worker::lock(&intake.outbox).list() {
-        Ok(entries) => {
-            let queued = entries
-                .iter()
-                .filter(|e| e.state == crate::outbox::State::Queued)
-                .count();
-            let refused = entries
-                .iter()
-                .filter(|e| e.state == crate::outbox::State::Refused)
-                .count();
-            format!("待发送 {queued} 份，被拒绝 {refused} 份")
-        }
+    let counts = crate::services::uplink::worker::lock(&intake.outbox).counts();
+    let mut outbox = match counts {
+        Ok(c) => format!(
+            "待发送 {} 份，被拒绝 {} 份，本机损坏 {} 份",
+            c.queued, c.refused, c.damaged
+        ),
         Err(e) => format!("待发送列表读不出来：{e}"),
     };
+    // Why no application is taken now (simulated devices on a real back office, the key lost, the disk full).
+    if let Some(why) = intake.refusal() {
+        outbox.push_str(&format!("；暂停受理：{why}"));
+    }
     (link, outbox)
 }

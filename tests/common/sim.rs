@@ -193,7 +193,16 @@ pub fn small_package(id: &str, receipt: &str, pages: usize, page_bytes: usize) -
 
 /// Queues `count` small packages in the outbox under `data`; returns their ids.
 pub fn enqueue(data: &Path, count: usize, pages: usize, page_bytes: usize) -> Vec<String> {
-    let mut outbox = Outbox::open(data).unwrap();
+    enqueue_into(&mut Outbox::open(data).unwrap(), count, pages, page_bytes)
+}
+
+/// Queues `count` small packages in an outbox this test already holds; returns their ids.
+pub fn enqueue_into(
+    outbox: &mut Outbox,
+    count: usize,
+    pages: usize,
+    page_bytes: usize,
+) -> Vec<String> {
     (0..count)
         .map(|_| {
             let id = uuid::Uuid::new_v4().to_string();

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::backoffice::wire::{DeviceReport, Heartbeat, HeartbeatDevices, OutboxFigures};
+use crate::backoffice::wire::{
+    DeviceReport, Heartbeat, HeartbeatDevices, IntakeReport, OutboxFigures,
+};
 use crate::outbox::{Outbox, OutboxError};
 use crate::services::devices::{DeviceKind, Health};
 
@@ -19,11 +21,13 @@ fn report(health: &BTreeMap<DeviceKind, Health>, device: DeviceKind) -> DeviceRe
     }
 }
 
+/// The heartbeat of now; `refusal` is why no application is taken, if none is.
 pub fn body(
     health: &BTreeMap<DeviceKind, Health>,
     outbox: &Outbox,
+    refusal: Option<String>,
 ) -> Result<Heartbeat, OutboxError> {
-    let (pending, oldest_pending_at) = outbox.pending()?;
+    let counts = outbox.counts()?;
     Ok(Heartbeat {
         at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -34,8 +38,13 @@ pub fn body(
             printer: report(health, DeviceKind::Printer),
         },
         outbox: OutboxFigures {
-            pending,
-            oldest_pending_at,
+            pending: counts.waiting(),
+            refused: counts.refused + counts.damaged,
+            oldest_pending_at: counts.oldest_waiting,
+        },
+        intake: IntakeReport {
+            accepting: refusal.is_none(),
+            reason: refusal,
         },
     })
 }

@@ -16,6 +16,9 @@ use crate::services::devices::{DeviceKind, Health};
 /// Where the heartbeat reads the devices' health (the device service, or nothing when it does not run).
 pub type HealthSource = Arc<dyn Fn() -> BTreeMap<DeviceKind, Health> + Send + Sync>;
 
+/// Why the kiosk takes no application now, if it does not (for the heartbeat).
+pub type IntakeSource = Arc<dyn Fn(&crate::outbox::Outbox) -> Option<String> + Send + Sync>;
+
 /// Told when a newer catalog was installed.
 pub type CatalogSink = Arc<dyn Fn(Catalog) + Send + Sync>;
 
@@ -34,6 +37,7 @@ impl UplinkService {
         kiosk_id: &str,
         cache: CatalogCache,
         health: HealthSource,
+        intake: IntakeSource,
         on_catalog: CatalogSink,
     ) -> Result<UplinkService, LinkError> {
         let link = Link::new(&settings.link_settings(kiosk_id))?;
@@ -57,7 +61,10 @@ impl UplinkService {
             let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
-                let body = heartbeat::body(&health(), &lock(&beat_outbox));
+                let body = {
+                    let outbox = lock(&beat_outbox);
+                    heartbeat::body(&health(), &outbox, intake(&outbox))
+                };
                 // A missed heartbeat is only a gap in the back office's graph; the next one follows.
                 let problem = match body {
                     Ok(body) => beat_link

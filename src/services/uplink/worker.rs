@@ -103,21 +103,21 @@ impl Uploader {
         let loaded = lock(&self.outbox).load(&entry.package_id);
         let package = match loaded {
             Ok(package) => package,
-            Err(e @ (OutboxError::Crypto(_) | OutboxError::Format(_) | OutboxError::NotFound)) => {
-                // A damaged package cannot heal by waiting: keep it and show it to technicians.
+            // Not this package's fault: every package waits for the key or the database to come back.
+            Err(e @ (OutboxError::KeyLost(_) | OutboxError::Db(_))) => return Err(e),
+            Err(e) => {
+                // Its files cannot be read here (damaged, missing, an I/O error): waiting will not heal it, and
+                // it must not hold back the packages behind it. Kept, with the reason, for technicians.
                 tracing::error!(receipt_no = %entry.receipt_no, error = %e, "stored package damaged");
-                lock(&self.outbox).record_failure(
-                    &entry.package_id,
-                    &format!("本机存储的材料包已损坏：{e}"),
-                    0,
-                    true,
-                )?;
+                lock(&self.outbox)
+                    .mark_damaged(&entry.package_id, &format!("本机存储的材料包已损坏：{e}"))?;
                 return Ok(false);
             }
-            Err(e) => return Err(e),
         };
-        let manifest_json = serde_json::to_vec(&package.manifest)
-            .map_err(|e| OutboxError::Format(e.to_string()))?;
+        let manifest_json = zeroize::Zeroizing::new(
+            serde_json::to_vec(&package.manifest)
+                .map_err(|e| OutboxError::Format(e.to_string()))?,
+        );
         let result = deliver(&self.link, &package, &manifest_json, entry.attempts == 0).await;
         drop(package);
         match result {
