@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use clap::Args;
 use kiosk::backoffice::{Link, LinkSettings};
 use kiosk::config::Config;
-use kiosk::outbox::{Outbox, State};
+use kiosk::outbox::{next_receipt_no_beside_owner, Outbox, OutboxError, State};
 use kiosk::package::{self, Stamp};
 use kiosk::services::uplink::{RetryPolicy, Uploader};
 use zeroize::Zeroizing;
@@ -25,8 +25,8 @@ pub struct SelftestArgs {
     /// The secret to sign with; by default the configured one.
     #[arg(long)]
     secret: Option<String>,
-    /// Put the test package into this kiosk's outbox for the running kiosk to deliver, instead of sending it now
-    /// from a private outbox.
+    /// Put the test package into this kiosk's outbox for the kiosk to deliver when it runs, instead of sending it
+    /// now from a private outbox (refused while the kiosk runs: it owns the outbox).
     #[arg(long)]
     enqueue: bool,
 }
@@ -88,12 +88,34 @@ pub fn run(config_path: &Path, args: &SelftestArgs) -> Result<(), Failed> {
     let catalog = Arc::new(load_catalog(&config.catalog)?);
     let session = package::synthetic::submitted_session(catalog)
         .map_err(|e| Failed::with_message(format!("the synthetic application failed: {e}")))?;
-    // The receipt number comes from the kiosk's own sequence, so it never collides with an applicant's.
-    let mut outbox = Outbox::open(&config.data_dir).map_err(Failed::with_message)?;
+    // The receipt number comes from the kiosk's own sequence, so it never collides with an applicant's. The kiosk
+    // may be running and own the outbox: the number is then taken beside it (SQLite serialises the two), and the
+    // package goes through a private outbox, never into the kiosk's.
     let now = chrono::Local::now();
-    let receipt_no = outbox
-        .next_receipt_no(&settings.kiosk_id, &now.format("%Y%m%d").to_string())
-        .map_err(Failed::with_message)?;
+    let day = now.format("%Y%m%d").to_string();
+    let mut outbox = match Outbox::open(&config.data_dir) {
+        Ok(outbox) => Some(outbox),
+        Err(OutboxError::Busy(busy)) if !args.enqueue => {
+            eprintln!("{busy}: the test package is sent from a private outbox");
+            None
+        }
+        Err(OutboxError::Busy(busy)) => {
+            return Err(Failed::with_message(format!(
+                "{busy}\n--enqueue puts the package into the kiosk's own outbox, which the running kiosk owns: \
+                 run `kiosk selftest` without --enqueue to send it now, or stop the kiosk first"
+            )))
+        }
+        Err(e) => return Err(Failed::with_message(e)),
+    };
+    if let (true, Some(outbox)) = (args.enqueue, &outbox) {
+        // The same check the kiosk makes before it takes an application.
+        outbox.accepting().map_err(Failed::with_message)?;
+    }
+    let receipt_no = match outbox.as_mut() {
+        Some(outbox) => outbox.next_receipt_no(&settings.kiosk_id, &day),
+        None => next_receipt_no_beside_owner(&config.data_dir, &settings.kiosk_id, &day),
+    }
+    .map_err(Failed::with_message)?;
     let package_id = uuid::Uuid::new_v4().to_string();
     let created_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     let package = package::build(
@@ -113,9 +135,9 @@ pub fn run(config_path: &Path, args: &SelftestArgs) -> Result<(), Failed> {
         package.files.len(),
         package.files.iter().map(|f| f.bytes.len()).sum::<usize>()
     );
-    if args.enqueue {
+    if let (true, Some(mut outbox)) = (args.enqueue, outbox.take()) {
         outbox.enqueue(&package).map_err(Failed::with_message)?;
-        println!("queued in the outbox; the running kiosk delivers it");
+        println!("queued in the outbox; the kiosk delivers it when it runs");
         return Ok(());
     }
     drop(outbox);
