@@ -7,10 +7,13 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::sim::{enqueue, enqueue_into, kiosk_config, run, set_status, Sim, KIOSK, SECRET};
-use kiosk::backoffice::{Link, LinkSettings};
+use common::sim::{
+    enqueue, enqueue_into, kiosk_config, run, set_status, Sim, CHECK_CODE, KIOSK, SECRET,
+};
+use kiosk::backoffice::{Credential, Link, LinkSettings};
 use kiosk::config::Config;
 use kiosk::outbox::{Outbox, State};
+use kiosk::package::CheckCode;
 use kiosk::services::devices::{DeviceKind, Health};
 use kiosk::services::uplink::catalog_sync::{self, Synced};
 use kiosk::services::uplink::{CatalogCache, UplinkService};
@@ -54,14 +57,27 @@ fn status_by_receipt_and_by_id_number_follows_the_window_staff() {
     let receipt = format!("{KIOSK}-20261128-0001");
     let link = link(&sim.url);
     let rt = runtime();
+    let code = CheckCode::parse(CHECK_CODE).unwrap();
 
-    let app = rt.block_on(link.application(&receipt)).unwrap().unwrap();
+    let app = rt
+        .block_on(link.status(&receipt, Credential::CheckCode(&code)))
+        .unwrap()
+        .unwrap();
     assert_eq!(app.status, "received");
     assert_eq!(app.items.len(), 1);
     assert_eq!(app.items[0].status, "received");
     assert_eq!(app.items[0].window, None);
     assert!(rt
-        .block_on(link.application(&format!("{KIOSK}-20261128-9999")))
+        .block_on(link.status(
+            &format!("{KIOSK}-20261128-9999"),
+            Credential::CheckCode(&code)
+        ))
+        .unwrap()
+        .is_none());
+    // A wrong code gets the same answer as an unknown number: nothing.
+    let wrong = CheckCode::parse("ABCDEFGH").unwrap();
+    assert!(rt
+        .block_on(link.status(&receipt, Credential::CheckCode(&wrong)))
         .unwrap()
         .is_none());
 
@@ -74,14 +90,17 @@ fn status_by_receipt_and_by_id_number_follows_the_window_staff() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let app = rt.block_on(link.application(&receipt)).unwrap().unwrap();
+    let app = rt
+        .block_on(link.status(&receipt, Credential::CheckCode(&code)))
+        .unwrap()
+        .unwrap();
     let item = &app.items[0];
     assert_eq!(item.status, "ready_for_pickup");
     assert_eq!(item.window.as_deref(), Some("3"));
-    let code = item.pickup_code.clone().unwrap();
+    let pickup = item.pickup_code.clone().unwrap();
     assert!(
-        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
-        "{code}"
+        pickup.len() == 6 && pickup.bytes().all(|b| b.is_ascii_digit()),
+        "{pickup}"
     );
 
     let mine = rt.block_on(link.lookup("11010519491231002X")).unwrap();
@@ -99,7 +118,10 @@ fn status_by_receipt_and_by_id_number_follows_the_window_staff() {
         &[&receipt, "3-10-1", "rejected", "--note", "请补充户口簿原件"],
     );
     assert!(rejected.status.success());
-    let app = rt.block_on(link.application(&receipt)).unwrap().unwrap();
+    let app = rt
+        .block_on(link.status(&receipt, Credential::CheckCode(&code)))
+        .unwrap()
+        .unwrap();
     assert_eq!(app.status, "rejected");
     assert_eq!(app.items[0].note.as_deref(), Some("请补充户口簿原件"));
     let bad = set_status(&sim, &[&receipt, "3-10-1", "lost"]);

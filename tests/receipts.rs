@@ -107,8 +107,18 @@ fn acceptance_receipt_has_every_element_in_both_widths() {
         let elements = decode(&bytes);
         assert_common(&elements, width, "收件回执");
         let text = flat(&elements);
+        // The QR code holds the receipt number and the check code, which the status screen reads.
+        let query = format!(
+            "{} {}",
+            receipt.receipt_no,
+            kiosk::receipts::sample::SAMPLE_CHECK_CODE
+        );
+        assert_eq!(receipt.query_text(), query);
         assert!(elements.iter().any(|e| matches!(e,
-            Element::Qr { data, model: 2, .. } if data == receipt.receipt_no.as_bytes())));
+            Element::Qr { data, model: 2, .. } if data == query.as_bytes())));
+        // The code in large print beside the number, grouped for reading.
+        assert!(elements.iter().any(|e| matches!(e,
+            Element::Line(line) if line.text() == "K7M2 PQRS" && line.spans.iter().all(|s| s.width == 2))));
         for expected in [
             format!("受理编号：{}", receipt.receipt_no),
             "受理终端：XX-KIOSK-01".to_string(),

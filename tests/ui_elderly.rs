@@ -261,8 +261,18 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
         s.session.start_status().unwrap();
     }
     both_modes(&kiosk, "59-status");
-    kiosk.state.borrow_mut().status.typing = true;
+    kiosk.state.borrow_mut().status.typing = kiosk::ui::StatusField::CheckCode;
+    kiosk.state.borrow_mut().status.mode = 1;
     both_modes(&kiosk, "59-status-keyboard");
+    // The staff sign-in form, with its keyboard.
+    {
+        let mut s = kiosk.state.borrow_mut();
+        s.status.staff_form = Some(kiosk::ui::StaffForm::default());
+        s.status.typing = kiosk::ui::StatusField::StaffId;
+        s.status.mode = 1;
+    }
+    both_modes(&kiosk, "59-status-staff");
+    press(&kiosk, "取消");
     let receipt =
         kiosk::receipts::sample::acceptance(catalog.clone(), "西峡县政务服务中心", "XX-KIOSK-01")
             .unwrap();
@@ -271,7 +281,7 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
     app.items[2].note = Some("效果图缺少尺寸标注，请补充后到窗口提交".into());
     {
         let mut s = kiosk.state.borrow_mut();
-        s.status.typing = false;
+        s.status.typing = kiosk::ui::StatusField::None;
         s.status.found = vec![app];
     }
     both_modes(&kiosk, "59-status-results");

@@ -100,6 +100,20 @@ fn the_path_from_card_to_notice() {
     assert_eq!(entries.len(), 1);
     let package = outbox.load(&entries[0].package_id).unwrap();
     let m = &package.manifest;
+    // The manifest carries the hash of the code on the printed receipt, never the code.
+    let printed = drivers::printer::decode::to_text(&drivers::printer::decode::decode(
+        &sim_printer(&kiosk).received(),
+    ));
+    let code = printed
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("[QR {} ", m.receipt_no)))
+        .and_then(|rest| rest.strip_suffix(']'))
+        .expect("the receipt's QR code");
+    assert_eq!(
+        m.check_code_sha256,
+        kiosk::package::sha256_hex(code.as_bytes())
+    );
+    assert!(!serde_json::to_string(m).unwrap().contains(code));
     assert_eq!(
         m.receipt_no,
         kiosk
@@ -532,7 +546,27 @@ fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
     let elements = drivers::printer::decode::decode(&printer.received());
     let text = drivers::printer::decode::to_text(&elements);
     assert!(text.starts_with("收件回执\n"), "{text}");
-    assert!(text.contains(&format!("[QR {receipt_no}]")), "{text}");
+    // The QR code holds the receipt number and the check code; the code is printed large beside the number.
+    let qr = text
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("[QR {receipt_no} ")))
+        .and_then(|rest| rest.strip_suffix(']'))
+        .unwrap_or_else(|| panic!("no receipt QR with a code: {text}"));
+    let code = kiosk::package::CheckCode::parse(qr).expect("a check code in the QR");
+    assert!(text.contains(&code.grouped()), "{text}");
+    // Printed, the code is on the paper only: the kiosk keeps it nowhere, and the page does not show it.
+    assert!(kiosk
+        .state
+        .borrow()
+        .done
+        .as_ref()
+        .is_some_and(|d| d.receipt.check_code.is_none()));
+    assert!(kiosk
+        .window
+        .global::<kiosk::DoneViewAdapter>()
+        .get_check_code()
+        .is_empty());
+    assert!(!is_shown(kiosk, "回执内容二维码"));
     assert!(text.contains("事项：我要开拉面馆"), "{text}");
     assert!(text.contains("申请人：张* 1101**********002X"), "{text}");
     assert!(

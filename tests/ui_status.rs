@@ -7,7 +7,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::shipped_catalog;
-use common::sim::{enqueue, kiosk_config, set_status, Sim, KIOSK, SECRET};
+use common::sim::{enqueue, kiosk_config, set_status, Sim, CHECK_CODE, KIOSK, SECRET};
 use common::*;
 use drivers::printer::decode::{decode, Element};
 use drivers::printer::PrinterState;
@@ -32,9 +32,9 @@ fn phase(kiosk: &Kiosk) -> i32 {
     kiosk.window.global::<StatusViewAdapter>().get_phase()
 }
 
-fn type_receipt_no(kiosk: &Kiosk, receipt_no: &str) {
-    press(kiosk, "输入受理编号");
-    for c in receipt_no.chars() {
+/// Types `text` on the status screen's keyboard, switching between letters and digits as a person would.
+fn type_keys(kiosk: &Kiosk, text: &str) {
+    for c in text.chars() {
         let digits = c.is_ascii_digit() || c == '-';
         let mode = kiosk
             .window
@@ -52,10 +52,22 @@ fn type_receipt_no(kiosk: &Kiosk, receipt_no: &str) {
             .unwrap_or_else(|| panic!("the key {key}"))
             .invoke_accessible_default_action();
     }
+}
+
+/// Types the receipt number and its check code, then presses 查询.
+fn type_receipt_no(kiosk: &Kiosk, receipt_no: &str, check_code: &str) {
+    press(kiosk, "输入受理编号");
+    type_keys(kiosk, receipt_no);
     assert_eq!(
         kiosk.window.global::<StatusViewAdapter>().get_typed(),
         receipt_no,
         "typed as shown"
+    );
+    press(kiosk, "输入查询码");
+    type_keys(kiosk, check_code);
+    assert_eq!(
+        kiosk.window.global::<StatusViewAdapter>().get_typed_code(),
+        check_code
     );
     press(kiosk, "查询");
 }
@@ -111,7 +123,7 @@ fn pickup_flow_against_the_back_office() {
 
     // Typed: the application as just received, nothing to pick up yet.
     let adapter = || kiosk.window.global::<StatusViewAdapter>();
-    type_receipt_no(&kiosk, &receipt_no);
+    type_receipt_no(&kiosk, &receipt_no, CHECK_CODE);
     until(&kiosk, "the answer", |k| phase(k) == 2);
     assert!(is_shown(&kiosk, "已收到，等待窗口预审"));
     assert!(!adapter().get_can_print_pickup());
@@ -152,7 +164,8 @@ fn pickup_flow_against_the_back_office() {
             .get_problem()
             .contains("不是收件回执")
     });
-    scan(&receipt_no);
+    // The receipt's QR code holds the number and the check code.
+    scan(&format!("{receipt_no} {CHECK_CODE}"));
     until(&kiosk, "the answer to the scan", |k| phase(k) == 2);
     assert!(is_shown(&kiosk, "【请留意】已可领取：请到3号窗口"));
     let summary = adapter().get_ready_summary();
@@ -222,12 +235,12 @@ fn pickup_flow_against_the_back_office() {
     // A slow answer that comes after its visitor left never reaches the next visitor's screen.
     sim.set_faults("slow=1500@status");
     press(&kiosk, "进度查询 / 领取");
-    scan(&receipt_no);
+    scan(&format!("{receipt_no} {CHECK_CODE}"));
     until(&kiosk, "the look-up under way", |k| phase(k) == 1);
     press(&kiosk, "首页");
     press(&kiosk, "进度查询 / 领取");
     // The next visitor looks up a number that does not exist, while the first answer is still on its way.
-    scan("XX-KIOSK-01-20261128-9999");
+    scan("XX-KIOSK-01-20261128-9999 ABCDEFGH");
     pump_for(&kiosk, std::time::Duration::from_millis(4000));
     assert_eq!(
         phase(&kiosk),
@@ -236,7 +249,7 @@ fn pickup_flow_against_the_back_office() {
     );
     assert!(adapter()
         .get_problem()
-        .contains("没有查到受理编号为 XX-KIOSK-01-20261128-9999"));
+        .contains("没有查到：受理编号 XX-KIOSK-01-20261128-9999"));
     assert!(kiosk.state.borrow().status.found.is_empty());
     assert_eq!(adapter().get_applications().row_count(), 0);
     sim.set_faults("");
@@ -333,8 +346,26 @@ fn a_receipt_that_cannot_print_shows_as_a_qr_code() {
     drop(state);
     assert!(is_shown(
         &kiosk,
-        "二维码里是这份回执的内容，请用手机扫描保存"
+        "二维码里是这份回执的内容（含查询码），请用手机扫描保存"
     ));
+    // Not printed, the page is the one place the applicant finds the check code: it shows, with the receipt in
+    // the QR code, and the page says to write it down or photograph it.
+    let shown_code = kiosk
+        .window
+        .global::<kiosk::DoneViewAdapter>()
+        .get_check_code();
+    assert_eq!(shown_code.len(), 9, "the code, in two groups: {shown_code}");
+    assert!(is_shown(&kiosk, shown_code.as_str()));
+    assert!(kiosk
+        .state
+        .borrow()
+        .done
+        .as_ref()
+        .unwrap()
+        .print_note
+        .contains("记下"));
+    let qr_text = kiosk.state.borrow().done.as_ref().unwrap().qr_text.clone();
+    assert!(qr_text.contains(&shown_code.replace(' ', "")), "{qr_text}");
     assert!(is_shown(&kiosk, "请取走身份证"), "no receipt to take");
     assert!(
         printer.received().is_empty(),
@@ -355,6 +386,7 @@ fn without_a_back_office_the_screen_says_where_to_ask() {
         .unwrap();
     press(&kiosk, "进度查询 / 领取");
     kiosk.state.borrow_mut().status.typed = "XX-KIOSK-01-20261128-0001".into();
+    kiosk.state.borrow_mut().status.typed_code = zeroize::Zeroizing::new(CHECK_CODE.into());
     press(&kiosk, "输入受理编号");
     press(&kiosk, "查询");
     let problem = kiosk.window.global::<StatusViewAdapter>().get_problem();

@@ -10,7 +10,11 @@ use zeroize::Zeroizing;
 
 use super::signing::sign;
 use super::tls::{self, TlsError};
-use super::wire::{Application, Applications, ErrorBody, Heartbeat, Lookup, Received};
+use super::wire::{
+    Application, Applications, ErrorBody, Heartbeat, Lookup, Received, StaffLogin,
+    StaffSessionAnswer, StatusQuery,
+};
+use crate::package::CheckCode;
 use crate::package::PackageFile;
 
 /// Where the back office is and how to reach it.
@@ -79,6 +83,41 @@ pub enum ManifestAnswer {
     },
     /// 422: these files must be uploaded first.
     MissingFiles(Vec<String>),
+}
+
+/// What proves a status look-up may see an application.
+pub enum Credential<'a> {
+    /// The check code printed on the receipt (typed, or read from its QR code).
+    CheckCode(&'a CheckCode),
+    /// A staff session's token: center staff looking up for someone else.
+    Staff(&'a str),
+}
+
+/// A staff member signed in at this kiosk. The token is zeroed when dropped and never printed.
+pub struct StaffSession {
+    pub token: Zeroizing<String>,
+    pub name: String,
+    /// RFC 3339, as the back office gave it.
+    pub expires_at: String,
+}
+
+impl std::fmt::Debug for StaffSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffSession")
+            .field("name", &self.name)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StaffLoginError {
+    #[error("工号或密码不对")]
+    BadCredentials,
+    #[error("密码错误次数过多，这个工号已锁定 15 分钟")]
+    Locked,
+    #[error(transparent)]
+    Link(#[from] LinkError),
 }
 
 /// What the catalog endpoint said.
@@ -268,6 +307,27 @@ impl Link {
         })
     }
 
+    /// POSTs `body` as JSON. The serialised body may hold personal data (an ID number, a code): it is handed to the
+    /// client, which zeroes it once sent.
+    async fn post_json(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<Answer, LinkError> {
+        let mut json = Zeroizing::new(
+            serde_json::to_vec(body).map_err(|e| LinkError::Protocol(e.to_string()))?,
+        );
+        self.send(
+            Method::POST,
+            path,
+            std::mem::take(&mut *json),
+            Some("application/json"),
+            &[],
+            ANSWER_LIMIT,
+        )
+        .await
+    }
+
     /// Step 1 of an upload: one file, by its hash. 201 and 200 both mean the server has it.
     pub async fn put_file(&self, package_id: &str, file: &PackageFile) -> Result<(), LinkError> {
         let path = format!("v1/packages/{package_id}/files/{}", file.sha256);
@@ -329,27 +389,24 @@ impl Link {
         }
     }
 
-    /// One application by its receipt number; `None` when the back office does not know it (yet).
-    pub async fn application(&self, receipt_no: &str) -> Result<Option<Application>, LinkError> {
-        if !receipt_no
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Err(LinkError::Rejected {
-                status: 0,
-                code: "receipt number has characters a receipt number never has".into(),
-            });
-        }
-        let answer = self
-            .send(
-                Method::GET,
-                &format!("v1/applications/{receipt_no}"),
-                Vec::new(),
-                None,
-                &[],
-                ANSWER_LIMIT,
-            )
-            .await?;
+    /// One application by its receipt number, proved by the check code printed beside it or asked by signed-in
+    /// staff; `None` when the back office knows no such application or the code is wrong (the same answer, so it
+    /// tells a stranger nothing).
+    pub async fn status(
+        &self,
+        receipt_no: &str,
+        credential: Credential<'_>,
+    ) -> Result<Option<Application>, LinkError> {
+        let (check_code, staff_token) = match credential {
+            Credential::CheckCode(code) => (Some(code.as_str().to_string()), None),
+            Credential::Staff(token) => (None, Some(token.to_string())),
+        };
+        let query = StatusQuery {
+            receipt_no: receipt_no.to_string(),
+            check_code,
+            staff_token,
+        };
+        let answer = self.post_json("v1/applications/status", &query).await?;
         match answer.status {
             StatusCode::OK => Ok(Some(parse(&answer.body)?)),
             StatusCode::NOT_FOUND => Ok(None),
@@ -357,24 +414,73 @@ impl Link {
         }
     }
 
-    /// Every application of one person. The ID number travels in the body, never in the URL.
-    pub async fn lookup(&self, id_number: &str) -> Result<Vec<Application>, LinkError> {
-        let body = Zeroizing::new(
-            serde_json::to_vec(&Lookup {
-                id_number: id_number.to_string(),
-            })
-            .map_err(|e| LinkError::Protocol(e.to_string()))?,
-        );
+    /// Signs a member of the center's staff in: the back office checks the id and PIN and gives a token for at
+    /// most 15 minutes.
+    pub async fn staff_login(
+        &self,
+        staff_id: &str,
+        pin: &str,
+    ) -> Result<StaffSession, StaffLoginError> {
+        let login = StaffLogin {
+            staff_id: staff_id.to_string(),
+            pin: pin.to_string(),
+        };
+        let answer = self.post_json("v1/staff/sessions", &login).await?;
+        match answer.status {
+            StatusCode::CREATED | StatusCode::OK => {
+                let session: StaffSessionAnswer = parse(&answer.body)?;
+                Ok(StaffSession {
+                    token: Zeroizing::new(session.staff_token),
+                    name: session.name,
+                    expires_at: session.expires_at,
+                })
+            }
+            StatusCode::UNAUTHORIZED => {
+                let code = serde_json::from_slice::<ErrorBody>(&answer.body)
+                    .map(|b| b.error)
+                    .unwrap_or_default();
+                Err(match code.as_str() {
+                    "locked" => StaffLoginError::Locked,
+                    "bad_credentials" => StaffLoginError::BadCredentials,
+                    _ => StaffLoginError::Link(failure(&answer)),
+                })
+            }
+            _ => Err(StaffLoginError::Link(failure(&answer))),
+        }
+    }
+
+    /// Ends a staff session (the visit ended, or the staff member signed out).
+    pub async fn staff_logout(&self, token: &str) -> Result<(), LinkError> {
+        if !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(LinkError::Protocol(
+                "a staff token with characters no token has".into(),
+            ));
+        }
         let answer = self
             .send(
-                Method::POST,
-                "v1/applications/lookup",
-                body.to_vec(),
-                Some("application/json"),
+                Method::DELETE,
+                &format!("v1/staff/sessions/{token}"),
+                Vec::new(),
+                None,
                 &[],
                 ANSWER_LIMIT,
             )
             .await?;
+        match answer.status {
+            StatusCode::NO_CONTENT | StatusCode::OK | StatusCode::NOT_FOUND => Ok(()),
+            _ => Err(failure(&answer)),
+        }
+    }
+
+    /// Every application of one person. The ID number travels in the body, never in the URL.
+    pub async fn lookup(&self, id_number: &str) -> Result<Vec<Application>, LinkError> {
+        let lookup = Lookup {
+            id_number: id_number.to_string(),
+        };
+        let answer = self.post_json("v1/applications/lookup", &lookup).await?;
         match answer.status {
             StatusCode::OK => Ok(parse::<Applications>(&answer.body)?.applications),
             _ => Err(failure(&answer)),
@@ -412,16 +518,8 @@ impl Link {
     }
 
     pub async fn heartbeat(&self, beat: &Heartbeat) -> Result<(), LinkError> {
-        let body = serde_json::to_vec(beat).map_err(|e| LinkError::Protocol(e.to_string()))?;
         let answer = self
-            .send(
-                Method::POST,
-                &format!("v1/kiosks/{}/heartbeat", self.kiosk_id),
-                body,
-                Some("application/json"),
-                &[],
-                ANSWER_LIMIT,
-            )
+            .post_json(&format!("v1/kiosks/{}/heartbeat", self.kiosk_id), beat)
             .await?;
         match answer.status {
             StatusCode::NO_CONTENT | StatusCode::OK => Ok(()),

@@ -157,6 +157,8 @@ pub fn check_manifest(
             _ => c.fail("delivery.address must be an address for post, else null"),
         }
     }
+    // 1.1: the hash of the check code printed on the receipt, which guards status look-ups.
+    c.hash(root, "check_code_sha256", "");
     if c.problems.is_empty() {
         files.sort();
         files.dedup();
@@ -243,7 +245,12 @@ impl Checker {
                 Some(h.to_string())
             }
             _ => {
-                self.fail(format!("{parent}.{key} is not a lower-case hex SHA-256"));
+                let name = if parent.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{parent}.{key}")
+                };
+                self.fail(format!("{name} is not a lower-case hex SHA-256"));
                 None
             }
         }

@@ -8,4 +8,7 @@ pub mod sim;
 pub mod tls;
 pub mod wire;
 
-pub use client::{CatalogAnswer, Link, LinkError, LinkSettings, ManifestAnswer};
+pub use client::{
+    CatalogAnswer, Credential, Link, LinkError, LinkSettings, ManifestAnswer, StaffLoginError,
+    StaffSession,
+};

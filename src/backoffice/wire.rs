@@ -1,6 +1,7 @@
 //! The JSON bodies of `back-office-api.md` other than the manifest (which is `crate::package::Manifest`).
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 /// The answer to a stored manifest (201 the first time, 200 for an identical retry).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,9 +62,54 @@ pub struct Lookup {
     pub id_number: String,
 }
 
+/// `POST /v1/applications/status`: a receipt number with the check code printed beside it, or a staff token.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StatusQuery {
+    pub receipt_no: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_token: Option<String>,
+}
+
+/// `POST /v1/staff/sessions`.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StaffLogin {
+    pub staff_id: String,
+    pub pin: String,
+}
+
+/// The answer to a staff login: a token for 15 minutes at most.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StaffSessionAnswer {
+    pub staff_token: String,
+    pub name: String,
+    pub expires_at: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Applications {
     pub applications: Vec<Application>,
+}
+
+// The bodies that carry an ID number, a check code, a staff token or a PIN are zeroed when dropped.
+impl Drop for Lookup {
+    fn drop(&mut self) {
+        self.id_number.zeroize();
+    }
+}
+
+impl Drop for StatusQuery {
+    fn drop(&mut self) {
+        self.check_code.zeroize();
+        self.staff_token.zeroize();
+    }
+}
+
+impl Drop for StaffLogin {
+    fn drop(&mut self) {
+        self.pin.zeroize();
+    }
 }
 
 /// What the kiosk reports every minute or so.

@@ -53,6 +53,14 @@ enum BackofficeAction {
         #[arg(long)]
         note: Option<String>,
     },
+    /// Add (or replace) a member of the center's staff who may sign in at kiosks to print pickup slips for others;
+    /// the PIN (4 to 12 digits) is read from standard input, and only its hash is kept.
+    AddStaff {
+        staff_id: String,
+        /// The name kiosks show and print ("由工作人员 … 代为打印").
+        #[arg(long)]
+        name: String,
+    },
 }
 
 fn kiosks(config: &Path, given: &[String]) -> Result<BTreeMap<String, String>, Failed> {
@@ -78,7 +86,33 @@ fn kiosks(config: &Path, given: &[String]) -> Result<BTreeMap<String, String>, F
         .collect()
 }
 
+fn add_staff(data: &Path, staff_id: &str, name: &str) -> Result<(), Failed> {
+    use std::io::BufRead;
+    if staff_id.is_empty() || !staff_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Failed::with_message("the staff id is letters and digits"));
+    }
+    eprintln!("PIN for {staff_id} (4 to 12 digits), then Enter:");
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(Failed::with_message)?;
+    let pin = line.trim();
+    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Failed::with_message("the PIN must be 4 to 12 digits"));
+    }
+    let store = SimStore::open(data).map_err(Failed::with_message)?;
+    store
+        .add_staff(staff_id, name, pin)
+        .map_err(Failed::with_message)?;
+    println!("staff {staff_id} ({name}) may sign in");
+    Ok(())
+}
+
 pub fn run(config: &Path, args: &BackofficeArgs) -> Result<(), Failed> {
+    if let Some(BackofficeAction::AddStaff { staff_id, name }) = &args.action {
+        return add_staff(&args.data, staff_id, name);
+    }
     if let Some(BackofficeAction::SetStatus {
         receipt_no,
         item,

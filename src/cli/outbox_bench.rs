@@ -29,13 +29,19 @@ fn row(what: &str, value: String) {
     println!("| {what:<58} | {value:>18} |");
 }
 
-fn stamp<'a>(id: &'a str, receipt: &'a str, created_at: &'a str) -> Stamp<'a> {
+fn stamp<'a>(
+    id: &'a str,
+    receipt: &'a str,
+    created_at: &'a str,
+    check_code: &'a kiosk::package::CheckCode,
+) -> Stamp<'a> {
     Stamp {
         kiosk_id: "XX-KIOSK-01",
         package_id: id,
         receipt_no: receipt,
         created_at,
         test: true,
+        check_code,
     }
 }
 
@@ -96,7 +102,8 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
         let id = uuid::Uuid::new_v4().to_string();
         let receipt = format!("XX-KIOSK-01-20261128-{:04}", i + 1);
         let started = Instant::now();
-        let package = package::build(&session, &stamp(&id, &receipt, &created_at))
+        let code = kiosk::package::CheckCode::generate().map_err(Failed::with_message)?;
+        let package = package::build(&session, &stamp(&id, &receipt, &created_at, &code))
             .map_err(Failed::with_message)?;
         let built_at = Instant::now();
         outbox.enqueue(&package).map_err(Failed::with_message)?;

@@ -118,6 +118,8 @@ pub fn run(config_path: &Path, args: &SelftestArgs) -> Result<(), Failed> {
     .map_err(Failed::with_message)?;
     let package_id = uuid::Uuid::new_v4().to_string();
     let created_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    // Like an applicant's: a check code of its own, printed nowhere, so nobody can look the test package up.
+    let check_code = package::CheckCode::generate().map_err(Failed::with_message)?;
     let package = package::build(
         &session,
         &Stamp {
@@ -126,6 +128,7 @@ pub fn run(config_path: &Path, args: &SelftestArgs) -> Result<(), Failed> {
             receipt_no: &receipt_no,
             created_at: &created_at,
             test: true,
+            check_code: &check_code,
         },
     )
     .map_err(Failed::with_message)?;

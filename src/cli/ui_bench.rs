@@ -151,6 +151,7 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
         let mut submitted = session.clone();
         submitted.submit().map_err(|e| e.to_string())?;
         let id = uuid::Uuid::new_v4().to_string();
+        let code = kiosk::package::CheckCode::generate().map_err(|e| e.to_string())?;
         let package = kiosk::package::build(
             &submitted,
             &kiosk::package::Stamp {
@@ -159,6 +160,7 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
                 receipt_no: &format!("{}-20261128-0001", config.kiosk_id),
                 created_at: "2026-11-28T10:15:00+08:00",
                 test: true,
+                check_code: &code,
             },
         )
         .map_err(|e| e.to_string())?;

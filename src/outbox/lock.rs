@@ -27,8 +27,23 @@ pub enum LockError {
 }
 
 impl DataLock {
-    /// Takes the lock without waiting; [`LockError::Busy`] names the holder's process when it wrote one.
+    /// Takes the lock, waiting up to a second for it; [`LockError::Busy`] names the holder's process when it
+    /// wrote one. (The short wait covers a lock just let go by a process whose child still held a copy of the
+    /// descriptor between fork and exec.)
     pub fn acquire(data_dir: &Path) -> Result<DataLock, LockError> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        loop {
+            match DataLock::try_acquire(data_dir) {
+                Err(LockError::Busy { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Takes the lock if it is free now.
+    pub fn try_acquire(data_dir: &Path) -> Result<DataLock, LockError> {
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)

@@ -30,6 +30,9 @@ pub struct Manifest {
     pub materials: Vec<MaterialEntry>,
     pub commitments: Vec<Commitment>,
     pub delivery: DeliveryEntry,
+    /// SHA-256 of the check code printed on the receipt (contract 1.1): the code itself is never sent.
+    #[serde(default)]
+    pub check_code_sha256: String,
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
@@ -204,6 +207,8 @@ pub struct Stamp<'a> {
     /// RFC 3339 with the local offset, e.g. `2026-11-28T10:15:00+08:00`.
     pub created_at: &'a str,
     pub test: bool,
+    /// The code printed beside the receipt number; only its hash goes into the manifest.
+    pub check_code: &'a super::CheckCode,
 }
 
 /// Turns a submitted session into a package: pages normalised, signatures as PNG, everything named by SHA-256.
@@ -373,6 +378,7 @@ pub fn build(session: &Session, stamp: &Stamp) -> Result<Package, PackageError> 
             .to_string(),
             address: delivery.address.clone(),
         },
+        check_code_sha256: stamp.check_code.sha256_hex(),
     };
     Ok(Package { manifest, files })
 }
@@ -430,19 +436,21 @@ mod tests {
         s
     }
 
-    fn stamp() -> Stamp<'static> {
+    fn stamp(code: &crate::package::CheckCode) -> Stamp<'_> {
         Stamp {
             kiosk_id: "XX-KIOSK-01",
             package_id: "0192f3c4-0000-4000-8000-000000000001",
             receipt_no: "XX-KIOSK-01-20261128-0007",
             created_at: "2026-11-28T10:15:00+08:00",
             test: false,
+            check_code: code,
         }
     }
 
     #[test]
     fn the_manifest_holds_exactly_what_was_chosen_and_entered() {
-        let package = build(&submitted(), &stamp()).unwrap();
+        let code = crate::package::CheckCode::parse("K7M2PQRS").unwrap();
+        let package = build(&submitted(), &stamp(&code)).unwrap();
         let m = &package.manifest;
         assert_eq!(m.schema, "one-thing-package/1");
         assert_eq!(m.one_thing.code, "5-35");
@@ -518,12 +526,22 @@ mod tests {
 
         let json = serde_json::to_value(m).unwrap();
         assert_eq!(json["delivery"]["method"], "window");
+        assert_eq!(
+            json["check_code_sha256"],
+            crate::package::sha256_hex(b"K7M2PQRS"),
+            "only the code's hash"
+        );
+        assert!(!json.to_string().contains("K7M2PQRS"));
         assert!(json["organisation"].is_object());
     }
 
     #[test]
     fn an_unfinished_session_makes_no_package() {
         let s = Session::new(Arc::new(catalog()), IdlePolicy::default(), Instant::now());
-        assert!(matches!(build(&s, &stamp()), Err(PackageError::Incomplete)));
+        let code = crate::package::CheckCode::generate().unwrap();
+        assert!(matches!(
+            build(&s, &stamp(&code)),
+            Err(PackageError::Incomplete)
+        ));
     }
 }

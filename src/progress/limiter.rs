@@ -66,7 +66,10 @@ mod tests {
         let mut limiter = LookupLimiter::default();
         for i in 0..4 {
             limiter.failed(t0 + Duration::from_secs(i * 5));
-            assert_eq!(limiter.wait(t0 + Duration::from_secs(i * 5)), Duration::ZERO);
+            assert_eq!(
+                limiter.wait(t0 + Duration::from_secs(i * 5)),
+                Duration::ZERO
+            );
         }
         limiter.failed(t0 + Duration::from_secs(20));
         assert_eq!(

@@ -1,7 +1,12 @@
 //! 进度查询/领取: what the back office says about an application, in plain words, and which items can be picked
 //! up where. The screens and the pickup slip are built on this; it knows no Slint and does no I/O.
 
+pub mod limiter;
+
 use crate::backoffice::wire::{Application, ItemStatus};
+use crate::package::check_code::{self, CheckCode};
+
+pub use limiter::LookupLimiter;
 
 /// Finds a receipt number (`{kiosk_id}-{YYYYMMDD}-{NNNN}`) in what was scanned or typed: the receipt's own QR
 /// holds only the number, the on-screen receipt QR and the pickup slip's QR hold it among other text.
@@ -16,6 +21,25 @@ pub fn receipt_no_in(text: &str) -> Option<String> {
                 .then(|| token.to_ascii_uppercase())
         })
         .next()
+}
+
+/// A receipt number and, when it follows the number, the check code printed beside it (the receipt's QR code
+/// holds `{receipt_no} {check_code}`; the receipt shown on screen as a QR code holds the pair on a line of its
+/// own). A pickup slip's QR code, or an old receipt's, gives a number without a code.
+pub fn receipt_query_in(text: &str) -> Option<(String, Option<CheckCode>)> {
+    let tokens: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    tokens.iter().enumerate().find_map(|(i, token)| {
+        let no = receipt_no_in(token)?;
+        let code = tokens
+            .get(i + 1)
+            .map(|t| t.to_ascii_uppercase())
+            .filter(|t| check_code::is_check_code(t))
+            .and_then(|t| CheckCode::parse(&t));
+        Some((no, code))
+    })
 }
 
 /// One item's state as the applicant reads it.
@@ -127,6 +151,31 @@ mod tests {
         ] {
             assert_eq!(receipt_no_in(not_one), None, "{not_one}");
         }
+    }
+
+    #[test]
+    fn a_receipt_query_is_the_number_and_the_code_beside_it() {
+        let no = "XX-KIOSK-01-20261128-0007";
+        let (found, code) = receipt_query_in("XX-KIOSK-01-20261128-0007 K7M2PQRS").unwrap();
+        assert_eq!(found, no);
+        assert_eq!(code.unwrap().as_str(), "K7M2PQRS");
+        // The receipt shown on screen, saved on a phone and scanned back.
+        let screen = "收件回执 受理编号：XX-KIOSK-01-20261128-0007\n查询码：K7M2PQRS\n查询：XX-KIOSK-01-20261128-0007 K7M2PQRS";
+        assert_eq!(
+            receipt_query_in(screen).unwrap().1.unwrap().as_str(),
+            "K7M2PQRS"
+        );
+        // A pickup slip's QR code, or a number alone: no code.
+        assert!(receipt_query_in("XX-KIOSK-01-20261128-0007#123456")
+            .unwrap()
+            .1
+            .is_none());
+        assert!(receipt_query_in(no).unwrap().1.is_none());
+        assert!(receipt_query_in("XX-KIOSK-01-20261128-0007 K0M2PQRS")
+            .unwrap()
+            .1
+            .is_none());
+        assert!(receipt_query_in("no receipt here").is_none());
     }
 
     #[test]

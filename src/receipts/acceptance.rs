@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::{add_working_days, Block, Receipt, HOTLINE};
+use crate::package::CheckCode;
 use crate::session::{DeliveryMethod, DeliveryMode, Session, Treatment};
 
 /// A chosen joint item, as receipts and slips list it.
@@ -27,7 +28,7 @@ pub const NEXT_STEPS: [&str; 4] = [
     "1. 窗口工作人员在 2 小时内完成预审，材料不全的会一次告知需补充的内容。",
     "2. 各部门在 1 个工作日内作出是否受理的决定。",
     "3. 办理进度和领取通知以短信发到您填写的手机。",
-    "4. 凭本回执或身份证，可在本机“进度查询/领取”查询进度、打印取件凭证。",
+    "4. 凭本回执上的二维码（或受理编号加查询码）或身份证，可在本机“进度查询/领取”查询进度、打印取件凭证。",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,9 @@ pub struct AcceptanceReceipt {
     pub center: String,
     pub kiosk_id: String,
     pub receipt_no: String,
+    /// The code that guards look-ups by receipt number, printed beside it. Gone (zeroed) once the receipt has
+    /// printed: the kiosk keeps it nowhere after that.
+    pub check_code: Option<CheckCode>,
     pub created: NaiveDateTime,
     pub masked_name: String,
     pub masked_id: String,
@@ -58,12 +62,14 @@ impl AcceptanceReceipt {
         center: &str,
         kiosk_id: &str,
         receipt_no: &str,
+        check_code: &CheckCode,
         created: NaiveDateTime,
     ) -> AcceptanceReceipt {
         let mut receipt = AcceptanceReceipt {
             center: center.into(),
             kiosk_id: kiosk_id.into(),
             receipt_no: receipt_no.into(),
+            check_code: Some(check_code.clone()),
             created,
             masked_name: session
                 .identity()
@@ -124,14 +130,27 @@ impl AcceptanceReceipt {
         self.created.format("%Y-%m-%d %H:%M").to_string()
     }
 
+    /// What the receipt's QR code holds: `{receipt_no} {check_code}`, which the kiosk's status screen reads.
+    pub fn query_text(&self) -> String {
+        match &self.check_code {
+            Some(code) => code.qr_text(&self.receipt_no),
+            None => self.receipt_no.clone(),
+        }
+    }
+
     /// A short form of the receipt for a QR code on the screen, when the printer cannot print: what a phone
     /// needs to keep (a QR code holds under 3 KB, the printed receipt is longer).
     pub fn screen_text(&self) -> String {
-        let head = vec![
-            format!("收件回执 受理编号：{}", self.receipt_no),
+        let mut head = vec![format!("收件回执 受理编号：{}", self.receipt_no)];
+        if let Some(code) = &self.check_code {
+            head.push(format!("查询码：{}", code.as_str()));
+            // The pair the status screen reads when this text is shown from a phone to the scanner.
+            head.push(format!("查询：{}", self.query_text()));
+        }
+        head.extend([
             format!("{} {}", self.center, self.time_text()),
             format!("事项：{}", self.one_thing),
-        ];
+        ]);
         let mut body = Vec::new();
         for d in &self.deferred {
             body.push(format!(
@@ -156,9 +175,15 @@ impl AcceptanceReceipt {
     pub fn document(&self) -> Receipt {
         let mut r = Receipt::default();
         r.title("收件回执").centered(&self.center);
-        r.push(Block::Qr(self.receipt_no.clone()));
-        r.field("受理编号", &self.receipt_no)
-            .field("受理时间", self.time_text())
+        r.push(Block::Qr(self.query_text()));
+        r.field("受理编号", &self.receipt_no);
+        if let Some(code) = &self.check_code {
+            // Large, beside the number: with it (or the QR code above) anyone holding this receipt can look the
+            // application up, and without it nobody can.
+            r.text("查询码（查询进度时与受理编号一起输入，请妥善保管）：");
+            r.push(Block::Code(code.grouped()));
+        }
+        r.field("受理时间", self.time_text())
             .field("受理终端", &self.kiosk_id)
             .field("申请人", format!("{} {}", self.masked_name, self.masked_id))
             .rule()

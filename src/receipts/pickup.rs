@@ -18,6 +18,8 @@ pub struct PickupSlip {
     pub groups: Vec<ReadyGroup>,
     /// Items of the same applications not ready yet: (item, state in words).
     pub pending: Vec<(String, String)>,
+    /// The member of staff who printed it for someone else, by name.
+    pub printed_by_staff: Option<String>,
 }
 
 impl PickupSlip {
@@ -49,11 +51,11 @@ impl PickupSlip {
                     .join("、")
             ));
         }
-        super::fit_for_qr(
-            &["取件凭证".to_string()],
-            &body,
-            &[WHAT_TO_BRING.to_string()],
-        )
+        let mut head = vec!["取件凭证".to_string()];
+        if let Some(name) = &self.printed_by_staff {
+            head.push(format!("代为打印：工作人员 {name}"));
+        }
+        super::fit_for_qr(&head, &body, &[WHAT_TO_BRING.to_string()])
     }
 
     pub fn document(&self) -> Receipt {
@@ -64,6 +66,9 @@ impl PickupSlip {
             self.printed.format("%Y-%m-%d %H:%M").to_string(),
         )
         .field("打印终端", &self.kiosk_id);
+        if let Some(name) = &self.printed_by_staff {
+            r.field("代为打印", format!("工作人员 {name}"));
+        }
         for group in &self.groups {
             r.rule()
                 .field("受理编号", &group.receipt_no)

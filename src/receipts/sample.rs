@@ -35,6 +35,8 @@ impl Kind {
 }
 
 pub const SAMPLE_RECEIPT_NO: &str = "XX-KIOSK-01-20261128-0007";
+/// The sample receipt's check code (made up, like the rest of the sample).
+pub const SAMPLE_CHECK_CODE: &str = "K7M2PQRS";
 
 pub fn sample_time() -> NaiveDateTime {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
@@ -54,11 +56,14 @@ pub fn acceptance(
     let session = synthetic::session_with_deferrals(catalog, no, &mut || {
         camera.capture().map_err(|e| e.to_string())
     })?;
+    let code =
+        crate::package::CheckCode::parse(SAMPLE_CHECK_CODE).ok_or("the sample check code")?;
     Ok(AcceptanceReceipt::of(
         &session,
         center,
         kiosk_id,
         SAMPLE_RECEIPT_NO,
+        &code,
         sample_time(),
     ))
 }
@@ -105,6 +110,7 @@ pub fn pickup(receipt: &AcceptanceReceipt) -> PickupSlip {
             .filter(|i| i.status != "ready_for_pickup")
             .map(|i| (i.name.clone(), status_words(i)))
             .collect(),
+        printed_by_staff: None,
     }
 }
 

@@ -110,6 +110,10 @@ fn apply(state: &mut UiState, event: DeviceEvent) {
         }
         DeviceEvent::CardRemoved => {
             state.devices.card_on_reader = false;
+            // The applicant took the card: the done page's receipt and code leave a minute later.
+            if let Some(done) = state.done.as_mut() {
+                done.card_left(std::time::Instant::now());
+            }
         }
         DeviceEvent::CodeScanned(code) => {
             if !super::technician_checks::code_scanned(state, &code) {

@@ -10,33 +10,63 @@ use crate::receipts::acceptance::NEXT_STEPS;
 use crate::receipts::AcceptanceReceipt;
 use crate::{AppWindow, DoneViewAdapter};
 
-/// The page goes back to Home by itself after this long.
-pub const SHOWN_FOR: Duration = Duration::from_secs(60);
+/// The page goes back to Home this long after the ID card left the reader (or after it appeared, if the card
+/// was already off): the applicant has left, the next one must find Home, not someone's receipt and code.
+pub const AFTER_CARD_LEFT: Duration = Duration::from_secs(60);
+/// ... and at the latest this long after it appeared, even with a card forgotten on the reader.
+pub const AT_MOST: Duration = Duration::from_secs(120);
 
 pub struct DoneInfo {
-    /// Holds only masked identity: the session it came from is wiped by now.
+    /// Holds only masked identity (the session it came from is wiped by now), and the check code until the
+    /// receipt has printed.
     pub receipt: AcceptanceReceipt,
     pub print_note: String,
-    /// What the QR code on the page holds: the receipt number, or the whole receipt when it did not print.
+    /// What the QR code on the page holds: nothing while the receipt prints or once it has printed (the code is
+    /// on the paper); the receipt itself, code included, when it did not print.
     pub qr_text: String,
     pub since: Instant,
+    /// When the ID card left the reader, since the page appeared.
+    pub card_left_at: Option<Instant>,
 }
 
 impl DoneInfo {
-    pub fn new(receipt: AcceptanceReceipt, since: Instant) -> DoneInfo {
+    /// The page for `receipt`, shown from `since`; `card_on_reader` whether the applicant's card still lies there.
+    pub fn new(receipt: AcceptanceReceipt, since: Instant, card_on_reader: bool) -> DoneInfo {
         DoneInfo {
-            qr_text: receipt.receipt_no.clone(),
             receipt,
             print_note: String::new(),
+            qr_text: String::new(),
             since,
+            card_left_at: (!card_on_reader).then_some(since),
         }
     }
 
-    /// The receipt did not print: the QR code becomes the receipt, and the page says so.
+    /// The receipt printed: the code is on the paper, so the kiosk forgets it.
+    pub fn printed(&mut self) {
+        self.receipt.check_code = None;
+        self.qr_text.clear();
+        self.print_note = "回执已打印，请在出纸口取走。查询码印在回执上，请妥善保管。".into();
+    }
+
+    /// The receipt did not print: the page shows the code, and the QR code becomes the receipt with it.
     pub fn not_printed(&mut self, why: &str) {
         self.qr_text = self.receipt.screen_text();
-        self.print_note =
-            format!("回执没有打印出来（{why}）。请用手机扫描上方二维码保存回执，或记下受理编号。");
+        self.print_note = format!(
+            "回执没有打印出来（{why}）。请记下上方的受理编号和查询码，或用手机拍下二维码保存：查询进度时要用。"
+        );
+    }
+
+    /// The card was taken off the reader.
+    pub fn card_left(&mut self, at: Instant) {
+        self.card_left_at.get_or_insert(at);
+    }
+
+    /// Whether the page (the receipt number, the code, the QR code) must leave the screen at `now`.
+    pub fn expired(&self, now: Instant) -> bool {
+        let after_card = self
+            .card_left_at
+            .is_some_and(|t| now >= t.max(self.since) + AFTER_CARD_LEFT);
+        after_card || now >= self.since + AT_MOST
     }
 }
 
@@ -82,9 +112,10 @@ pub fn setup(window: &AppWindow, state: &Shared) {
 pub fn fill(window: &AppWindow, state: &UiState) {
     let adapter = window.global::<DoneViewAdapter>();
     let Some(done) = &state.done else {
-        // The page has gone: the receipt number and the receipt in its QR code go with it.
+        // The page has gone: the receipt number, the code and the receipt in its QR code go with it.
         if !adapter.get_receipt_no().is_empty() {
             adapter.set_receipt_no(Default::default());
+            adapter.set_check_code(Default::default());
             adapter.set_qr_text(Default::default());
             adapter.set_qr(Default::default());
             adapter.set_one_thing(Default::default());
@@ -93,17 +124,27 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         return;
     };
     if adapter.get_qr_text().as_str() != done.qr_text {
-        adapter.set_qr(qr_image(&done.qr_text));
+        adapter.set_qr(if done.qr_text.is_empty() {
+            Image::default()
+        } else {
+            qr_image(&done.qr_text)
+        });
         adapter.set_qr_text(done.qr_text.as_str().into());
     }
     adapter.set_receipt_no(done.receipt.receipt_no.as_str().into());
+    // The code shows only when the receipt did not print (it is then the one place the applicant finds it).
+    let code = match (&done.receipt.check_code, done.qr_text.is_empty()) {
+        (Some(code), false) => code.grouped(),
+        _ => String::new(),
+    };
+    adapter.set_check_code(code.into());
     adapter.set_one_thing(done.receipt.one_thing.as_str().into());
     adapter.set_next_steps(NEXT_STEPS.join("\n").into());
     adapter.set_qr_caption(
-        if done.qr_text == done.receipt.receipt_no {
-            "可用手机拍下二维码，凭受理编号查询办理进度"
+        if done.qr_text.is_empty() {
+            ""
         } else {
-            "二维码里是这份回执的内容，请用手机扫描保存"
+            "二维码里是这份回执的内容（含查询码），请用手机扫描保存"
         }
         .into(),
     );

@@ -146,12 +146,3 @@ pub fn between_visitors(state: &mut UiState) {
     state.index = SearchIndex::new(&catalog);
     state.session = Session::new(catalog, state.idle, Instant::now());
 }
-
-/// The receipt number of the latest application kept here (the status screen's demo scan).
-pub fn latest_receipt_no(intake: &Intake) -> Option<String> {
-    let entries = lock(&intake.outbox).list().ok()?;
-    entries
-        .into_iter()
-        .max_by(|a, b| a.created_at.cmp(&b.created_at))
-        .map(|e| e.receipt_no)
-}

@@ -21,6 +21,7 @@ mod print;
 mod question_adapter;
 mod shell_adapter;
 mod status_adapter;
+mod status_staff;
 mod submit;
 pub mod tasks;
 pub mod technician_adapter;
@@ -28,6 +29,8 @@ mod technician_checks;
 mod technician_save;
 
 pub use devices_adapter::DeviceState;
+pub use status_adapter::Field as StatusField;
+pub use status_staff::StaffForm;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -83,6 +86,11 @@ pub struct UiState {
     pub kiosk_id: String,
     /// 进度查询/领取: how the visitor is finding an application, and what was found.
     pub status: status_adapter::StatusVisit,
+    /// Look-ups by receipt number that found nothing, counted across visits (a stranger pressing 首页 does not
+    /// start the count again).
+    pub lookups: crate::progress::LookupLimiter,
+    /// A member of the center's staff signed in on the status screen; ends with the visit.
+    pub staff: Option<status_staff::StaffState>,
     /// Counts changes of what the screen is about (a visit ending, a new look-up, going back). Work started
     /// before one (a look-up, a print) brings its result back only if the count is unchanged, so a late answer
     /// never lands on the next visitor's screen. Never reset.
@@ -176,6 +184,8 @@ impl Kiosk {
             done: None,
             kiosk_id: settings.kiosk_id,
             status: status_adapter::StatusVisit::default(),
+            lookups: Default::default(),
+            staff: None,
             epoch: 0,
             technician: None,
             technician_settings: settings.technician.clone(),

@@ -75,7 +75,7 @@ pub fn receipt(state: &mut UiState, done: &mut DoneInfo) {
     let sent = send(state, &document, |s, printed| {
         if let Some(done) = s.done.as_mut() {
             match printed {
-                Ok(()) => done.print_note = "回执已打印，请在出纸口取走。".into(),
+                Ok(()) => done.printed(),
                 Err(why) => done.not_printed(&why),
             }
         }

@@ -46,6 +46,7 @@ pub fn end_visit(state: &mut UiState) {
     state.signing = super::commitments_adapter::SigningState::default();
     state.delivery = super::delivery_adapter::DeliveryDraft::default();
     state.done = None;
+    super::status_staff::end(state);
     state.status = super::status_adapter::StatusVisit::default();
     state.technician = None;
     state.ime = None;
@@ -73,11 +74,12 @@ fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
                 s.technician = None;
                 refresh(&window, &s);
             }
-            // The confirmation page leaves by itself: the next applicant must find Home.
-            if s.done
-                .as_ref()
-                .is_some_and(|d| d.since.elapsed() >= super::done_adapter::SHOWN_FOR)
-            {
+            // A staff session past its time ends, with what it looked up.
+            if super::status_staff::tick(&mut s, Instant::now()) {
+                refresh(&window, &s);
+            }
+            // The confirmation page leaves by itself: the next applicant must find Home, not this receipt.
+            if s.done.as_ref().is_some_and(|d| d.expired(Instant::now())) {
                 s.done = None;
                 refresh(&window, &s);
             }

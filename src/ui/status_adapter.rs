@@ -1,8 +1,11 @@
-//! 进度查询/领取: find an application by ID card, by the receipt's QR code or by typing its number; show each
-//! item's state in plain words; print the pickup slip for what is ready. The look-up runs on the link's runtime;
-//! its answer is dropped if the visitor has left by the time it comes.
+//! 进度查询/领取: find an application by ID card, by the receipt's QR code, or by typing its receipt number with
+//! the check code printed beside it (a number alone shows nothing: numbers are sequential and easy to guess);
+//! show each item's state in plain words; print the pickup slip for what is ready. Signed-in staff may look up by
+//! number alone (`status_staff`). Look-ups that find nothing are counted beside the visits: after five in a
+//! minute the screen asks to wait. The look-up runs on the link's runtime; its answer is dropped if the visitor has
+//! left by the time it comes.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Local;
 use slint::{ComponentHandle, Model, SharedString};
@@ -11,30 +14,69 @@ use zeroize::Zeroizing;
 use super::guide_adapter::model;
 use super::{Actor, Shared, UiState};
 use crate::backoffice::wire::Application;
-use crate::progress::{needs_action, ready_groups, receipt_no_in, status_words, window_words};
+use crate::backoffice::{Credential, LinkError};
+use crate::package::CheckCode;
+use crate::progress::{
+    needs_action, ready_groups, receipt_no_in, receipt_query_in, status_words, window_words,
+};
 use crate::receipts::PickupSlip;
 use crate::services::devices::{DeviceKind, Health};
 use crate::session::Step;
 use crate::{AppWindow, StatusApplication, StatusItem, StatusViewAdapter};
 
 /// A visitor waits this long for the back office before being told to try later.
-const LOOKUP_TIMEOUT: Duration = Duration::from_secs(15);
+pub(super) const LOOKUP_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Which field the keyboard types into.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Field {
+    #[default]
+    None,
+    ReceiptNo,
+    CheckCode,
+    StaffId,
+    StaffPin,
+}
+
+impl Field {
+    /// As the view numbers it.
+    fn code(self) -> i32 {
+        match self {
+            Field::None => 0,
+            Field::ReceiptNo => 1,
+            Field::CheckCode => 2,
+            Field::StaffId => 3,
+            Field::StaffPin => 4,
+        }
+    }
+}
 
 /// The status screen's state; reset when the visit ends.
 #[derive(Default)]
 pub struct StatusVisit {
-    pub typing: bool,
+    pub typing: Field,
     /// 1 letters, 2 digits (a receipt number is mostly digits).
     pub mode: i32,
     pub typed: String,
+    pub typed_code: Zeroizing<String>,
     pub looking: bool,
     pub problem: String,
     pub found: Vec<Application>,
+    /// The results were given to signed-in staff (the slip then says who printed it).
+    pub found_by_staff: bool,
+    /// The staff sign-in form, while it shows.
+    pub staff_form: Option<super::status_staff::StaffForm>,
+}
+
+/// What proves a look-up may see the application.
+enum Proof {
+    Code(CheckCode),
+    Staff(Zeroizing<String>),
 }
 
 /// What to look up.
 enum Query {
-    Receipt(String),
+    Receipt(String, Proof),
     /// The ID number read from the card: sent in a request body, dropped (and zeroed) right after.
     IdNumber(Zeroizing<String>),
 }
@@ -42,43 +84,42 @@ enum Query {
 pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<StatusViewAdapter>();
     let actor = Actor::new(window, state);
-    adapter.on_start_typing(actor.on(|s| {
-        s.status.typing = true;
-        s.status.mode = 2;
-        s.status.problem.clear();
-    }));
     let a = actor.clone();
-    adapter.on_key(move |key: SharedString| {
+    adapter.on_type_field(move |field| {
         a.run(|s| {
-            // Receipt numbers are letters, digits and hyphens; letters are kept upper case.
-            let key = key.to_ascii_uppercase();
-            if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && s.status.typed.len() < 40
-            {
-                s.status.typed.push_str(&key);
-            }
+            s.status.typing = match field {
+                1 => Field::ReceiptNo,
+                2 => Field::CheckCode,
+                3 => Field::StaffId,
+                4 => Field::StaffPin,
+                _ => Field::None,
+            };
+            // A receipt number and a PIN are mostly digits; a check code and a staff id mostly letters.
+            s.status.mode = match s.status.typing {
+                Field::ReceiptNo | Field::StaffPin => 2,
+                _ => 1,
+            };
+            s.status.problem.clear();
         })
     });
+    let a = actor.clone();
+    adapter.on_key(move |key: SharedString| a.run(|s| key_typed(s, &key)));
     adapter.on_backspace(actor.on(|s| {
-        s.status.typed.pop();
+        match s.status.typing {
+            Field::ReceiptNo => {
+                s.status.typed.pop();
+            }
+            Field::CheckCode => {
+                s.status.typed_code.pop();
+            }
+            Field::StaffId | Field::StaffPin => super::status_staff::backspace(s),
+            Field::None => {}
+        };
     }));
     let a = actor.clone();
     adapter.on_set_mode(move |mode| a.run(|s| s.status.mode = if mode == 2 { 2 } else { 1 }));
-    adapter.on_close_keyboard(actor.on(|s| s.status.typing = false));
-    adapter.on_look_up_typed(actor.on(|s| {
-        let typed = s.status.typed.clone();
-        match receipt_no_in(&typed) {
-            Some(no) => {
-                s.status.typing = false;
-                look_up(s, Query::Receipt(no));
-            }
-            None => {
-                s.status.problem =
-                    "受理编号不完整。请按回执上印的受理编号输入，例如 XX-KIOSK-01-20261128-0007。"
-                        .into()
-            }
-        }
-    }));
+    adapter.on_close_keyboard(actor.on(|s| s.status.typing = Field::None));
+    adapter.on_look_up_typed(actor.on(look_up_typed));
     adapter.on_print_pickup(actor.on(print_pickup));
     adapter.on_again(actor.on(|s| {
         s.new_epoch();
@@ -87,17 +128,58 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         s.print_qr = None;
     }));
     adapter.on_simulate_card(actor.on(super::identify_adapter::place_sample_card));
-    adapter.on_simulate_scan(actor.on(|s| {
-        // The demo scans the receipt of the latest application made here.
-        let latest = s
-            .intake
-            .as_ref()
-            .and_then(super::intake::latest_receipt_no)
-            .unwrap_or_else(|| crate::receipts::sample::SAMPLE_RECEIPT_NO.to_string());
-        if let Some(sim) = s.devices.service.as_ref().and_then(|d| d.sim()) {
-            let _ = sim.scan(&latest);
+    adapter.on_simulate_scan(actor.on(scan_printed_receipt));
+    super::status_staff::setup(window, state);
+}
+
+fn key_typed(s: &mut UiState, key: &str) {
+    // Receipt numbers are letters, digits and hyphens, check codes letters and digits: kept upper case.
+    let key = key.to_ascii_uppercase();
+    let status = &mut s.status;
+    match status.typing {
+        Field::ReceiptNo
+            if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && status.typed.len() < 40 =>
+        {
+            status.typed.push_str(&key)
         }
-    }));
+        Field::CheckCode
+            if key.chars().all(|c| c.is_ascii_alphanumeric())
+                && status.typed_code.len() < crate::package::check_code::LENGTH =>
+        {
+            status.typed_code.push_str(&key)
+        }
+        Field::StaffId | Field::StaffPin => super::status_staff::key(s, &key),
+        _ => {}
+    }
+}
+
+/// Demo mode: scan the receipt the simulated printer printed last, as an applicant would hold it to the scanner.
+/// The code comes from the paper, not from the kiosk, which keeps it nowhere.
+fn scan_printed_receipt(s: &mut UiState) {
+    if !s.demo_shortcuts() {
+        return;
+    }
+    let Some(sim) = s.devices.service.as_ref().and_then(|d| d.sim()) else {
+        return;
+    };
+    let printed = sim.printer().map(|p| p.received()).unwrap_or_default();
+    let last = drivers::printer::decode::decode(&printed)
+        .into_iter()
+        .filter_map(|e| match e {
+            drivers::printer::decode::Element::Qr { data, .. } => String::from_utf8(data).ok(),
+            _ => None,
+        })
+        .rfind(|text| receipt_query_in(text).is_some_and(|(_, code)| code.is_some()));
+    match last {
+        Some(text) => {
+            let _ = sim.scan(&text);
+        }
+        None => {
+            s.status.problem =
+                "演示：本机还没有打印过收件回执。请先办一件事，或输入受理编号和查询码。".into()
+        }
+    }
 }
 
 /// A card was read while the status screen shows.
@@ -116,16 +198,61 @@ pub fn code_scanned(state: &mut UiState, code: &str) {
     if state.session.step() != Step::Status || state.status.looking {
         return;
     }
-    match receipt_no_in(code) {
-        Some(no) => {
-            state.status.typing = false;
-            look_up(state, Query::Receipt(no));
+    match receipt_query_in(code) {
+        Some((no, Some(code))) => {
+            state.status.typing = Field::None;
+            look_up(state, Query::Receipt(no, Proof::Code(code)));
         }
+        Some((no, None)) => match super::status_staff::token(state) {
+            Some(token) => {
+                state.status.typing = Field::None;
+                look_up(state, Query::Receipt(no, Proof::Staff(token)));
+            }
+            None => {
+                state.status.problem = "这个二维码里只有受理编号，没有查询码，不能查询。请扫描收件回执上方的二维码，或放身份证查询。".into()
+            }
+        },
         None => {
             state.status.problem =
-                "这个二维码不是收件回执的二维码。请扫描回执上方的二维码，或输入受理编号。".into()
+                "这个二维码不是收件回执的二维码。请扫描回执上方的二维码，或输入受理编号和查询码。".into()
         }
     }
+}
+
+/// 查询 after typing: the receipt number and its check code (staff: the number alone).
+fn look_up_typed(s: &mut UiState) {
+    let Some(no) = receipt_no_in(&s.status.typed) else {
+        s.status.problem =
+            "受理编号不完整。请按回执上印的受理编号输入，例如 XX-KIOSK-01-20261128-0007。".into();
+        return;
+    };
+    let code = CheckCode::parse(&s.status.typed_code);
+    let proof = match (code, super::status_staff::token(s)) {
+        (Some(code), _) => Proof::Code(code),
+        (None, Some(token)) if s.status.typed_code.is_empty() => Proof::Staff(token),
+        (None, _) if s.status.typed_code.is_empty() => {
+            s.status.problem = "请再输入回执上受理编号旁边的 8 位查询码。只凭受理编号不能查询，这是为了保护申请人的信息。".into();
+            s.status.typing = Field::CheckCode;
+            s.status.mode = 1;
+            return;
+        }
+        (None, _) => {
+            s.status.problem =
+                "查询码是 8 位字母和数字（没有 0、1、I、L、O），请对照回执核对。".into();
+            s.status.typing = Field::CheckCode;
+            s.status.mode = 1;
+            return;
+        }
+    };
+    s.status.typing = Field::None;
+    look_up(s, Query::Receipt(no, proof));
+}
+
+fn wait_words(wait: Duration) -> String {
+    format!(
+        "查询失败次数过多，请 {} 秒后再试。也可以放身份证查询，或到综合受理窗口查询。",
+        wait.as_secs().max(1)
+    )
 }
 
 fn look_up(state: &mut UiState, query: Query) {
@@ -142,6 +269,13 @@ fn look_up(state: &mut UiState, query: Query) {
     if state.tasks.is_none() {
         return;
     }
+    // A stranger trying numbers and codes meets the wait here, whatever the server does.
+    let by_code = matches!(query, Query::Receipt(_, Proof::Code(_)));
+    let wait = state.lookups.wait(Instant::now());
+    if by_code && !wait.is_zero() {
+        state.status.problem = wait_words(wait);
+        return;
+    }
     state.print_note.clear();
     state.print_qr = None;
     let epoch = state.new_epoch();
@@ -150,10 +284,16 @@ fn look_up(state: &mut UiState, query: Query) {
     status.problem.clear();
     status.found.clear();
     let by_card = matches!(query, Query::IdNumber(_));
+    let by_staff = matches!(query, Query::Receipt(_, Proof::Staff(_)));
     let work = async move {
         let answer = match query {
-            Query::Receipt(no) => {
-                let found = tokio::time::timeout(LOOKUP_TIMEOUT, link.application(&no)).await;
+            Query::Receipt(no, proof) => {
+                let credential = match &proof {
+                    Proof::Code(code) => Credential::CheckCode(code),
+                    Proof::Staff(token) => Credential::Staff(token.as_str()),
+                };
+                let found =
+                    tokio::time::timeout(LOOKUP_TIMEOUT, link.status(&no, credential)).await;
                 found.map(|r| r.map(|app| (app.into_iter().collect::<Vec<_>>(), no)))
             }
             Query::IdNumber(id) => {
@@ -162,9 +302,8 @@ fn look_up(state: &mut UiState, query: Query) {
             }
         };
         match answer {
-            Ok(Ok(found)) => Ok(found),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err("受理系统没有及时回应".to_string()),
+            Ok(result) => result,
+            Err(_) => Err(LinkError::Transport("受理系统没有及时回应".to_string())),
         }
     };
     let Some(tasks) = &state.tasks else { return };
@@ -175,14 +314,32 @@ fn look_up(state: &mut UiState, query: Query) {
         s.status.looking = false;
         s.status.found.clear();
         match answer {
-            Ok((found, _)) if !found.is_empty() => s.status.found = found,
-            Ok((_, no)) if by_card || no.is_empty() => {
-                s.status.problem = "没有查到这张身份证办理的申请。如刚提交不久，请稍后再查；也可以用回执上的受理编号查询。".into()
+            Ok((found, _)) if !found.is_empty() => {
+                s.status.found = found;
+                s.status.found_by_staff = by_staff;
+            }
+            Ok(_) if by_card => {
+                s.status.problem = "没有查到这张身份证办理的申请。如刚提交不久，请稍后再查；也可以用回执上的受理编号和查询码查询。".into()
             }
             Ok((_, no)) => {
+                if !by_staff {
+                    s.lookups.failed(Instant::now());
+                }
+                // The same words for an unknown number and a wrong code: the answer tells a stranger nothing.
                 s.status.problem = format!(
-                    "没有查到受理编号为 {no} 的申请。请核对编号；刚提交的申请可能还在发送途中，请稍后再查。"
-                )
+                    "没有查到：受理编号 {no} 或查询码不对。请对照回执核对；刚提交的申请可能还在发送途中，请稍后再查。"
+                );
+            }
+            Err(LinkError::Unavailable {
+                status: 429,
+                retry_after,
+                ..
+            }) => {
+                s.lookups.server_asked(retry_after, Instant::now());
+                s.status.problem = wait_words(s.lookups.wait(Instant::now()));
+            }
+            Err(LinkError::Refused { .. }) if by_staff => {
+                super::status_staff::expired(s);
             }
             Err(e) => {
                 tracing::warn!(error = %e, "status look-up failed");
@@ -207,6 +364,11 @@ fn pickup_slip(state: &UiState) -> PickupSlip {
             .filter(|i| i.status != "ready_for_pickup" && i.status != "delivered")
             .map(|i| (i.name.clone(), status_words(i)))
             .collect(),
+        printed_by_staff: state
+            .status
+            .found_by_staff
+            .then(|| super::status_staff::name(state))
+            .flatten(),
     }
 }
 
@@ -218,6 +380,7 @@ fn print_pickup(state: &mut UiState) {
     }
     state.print_qr = None;
     let screen_text = slip.screen_text();
+    let by_staff = slip.printed_by_staff.clone();
     let failed = move |s: &mut UiState, why: String| {
         s.print_note = format!(
             "取件凭证没有打印出来（{why}）。请记下上方的取件码，或用手机扫描下方二维码保存。"
@@ -225,11 +388,18 @@ fn print_pickup(state: &mut UiState) {
         s.print_qr = Some(super::done_adapter::qr_image(&screen_text));
     };
     let failed_now = failed.clone();
-    match super::print::send(state, &slip.document(), move |s, printed| match printed {
+    match super::print::send(state, &slip.document(), move |s, printed| {
+        match printed {
         Ok(()) => {
-            s.print_note = "取件凭证已打印，请在出纸口取走，凭证件和取件凭证到窗口领取。".into()
+            s.print_note = match &by_staff {
+                Some(name) => format!(
+                    "取件凭证已由工作人员 {name} 代为打印，请在出纸口取走，交给领取人凭证件到窗口领取。"
+                ),
+                None => "取件凭证已打印，请在出纸口取走，凭证件和取件凭证到窗口领取。".into(),
+            }
         }
         Err(why) => failed(s, why),
+    }
     }) {
         Ok(()) => state.print_note = "正在打印取件凭证…".into(),
         Err(why) => failed_now(state, why),
@@ -258,15 +428,20 @@ fn ready_summary(state: &UiState) -> String {
 pub fn fill(window: &AppWindow, state: &UiState) {
     let adapter = window.global::<StatusViewAdapter>();
     if state.session.step() != Step::Status {
-        // What was looked up stays in no model once the visitor has left the screen.
-        if adapter.get_applications().row_count() > 0 || !adapter.get_typed().is_empty() {
+        // What was looked up or typed stays in no model once the visitor has left the screen.
+        if adapter.get_applications().row_count() > 0
+            || !adapter.get_typed().is_empty()
+            || !adapter.get_typed_code().is_empty()
+        {
             adapter.set_applications(Default::default());
             adapter.set_typed(Default::default());
+            adapter.set_typed_code(Default::default());
             adapter.set_ready_summary(Default::default());
             adapter.set_print_note(Default::default());
         }
         adapter.set_show_print_qr(false);
         adapter.set_print_qr(Default::default());
+        super::status_staff::fill(window, state);
         return;
     }
     let s = &state.status;
@@ -282,9 +457,10 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_scanner_ready(state.devices.health_of(DeviceKind::Scanner) == Some(&Health::Ok));
     adapter.set_simulated(state.demo_shortcuts());
     adapter.set_problem(s.problem.as_str().into());
-    adapter.set_typing(s.typing);
+    adapter.set_typing_field(s.typing.code());
     adapter.set_keyboard_mode(s.mode);
     adapter.set_typed(s.typed.as_str().into());
+    adapter.set_typed_code(s.typed_code.as_str().into());
     adapter.set_applications(model(
         s.found
             .iter()
@@ -318,4 +494,5 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     adapter.set_print_note(state.print_note.as_str().into());
     adapter.set_show_print_qr(state.print_qr.is_some());
     adapter.set_print_qr(state.print_qr.clone().unwrap_or_default());
+    super::status_staff::fill(window, state);
 }

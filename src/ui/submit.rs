@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::done_adapter::DoneInfo;
 use super::UiState;
-use crate::package::{self, Stamp};
+use crate::package::{self, CheckCode, Stamp};
 use crate::receipts::AcceptanceReceipt;
 use crate::services::uplink::worker::lock;
 use crate::session::Session;
@@ -48,6 +48,8 @@ pub fn submit(state: &mut UiState) {
                 .map_err(|e| e.to_string())?;
             let package_id = uuid::Uuid::new_v4().to_string();
             let created_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            // Drawn here, printed on the receipt, sent only as its hash: what proves the receipt is yours.
+            let check_code = CheckCode::generate().map_err(|e| e.to_string())?;
             let package = package::build(
                 &copy,
                 &Stamp {
@@ -56,6 +58,7 @@ pub fn submit(state: &mut UiState) {
                     receipt_no: &receipt_no,
                     created_at: &created_at,
                     test: false,
+                    check_code: &check_code,
                 },
             )
             .map_err(|e| e.to_string())?;
@@ -65,6 +68,7 @@ pub fn submit(state: &mut UiState) {
                 &center,
                 &kiosk_id,
                 &receipt_no,
+                &check_code,
                 now.naive_local(),
             ))
         },
@@ -77,7 +81,8 @@ pub fn submit(state: &mut UiState) {
                         uplink.queued();
                     }
                     super::shell_adapter::end_visit(s);
-                    let mut done = DoneInfo::new(receipt, Instant::now());
+                    let card_on_reader = s.devices.card_on_reader;
+                    let mut done = DoneInfo::new(receipt, Instant::now(), card_on_reader);
                     super::print::receipt(s, &mut done);
                     s.done = Some(done);
                 }

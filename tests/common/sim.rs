@@ -12,6 +12,8 @@ use super::repo_path;
 
 pub const KIOSK: &str = "XX-KIOSK-01";
 pub const SECRET: &str = "test-secret-0123";
+/// The check code of every package [`small_package`] makes (as printed on its receipt).
+pub const CHECK_CODE: &str = "K7M2PQRS";
 
 pub fn kiosk_bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kiosk"))
@@ -185,7 +187,8 @@ pub fn small_package(id: &str, receipt: &str, pages: usize, page_bytes: usize) -
         "materials": [{"key": "hukou", "name": "户口簿", "status": "captured", "reason": "", "files": refs}],
         "commitments": [{"item_code": "3-10-1", "text_sha256": sha256_hex(b"letter"),
                          "signature_sha256": signature_sha}],
-        "delivery": {"method": "window", "mode": "together", "address": null}
+        "delivery": {"method": "window", "mode": "together", "address": null},
+        "check_code_sha256": sha256_hex(CHECK_CODE.as_bytes())
     }))
     .unwrap();
     Package { manifest, files }

@@ -2,7 +2,7 @@
 //! - KIND: `500`, `502`, `503`, `429` (answered with `Retry-After: 1`), `slow=MS` (answer after MS milliseconds),
 //!   `drop` (close the connection without answering, before doing anything), `drop-after-store` (do the work, then
 //!   close without answering: the answer is lost), `truncate` (do the work, then cut the answer's body short);
-//! - TARGET: `file`, `manifest`, `status`, `lookup`, `catalog`, `heartbeat` or `any` (the default);
+//! - TARGET: `file`, `manifest`, `status`, `lookup`, `staff`, `catalog`, `heartbeat` or `any` (the default);
 //! - COUNT: how many matching requests it hits (default: every one).
 
 use std::str::FromStr;
@@ -23,6 +23,7 @@ pub enum Target {
     Manifest,
     Status,
     Lookup,
+    Staff,
     Catalog,
     Heartbeat,
     Any,
@@ -75,6 +76,7 @@ impl FromStr for Fault {
             "manifest" => Target::Manifest,
             "status" => Target::Status,
             "lookup" => Target::Lookup,
+            "staff" => Target::Staff,
             "catalog" => Target::Catalog,
             "heartbeat" => Target::Heartbeat,
             "any" => Target::Any,

@@ -1,12 +1,13 @@
 //! The simulated back office's HTTP(S) server: the whole of `back-office-api.md` on top of [`SimStore`], with
 //! injectable faults and two unsigned control routes for tests (`/_sim/faults`, `/_sim/catalog`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
@@ -18,9 +19,10 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
 use super::faults::{Fault, FaultKind, Faults, Target};
-use super::store::{ManifestOutcome, SimStore};
+use super::store::{ManifestOutcome, SimStore, StaffOutcome};
 use crate::backoffice::contract::check_manifest;
 use crate::backoffice::signing::{verify, Refusal, SignedHeaders};
+use crate::backoffice::wire::{StaffLogin, StatusQuery};
 use crate::package::sha256_hex;
 
 /// Requests larger than this are refused (a page is under 500 KB).
@@ -43,7 +45,13 @@ struct Shared {
     kiosks: BTreeMap<String, String>,
     catalog: Mutex<Option<(String, Bytes)>>,
     faults: Mutex<Faults>,
+    /// Each kiosk's status look-ups that found nothing, in the last minute.
+    failed_lookups: Mutex<BTreeMap<String, VecDeque<Instant>>>,
 }
+
+/// Failed look-ups a kiosk may make within [`LOOKUP_WINDOW`] before the rest of it is answered 429.
+const MAX_FAILED_LOOKUPS: usize = 5;
+const LOOKUP_WINDOW: Duration = Duration::from_secs(60);
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -140,12 +148,25 @@ fn truncate(mut response: Answer) -> Answer {
 
 /// What a request is for, from its method and path.
 enum Route {
-    File { package_id: String, sha256: String },
-    Manifest { package_id: String },
-    Application { receipt_no: String },
+    File {
+        package_id: String,
+        sha256: String,
+    },
+    Manifest {
+        package_id: String,
+    },
+    Status,
+    /// `GET /v1/applications/{receipt_no}` of version 1, withdrawn in 1.1.
+    Withdrawn,
     Lookup,
+    StaffLogin,
+    StaffLogout {
+        token: String,
+    },
     Catalog,
-    Heartbeat { kiosk_id: String },
+    Heartbeat {
+        kiosk_id: String,
+    },
     SetFaults,
     SetCatalog,
     Unknown,
@@ -171,9 +192,14 @@ fn route(method: &Method, path: &str) -> Route {
             package_id: id.to_string(),
         },
         (&Method::POST, ["v1", "applications", "lookup"]) => Route::Lookup,
-        (&Method::GET, ["v1", "applications", receipt]) if safe(receipt) => Route::Application {
-            receipt_no: receipt.to_string(),
-        },
+        (&Method::POST, ["v1", "applications", "status"]) => Route::Status,
+        (&Method::GET, ["v1", "applications", _]) => Route::Withdrawn,
+        (&Method::POST, ["v1", "staff", "sessions"]) => Route::StaffLogin,
+        (&Method::DELETE, ["v1", "staff", "sessions", token]) if safe(token) => {
+            Route::StaffLogout {
+                token: token.to_string(),
+            }
+        }
         (&Method::GET, ["v1", "catalog"]) => Route::Catalog,
         (&Method::POST, ["v1", "kiosks", id, "heartbeat"]) if safe(id) => Route::Heartbeat {
             kiosk_id: id.to_string(),
@@ -188,8 +214,9 @@ fn target(route: &Route) -> Option<Target> {
     Some(match route {
         Route::File { .. } => Target::File,
         Route::Manifest { .. } => Target::Manifest,
-        Route::Application { .. } => Target::Status,
+        Route::Status | Route::Withdrawn => Target::Status,
         Route::Lookup => Target::Lookup,
+        Route::StaffLogin | Route::StaffLogout { .. } => Target::Staff,
         Route::Catalog => Target::Catalog,
         Route::Heartbeat { .. } => Target::Heartbeat,
         _ => return None,
@@ -308,12 +335,30 @@ fn serve_route(
                 Err(e) => store_failed(e),
             }
         }
-        Route::Application { receipt_no } => match lock(&shared.store).application(&receipt_no) {
-            Ok(Some(app)) => answer(
-                StatusCode::OK,
-                serde_json::to_value(app).unwrap_or_default(),
-            ),
-            Ok(None) => error(StatusCode::NOT_FOUND, "not_found"),
+        Route::Status => status(shared, kiosk_id, body),
+        Route::Withdrawn => error(StatusCode::GONE, "gone"),
+        Route::StaffLogin => {
+            let Ok(login) = serde_json::from_slice::<StaffLogin>(body) else {
+                return error(StatusCode::BAD_REQUEST, "invalid_json");
+            };
+            match lock(&shared.store).staff_login(&login.staff_id, &login.pin) {
+                Ok(StaffOutcome::SignedIn {
+                    token,
+                    name,
+                    expires_at,
+                }) => answer(
+                    StatusCode::CREATED,
+                    json!({ "staff_token": token, "name": name, "expires_at": expires_at }),
+                ),
+                Ok(StaffOutcome::BadCredentials) => {
+                    error(StatusCode::UNAUTHORIZED, "bad_credentials")
+                }
+                Ok(StaffOutcome::Locked) => error(StatusCode::UNAUTHORIZED, "locked"),
+                Err(e) => store_failed(e),
+            }
+        }
+        Route::StaffLogout { token } => match lock(&shared.store).end_staff_session(&token) {
+            Ok(()) => empty(StatusCode::NO_CONTENT),
             Err(e) => store_failed(e),
         },
         Route::Lookup => {
@@ -365,6 +410,68 @@ fn serve_route(
         Route::SetFaults | Route::SetCatalog | Route::Unknown => {
             error(StatusCode::NOT_FOUND, "not_found")
         }
+    }
+}
+
+/// `POST /v1/applications/status`: the application for the right check code or a live staff token; the same 404
+/// for an unknown number and a wrong code; 429 for the rest of the minute after a kiosk's fifth failure in it.
+fn status(shared: &Shared, kiosk_id: &str, body: &[u8]) -> Answer {
+    let Ok(query) = serde_json::from_slice::<StatusQuery>(body) else {
+        return error(StatusCode::BAD_REQUEST, "invalid_json");
+    };
+    let now = Instant::now();
+    {
+        let mut failed = lock(&shared.failed_lookups);
+        let recent = failed.entry(kiosk_id.to_string()).or_default();
+        while recent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= LOOKUP_WINDOW)
+        {
+            recent.pop_front();
+        }
+        if recent.len() >= MAX_FAILED_LOOKUPS {
+            let wait = recent
+                .front()
+                .map(|t| LOOKUP_WINDOW.saturating_sub(now.duration_since(*t)))
+                .unwrap_or(LOOKUP_WINDOW);
+            let mut response = error(StatusCode::TOO_MANY_REQUESTS, "too_many_lookups");
+            let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+            response.headers_mut().insert(RETRY_AFTER, seconds.into());
+            return response;
+        }
+    }
+    let store = lock(&shared.store);
+    let found = match (&query.check_code, &query.staff_token) {
+        (Some(code), None) => store.application_checked(&query.receipt_no, code),
+        (None, Some(token)) => match store.staff_session(token) {
+            Ok(Some(staff_id)) => {
+                let found = store.application(&query.receipt_no);
+                if let Ok(Some(_)) = &found {
+                    if let Err(e) = store.log_staff_answer(&staff_id, kiosk_id, &query.receipt_no) {
+                        return store_failed(e);
+                    }
+                }
+                found
+            }
+            Ok(None) => return error(StatusCode::UNAUTHORIZED, "bad_credentials"),
+            Err(e) => return store_failed(e),
+        },
+        _ => return error(StatusCode::BAD_REQUEST, "invalid_json"),
+    };
+    match found {
+        Ok(Some(app)) => answer(
+            StatusCode::OK,
+            serde_json::to_value(app).unwrap_or_default(),
+        ),
+        Ok(None) => {
+            drop(store);
+            lock(&shared.failed_lookups)
+                .entry(kiosk_id.to_string())
+                .or_default()
+                .push_back(now);
+            error(StatusCode::NOT_FOUND, "not_found")
+        }
+        Err(e) => store_failed(e),
     }
 }
 
@@ -452,6 +559,7 @@ pub async fn serve(settings: SimSettings, ready: impl FnOnce(SocketAddr)) -> Res
         kiosks: settings.kiosks,
         catalog: Mutex::new(settings.catalog.map(|c| (tag(&c), Bytes::from(c)))),
         faults: Mutex::new(faults),
+        failed_lookups: Mutex::new(BTreeMap::new()),
     });
     let acceptor = settings
         .tls

@@ -40,7 +40,34 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE TABLE IF NOT EXISTS heartbeats (kiosk_id TEXT PRIMARY KEY, body TEXT NOT NULL, received_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS manifest_answers (
     id INTEGER PRIMARY KEY, package_id TEXT NOT NULL, status INTEGER NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS staff (
+    staff_id TEXT PRIMARY KEY, name TEXT NOT NULL, pin_hash TEXT NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS staff_sessions (token TEXT PRIMARY KEY, staff_id TEXT NOT NULL, expires INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS staff_log (
+    id INTEGER PRIMARY KEY, staff_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, receipt_no TEXT NOT NULL, at TEXT NOT NULL);
 ";
+
+/// Wrong PINs before a staff id is locked, and for how long.
+pub const STAFF_TRIES: i64 = 5;
+pub const STAFF_LOCK_SECONDS: i64 = 15 * 60;
+/// How long a staff session lasts.
+pub const STAFF_SESSION_SECONDS: i64 = 15 * 60;
+
+/// What a staff login came to.
+pub enum StaffOutcome {
+    SignedIn {
+        token: String,
+        name: String,
+        expires_at: String,
+    },
+    BadCredentials,
+    Locked,
+}
+
+fn unix() -> i64 {
+    chrono::Utc::now().timestamp()
+}
 
 fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
@@ -55,6 +82,17 @@ impl SimStore {
         db.pragma_update(None, "synchronous", "NORMAL")?;
         db.busy_timeout(std::time::Duration::from_secs(10))?;
         db.execute_batch(SCHEMA)?;
+        // Contract 1.1: the check code's hash, kept beside each package (added to databases made before it).
+        let has_hash: bool = db
+            .prepare(
+                "SELECT 1 FROM pragma_table_info('packages') WHERE name = 'check_code_sha256'",
+            )?
+            .exists([])?;
+        if !has_hash {
+            db.execute_batch(
+                "ALTER TABLE packages ADD COLUMN check_code_sha256 TEXT NOT NULL DEFAULT ''",
+            )?;
+        }
         Ok(SimStore { db })
     }
 
@@ -152,7 +190,7 @@ impl SimStore {
                     let at = now();
                     tx.execute(
                         "INSERT INTO packages (package_id, receipt_no, kiosk_id, manifest, id_number, test,
-                         received_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                         received_at, updated_at, check_code_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
                         params![
                             package_id,
                             receipt_no,
@@ -160,7 +198,8 @@ impl SimStore {
                             manifest.to_string(),
                             manifest["applicant"]["id_number"].as_str().unwrap_or_default(),
                             manifest["test"].as_bool().unwrap_or(false),
-                            at
+                            at,
+                            manifest["check_code_sha256"].as_str().unwrap_or_default()
                         ],
                     )?;
                     let items = manifest["items"].as_array().cloned().unwrap_or_default();
@@ -235,6 +274,7 @@ impl SimStore {
         })
     }
 
+    /// One application by its receipt number, as window staff see it (no check).
     pub fn application(&self, receipt_no: &str) -> Result<Option<Application>, StoreError> {
         let row: Option<(String, String)> = self
             .db
@@ -246,6 +286,142 @@ impl SimStore {
             .optional()?;
         row.map(|(id, at)| self.application_of(receipt_no, id, at))
             .transpose()
+    }
+
+    /// One application when `check_code` is the one printed on its receipt; `None` for an unknown number and for
+    /// a wrong code alike.
+    pub fn application_checked(
+        &self,
+        receipt_no: &str,
+        check_code: &str,
+    ) -> Result<Option<Application>, StoreError> {
+        let row: Option<(String, String, String)> = self
+            .db
+            .query_row(
+                "SELECT package_id, updated_at, check_code_sha256 FROM packages WHERE receipt_no = ?1",
+                [receipt_no],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let given = crate::package::sha256_hex(check_code.as_bytes());
+        row.filter(|(_, _, stored)| !stored.is_empty() && *stored == given)
+            .map(|(id, at, _)| self.application_of(receipt_no, id, at))
+            .transpose()
+    }
+
+    /// Adds (or replaces) a member of staff who may sign in at kiosks; only the PIN's Argon2 hash is kept.
+    pub fn add_staff(&self, staff_id: &str, name: &str, pin: &str) -> Result<(), StoreError> {
+        let hash = crate::technician::pin::hash(pin).map_err(StoreError::Invalid)?;
+        self.db.execute(
+            "INSERT INTO staff (staff_id, name, pin_hash) VALUES (?1, ?2, ?3)
+             ON CONFLICT (staff_id) DO UPDATE SET name = ?2, pin_hash = ?3, failures = 0, locked_until = 0",
+            params![staff_id, name, hash],
+        )?;
+        Ok(())
+    }
+
+    /// A staff login: locked for 15 minutes after 5 wrong PINs; a right one opens a 15-minute session.
+    pub fn staff_login(&self, staff_id: &str, pin: &str) -> Result<StaffOutcome, StoreError> {
+        let now = unix();
+        let row: Option<(String, String, i64, i64)> = self
+            .db
+            .query_row(
+                "SELECT name, pin_hash, failures, locked_until FROM staff WHERE staff_id = ?1",
+                [staff_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((name, hash, failures, locked_until)) = row else {
+            return Ok(StaffOutcome::BadCredentials);
+        };
+        if locked_until > now {
+            return Ok(StaffOutcome::Locked);
+        }
+        let right = argon2::PasswordHash::new(&hash).is_ok_and(|parsed| {
+            use argon2::PasswordVerifier;
+            argon2::Argon2::default()
+                .verify_password(pin.as_bytes(), &parsed)
+                .is_ok()
+        });
+        if !right {
+            let failures = failures + 1;
+            let locked = failures >= STAFF_TRIES;
+            self.db.execute(
+                "UPDATE staff SET failures = ?2, locked_until = ?3 WHERE staff_id = ?1",
+                params![
+                    staff_id,
+                    if locked { 0 } else { failures },
+                    if locked { now + STAFF_LOCK_SECONDS } else { 0 }
+                ],
+            )?;
+            return Ok(if locked {
+                StaffOutcome::Locked
+            } else {
+                StaffOutcome::BadCredentials
+            });
+        }
+        self.db.execute(
+            "UPDATE staff SET failures = 0, locked_until = 0 WHERE staff_id = ?1",
+            [staff_id],
+        )?;
+        let token = crate::package::hex(&rand::random::<[u8; 24]>());
+        let expires = now + STAFF_SESSION_SECONDS;
+        self.db.execute(
+            "INSERT INTO staff_sessions (token, staff_id, expires) VALUES (?1, ?2, ?3)",
+            params![token, staff_id, expires],
+        )?;
+        let expires_at = chrono::DateTime::from_timestamp(expires, 0)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+            })
+            .unwrap_or_default();
+        Ok(StaffOutcome::SignedIn {
+            token,
+            name,
+            expires_at,
+        })
+    }
+
+    /// The staff id a live session's token belongs to.
+    pub fn staff_session(&self, token: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .db
+            .query_row(
+                "SELECT staff_id FROM staff_sessions WHERE token = ?1 AND expires > ?2",
+                params![token, unix()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn end_staff_session(&self, token: &str) -> Result<(), StoreError> {
+        self.db
+            .execute("DELETE FROM staff_sessions WHERE token = ?1", [token])?;
+        Ok(())
+    }
+
+    /// Every status answer given to a staff token is logged with the staff id.
+    pub fn log_staff_answer(
+        &self,
+        staff_id: &str,
+        kiosk_id: &str,
+        receipt_no: &str,
+    ) -> Result<(), StoreError> {
+        self.db.execute(
+            "INSERT INTO staff_log (staff_id, kiosk_id, receipt_no, at) VALUES (?1, ?2, ?3, ?4)",
+            params![staff_id, kiosk_id, receipt_no, now()],
+        )?;
+        Ok(())
+    }
+
+    /// The staff log: (staff id, receipt number) of each answer given to staff.
+    pub fn staff_log(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(self
+            .db
+            .prepare("SELECT staff_id, receipt_no FROM staff_log ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?)
     }
 
     pub fn lookup(&self, id_number: &str) -> Result<Vec<Application>, StoreError> {

@@ -1,0 +1,251 @@
+//! Staff mode on the 进度查询/领取 screen: a member of the center's staff signs in with a staff id and PIN that the
+//! back office checks (`POST /v1/staff/sessions`), then may look up by receipt number alone and print pickup
+//! slips for others; the slip and the screen say it was printed by staff. Distinct from technician mode (which
+//! the kiosk checks itself, for settings): staff never see settings, technicians never look applications up.
+//! The session ends with the visit (首页, the idle timeout), when the staff member signs out, or when its token
+//! expires; its token is zeroed when dropped and the back office is told the session ended.
+
+use std::time::{Duration, Instant};
+
+use slint::ComponentHandle;
+use zeroize::Zeroizing;
+
+use super::status_adapter::{Field, LOOKUP_TIMEOUT};
+use super::{Actor, Shared, UiState};
+use crate::backoffice::{StaffLoginError, StaffSession};
+use crate::{AppWindow, StatusViewAdapter};
+
+/// The longest a staff session lasts here, whatever the back office said (the contract's 15 minutes).
+const LONGEST: Duration = Duration::from_secs(15 * 60);
+
+/// The sign-in form.
+#[derive(Default)]
+pub struct StaffForm {
+    pub staff_id: String,
+    pub pin: Zeroizing<String>,
+    pub signing_in: bool,
+}
+
+/// A signed-in member of staff.
+pub struct StaffState {
+    pub session: StaffSession,
+    pub until: Instant,
+}
+
+pub fn setup(window: &AppWindow, state: &Shared) {
+    let adapter = window.global::<StatusViewAdapter>();
+    let actor = Actor::new(window, state);
+    adapter.on_staff_start(actor.on(|s| {
+        s.status.staff_form = Some(StaffForm::default());
+        s.status.typing = Field::StaffId;
+        s.status.mode = 1;
+        s.status.problem.clear();
+    }));
+    adapter.on_staff_cancel(actor.on(|s| {
+        s.status.staff_form = None;
+        s.status.typing = Field::None;
+    }));
+    adapter.on_staff_submit(actor.on(sign_in));
+    adapter.on_staff_end(actor.on(|s| {
+        end(s);
+        s.status.problem = "已退出工作人员登录。".into();
+    }));
+}
+
+pub(super) fn key(s: &mut UiState, key: &str) {
+    let typing = s.status.typing;
+    let Some(form) = s.status.staff_form.as_mut() else {
+        return;
+    };
+    match typing {
+        Field::StaffId
+            if key.chars().all(|c| c.is_ascii_alphanumeric()) && form.staff_id.len() < 20 =>
+        {
+            form.staff_id.push_str(key)
+        }
+        Field::StaffPin if key.chars().all(|c| c.is_ascii_digit()) && form.pin.len() < 12 => {
+            form.pin.push_str(key)
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn backspace(s: &mut UiState) {
+    let typing = s.status.typing;
+    if let Some(form) = s.status.staff_form.as_mut() {
+        match typing {
+            Field::StaffId => {
+                form.staff_id.pop();
+            }
+            Field::StaffPin => {
+                form.pin.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The live session's token, for a look-up.
+pub(super) fn token(s: &UiState) -> Option<Zeroizing<String>> {
+    s.staff
+        .as_ref()
+        .filter(|st| Instant::now() < st.until)
+        .map(|st| st.session.token.clone())
+}
+
+/// The signed-in staff member's name.
+pub(super) fn name(s: &UiState) -> Option<String> {
+    s.staff.as_ref().map(|st| st.session.name.clone())
+}
+
+/// How long the back office's `expires_at` is from now, at most [`LONGEST`].
+fn lasts(expires_at: &str) -> Duration {
+    chrono::DateTime::parse_from_rfc3339(expires_at)
+        .ok()
+        .map(|at| at.timestamp() - chrono::Utc::now().timestamp())
+        .map(|s| Duration::from_secs(s.max(0) as u64))
+        .unwrap_or(LONGEST)
+        .min(LONGEST)
+}
+
+fn sign_in(s: &mut UiState) {
+    let Some(form) = s.status.staff_form.as_mut() else {
+        return;
+    };
+    if form.signing_in {
+        return;
+    }
+    if form.staff_id.is_empty() || form.pin.is_empty() {
+        s.status.problem = "请输入工号和密码。".into();
+        return;
+    }
+    let Some((link, handle)) = s
+        .intake
+        .as_ref()
+        .and_then(|i| i.uplink.as_ref())
+        .map(|u| (u.link(), u.handle()))
+    else {
+        s.status.problem = "本机暂未连接受理系统，不能登录。".into();
+        return;
+    };
+    let Some(tasks) = &s.tasks else { return };
+    form.signing_in = true;
+    let staff_id = form.staff_id.clone();
+    let pin = std::mem::take(&mut form.pin);
+    s.status.typing = Field::None;
+    s.status.problem.clear();
+    let epoch = s.epoch;
+    let work = async move {
+        match tokio::time::timeout(LOOKUP_TIMEOUT, link.staff_login(&staff_id, &pin)).await {
+            Ok(result) => result,
+            Err(_) => Err(StaffLoginError::Link(
+                crate::backoffice::LinkError::Transport("受理系统没有及时回应".into()),
+            )),
+        }
+    };
+    tasks.spawn(&handle, work, move |s, result| {
+        if s.epoch != epoch || s.status.staff_form.is_none() {
+            // The visit ended meanwhile: a session that came back is ended at once, not kept for the next one.
+            if let Ok(session) = result {
+                log_out(s, session);
+            }
+            return;
+        }
+        match result {
+            Ok(session) => {
+                tracing::info!("staff signed in for pickup slips");
+                let until = Instant::now() + lasts(&session.expires_at);
+                s.staff = Some(StaffState { session, until });
+                s.status.staff_form = None;
+                s.status.problem.clear();
+            }
+            Err(e) => {
+                if let Some(form) = s.status.staff_form.as_mut() {
+                    form.signing_in = false;
+                }
+                if let StaffLoginError::Link(e) = &e {
+                    tracing::warn!(error = %e, "staff sign-in failed");
+                }
+                s.status.problem = match e {
+                    StaffLoginError::Link(_) => {
+                        "暂时不能登录（网络或受理系统繁忙），请稍后再试。".into()
+                    }
+                    other => format!("不能登录：{other}"),
+                };
+            }
+        }
+    });
+}
+
+/// Tells the back office the session ended (best effort: it expires by itself anyway).
+fn log_out(s: &UiState, session: StaffSession) {
+    let (Some(uplink), Some(tasks)) = (
+        s.intake.as_ref().and_then(|i| i.uplink.as_ref()),
+        s.tasks.as_ref(),
+    ) else {
+        return;
+    };
+    let link = uplink.link();
+    tasks.spawn(
+        &uplink.handle(),
+        async move {
+            let token = session.token;
+            tokio::time::timeout(LOOKUP_TIMEOUT, link.staff_logout(&token)).await
+        },
+        |_, ended| {
+            if !matches!(ended, Ok(Ok(()))) {
+                tracing::warn!("staff session not ended at the back office; it expires by itself");
+            }
+        },
+    );
+}
+
+/// Ends staff mode (the visit ended, the staff member signed out): what was looked up with it goes too.
+pub(super) fn end(s: &mut UiState) {
+    s.status.staff_form = None;
+    if let Some(staff) = s.staff.take() {
+        if s.status.found_by_staff {
+            s.status.found.clear();
+            s.status.found_by_staff = false;
+        }
+        log_out(s, staff.session);
+    }
+}
+
+/// The back office no longer takes the token (it expired there).
+pub(super) fn expired(s: &mut UiState) {
+    end(s);
+    s.status.problem = "工作人员登录已过期，请重新登录。".into();
+}
+
+/// The idle timer's tick: a session past its time ends.
+pub(super) fn tick(s: &mut UiState, now: Instant) -> bool {
+    if s.staff.as_ref().is_some_and(|st| now >= st.until) {
+        expired(s);
+        return true;
+    }
+    false
+}
+
+pub fn fill(window: &AppWindow, state: &UiState) {
+    let adapter = window.global::<StatusViewAdapter>();
+    adapter.set_staff_name(
+        state
+            .staff
+            .as_ref()
+            .map(|st| st.session.name.as_str())
+            .unwrap_or("")
+            .into(),
+    );
+    let form = state.status.staff_form.as_ref();
+    adapter.set_staff_form(form.is_some());
+    adapter.set_staff_signing_in(form.is_some_and(|f| f.signing_in));
+    adapter.set_staff_id(form.map(|f| f.staff_id.as_str()).unwrap_or("").into());
+    // The PIN as dots, one a digit.
+    adapter.set_staff_pin_dots(
+        "●"
+            .repeat(form.map(|f| f.pin.chars().count()).unwrap_or(0))
+            .into(),
+    );
+    adapter.set_can_sign_in_staff(state.intake.as_ref().is_some_and(|i| i.uplink.is_some()));
+}
