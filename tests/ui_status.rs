@@ -372,6 +372,13 @@ fn a_receipt_that_cannot_print_shows_as_a_qr_code() {
         "nothing printed, nothing claimed"
     );
     shot(&kiosk, "63-done-paper-out");
+    // 完成: the receipt, its code and the QR code leave the screen and the view's properties.
+    press(&kiosk, "完成");
+    let done_view = kiosk.window.global::<kiosk::DoneViewAdapter>();
+    assert!(done_view.get_check_code().is_empty() && done_view.get_qr_text().is_empty());
+    assert!(done_view.get_receipt_no().is_empty());
+    assert!(!is_shown(&kiosk, shown_code.as_str()));
+    assert!(kiosk.state.borrow().done.is_none());
 }
 
 /// (Part of the test above: Slint's test platform is set once per test binary and its windows live on one thread.)

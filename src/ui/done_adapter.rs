@@ -150,3 +150,64 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     );
     adapter.set_print_note(done.print_note.as_str().into());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receipt() -> AcceptanceReceipt {
+        AcceptanceReceipt {
+            center: "西峡县政务服务中心".into(),
+            kiosk_id: "XX-KIOSK-01".into(),
+            receipt_no: "XX-KIOSK-01-20261128-0007".into(),
+            check_code: crate::package::CheckCode::parse("K7M2PQRS"),
+            created: chrono::NaiveDateTime::default(),
+            masked_name: "张*".into(),
+            masked_id: "1101**********002X".into(),
+            one_thing: "我要开拉面馆".into(),
+            items: Vec::new(),
+            captured: Vec::new(),
+            at_window: Vec::new(),
+            exempt: Vec::new(),
+            deferred: Vec::new(),
+            commitments: Vec::new(),
+            delivery: "到窗口领取".into(),
+        }
+    }
+
+    /// The receipt's code and QR code leave the screen at the latest a minute after the card left the reader.
+    #[test]
+    fn the_page_leaves_a_minute_after_the_card_left() {
+        let t0 = Instant::now();
+        let mut done = DoneInfo::new(receipt(), t0, true);
+        done.not_printed("打印机缺纸");
+        assert!(
+            done.qr_text.contains("K7M2PQRS"),
+            "the code on screen while it did not print"
+        );
+        assert!(
+            !done.expired(t0 + Duration::from_secs(90)),
+            "the card still lies there: the applicant too"
+        );
+        done.card_left(t0 + Duration::from_secs(30));
+        assert!(!done.expired(t0 + Duration::from_secs(89)));
+        assert!(done.expired(t0 + Duration::from_secs(90)));
+        // A card forgotten on the reader does not keep the page up for ever.
+        let forgotten = DoneInfo::new(receipt(), t0, true);
+        assert!(forgotten.expired(t0 + AT_MOST));
+        // The card was off before the page appeared: a minute from then.
+        let off = DoneInfo::new(receipt(), t0, false);
+        assert!(!off.expired(t0 + Duration::from_secs(59)));
+        assert!(off.expired(t0 + AFTER_CARD_LEFT));
+    }
+
+    /// Printed, the code is on the paper: the kiosk forgets it.
+    #[test]
+    fn a_printed_receipt_leaves_no_code_behind() {
+        let mut done = DoneInfo::new(receipt(), Instant::now(), true);
+        done.printed();
+        assert!(done.receipt.check_code.is_none());
+        assert!(done.qr_text.is_empty());
+        assert!(!done.receipt.screen_text().contains("K7M2PQRS"));
+    }
+}

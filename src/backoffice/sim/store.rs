@@ -395,6 +395,15 @@ impl SimStore {
             .optional()?)
     }
 
+    /// How many staff sessions are live now (for tests: a kiosk ends its session with the visit).
+    pub fn live_staff_sessions(&self) -> Result<u64, StoreError> {
+        Ok(self.db.query_row(
+            "SELECT COUNT(*) FROM staff_sessions WHERE expires > ?1",
+            [unix()],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
     pub fn end_staff_session(&self, token: &str) -> Result<(), StoreError> {
         self.db
             .execute("DELETE FROM staff_sessions WHERE token = ?1", [token])?;
