@@ -100,6 +100,12 @@ fn the_path_from_card_to_notice() {
     assert_eq!(entries.len(), 1);
     let package = outbox.load(&entries[0].package_id).unwrap();
     let m = &package.manifest;
+    // The pictures of the applicant's papers on screen (preview, thumbnails) were zeroed once the screen let
+    // go of them, every one in place (none was still shown when its turn came).
+    let (zeroed, still_shown) = kiosk.state.borrow().retired.counts();
+    assert!(zeroed >= 2, "{zeroed} pictures zeroed");
+    assert_eq!(still_shown, 0);
+    assert!(kiosk.state.borrow().retired.is_empty());
     // The manifest carries the hash of the code on the printed receipt, never the code.
     let printed = drivers::printer::decode::to_text(&drivers::printer::decode::decode(
         &sim_printer(&kiosk).received(),

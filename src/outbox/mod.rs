@@ -7,7 +7,7 @@ mod queue;
 mod schema;
 mod store;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 pub mod transfer;
 
 pub use lock::LockError;

@@ -6,7 +6,7 @@ use super::*;
 use crate::package::{sha256_hex, Manifest, Package, PackageFile};
 
 /// A package with personal data in every place it can hold some (also used by the transfer tests).
-pub(super) fn package(id: &str, receipt: &str) -> Package {
+pub(crate) fn package(id: &str, receipt: &str) -> Package {
     let page = b"\xFF\xD8 page of 11010519491231002X".to_vec();
     let signature = b"\x89PNG signature".to_vec();
     let manifest: Manifest = serde_json::from_value(serde_json::json!({
@@ -38,7 +38,7 @@ pub(super) fn package(id: &str, receipt: &str) -> Package {
     }
 }
 
-pub(super) const ID: &str = "0192f3c4-0000-4000-8000-000000000001";
+pub(crate) const ID: &str = "0192f3c4-0000-4000-8000-000000000001";
 const SECOND: &str = "0192f3c4-0000-4000-8000-000000000002";
 
 /// Every byte the outbox keeps on disk, to look for personal data in.

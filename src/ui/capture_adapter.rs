@@ -8,19 +8,21 @@ use std::time::Duration;
 use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer};
 
 use super::guide_adapter::model;
+use super::screen_image::ScreenImage;
 use super::{Actor, Shared, UiState};
 use crate::package::quality;
 use crate::services::devices::{DeviceKind, Health};
 use crate::session::{Blob, MergedMaterial, Step, Treatment};
 use crate::{AppWindow, CaptureViewAdapter, CapturedPage};
 
-/// The capture screen's own state. Thumbnails are pictures of personal papers: cleared with the visit.
+/// The capture screen's own state. The preview and thumbnails are pictures of personal papers: retired (and
+/// zeroed) with the visit.
 #[derive(Default)]
 pub struct CaptureState {
     pub index: usize,
-    pub preview: Option<Image>,
+    pub preview: Option<ScreenImage>,
     pub preview_pending: bool,
-    pub thumbnails: HashMap<String, Vec<Image>>,
+    pub thumbnails: HashMap<String, Vec<ScreenImage>>,
     pub note: String,
     pub note_is_warning: bool,
     pub busy: bool,
@@ -34,6 +36,17 @@ pub(super) fn to_image(width: u32, height: u32, rgb: &[u8]) -> Image {
     Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
         rgb, width, height,
     ))
+}
+
+impl CaptureState {
+    /// Every picture it holds, for [`super::screen_image::Retired`].
+    pub fn into_pictures(mut self) -> impl Iterator<Item = ScreenImage> {
+        let thumbnails = std::mem::take(&mut self.thumbnails);
+        self.preview
+            .take()
+            .into_iter()
+            .chain(thumbnails.into_values().flatten())
+    }
 }
 
 fn to_capture(state: &UiState) -> Vec<MergedMaterial> {
@@ -68,7 +81,7 @@ pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
             if s.session.remove_page(&m.key, i).is_ok() {
                 if let Some(thumbs) = s.capture.thumbnails.get_mut(&m.key) {
                     if i < thumbs.len() {
-                        thumbs.remove(i);
+                        s.retired.add([thumbs.remove(i)]);
                     }
                 }
                 s.capture.note = "已删除，可以重新拍摄".into();
@@ -127,7 +140,12 @@ fn request_preview(state: &mut UiState) {
         |s, frame| {
             s.capture.preview_pending = false;
             if s.session.step() == Step::Capture {
-                s.capture.preview = frame.ok().map(|f| to_image(f.width, f.height, &f.rgb));
+                let new = frame
+                    .ok()
+                    .map(|f| ScreenImage::from_rgb(f.width, f.height, &f.rgb));
+                if let Some(old) = std::mem::replace(&mut s.capture.preview, new) {
+                    s.retired.add([old]);
+                }
             }
         },
     );
@@ -172,7 +190,7 @@ fn capture(state: &mut UiState) {
                     .thumbnails
                     .entry(material.key.clone())
                     .or_default();
-                pages.push(to_image(t.width(), t.height(), t.as_raw()));
+                pages.push(ScreenImage::from_rgb(t.width(), t.height(), t.as_raw()));
                 s.capture.note_is_warning = !assessed.warnings.is_empty();
                 s.capture.note = if assessed.warnings.is_empty() {
                     format!("已拍摄第 {} 页。还有下一页请继续拍摄。", pages.len())
@@ -245,17 +263,20 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         .into(),
     );
     match &state.capture.preview {
-        Some(image) => {
-            adapter.set_preview(image.clone());
+        Some(picture) => {
+            adapter.set_preview(picture.image());
             adapter.set_has_preview(true);
         }
-        None => adapter.set_has_preview(false),
+        None => {
+            adapter.set_preview(Image::default());
+            adapter.set_has_preview(false)
+        }
     }
     let thumbs = state
         .capture
         .thumbnails
         .get(&m.key)
-        .cloned()
+        .map(|pages| pages.iter().map(ScreenImage::image).collect::<Vec<_>>())
         .unwrap_or_default();
     adapter.set_pages(model(
         thumbs

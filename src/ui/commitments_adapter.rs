@@ -1,17 +1,38 @@
 //! Signing the commitment letters (告知承诺): each letter read, signed with a finger, saved as a PNG.
 
 use slint::ComponentHandle;
+use zeroize::Zeroize;
 
 use super::{Actor, Shared, UiState};
 use crate::package::signature::{self, Stroke};
 use crate::session::Step;
 use crate::{AppWindow, CommitmentsViewAdapter};
 
-/// The letter being signed and the strokes drawn on it. A signature is personal: cleared with the visit.
+/// The letter being signed and the strokes drawn on it. A signature is personal: cleared with the visit, its
+/// points zeroed.
 #[derive(Default)]
 pub struct SigningState {
     pub index: usize,
     pub strokes: Vec<Stroke>,
+}
+
+impl SigningState {
+    /// Zeroes the strokes' points and drops them (清除, a letter signed, the visit ended).
+    pub fn clear_strokes(&mut self) {
+        for stroke in &mut self.strokes {
+            for (x, y) in stroke.iter_mut() {
+                x.zeroize();
+                y.zeroize();
+            }
+        }
+        self.strokes.clear();
+    }
+}
+
+impl Drop for SigningState {
+    fn drop(&mut self) {
+        self.clear_strokes();
+    }
 }
 
 fn letter(state: &UiState, item: &str) -> String {
@@ -43,7 +64,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
         })
     });
     adapter.on_clear(actor.on(|s| {
-        s.signing.strokes.clear();
+        s.signing.clear_strokes();
         s.step_error.clear();
     }));
     let a = actor.clone();
@@ -66,7 +87,7 @@ fn confirm(state: &mut UiState, width: f32, height: f32) {
         return;
     }
     state.step_error.clear();
-    state.signing.strokes.clear();
+    state.signing.clear_strokes();
     state.signing.index += 1;
     if state.signing.index >= items.len() {
         if let Err(e) = state.session.confirm_commitments() {

@@ -19,6 +19,7 @@ mod items_adapter;
 mod notice_adapter;
 mod print;
 mod question_adapter;
+mod screen_image;
 mod shell_adapter;
 mod status_adapter;
 mod status_staff;
@@ -75,6 +76,8 @@ pub struct UiState {
     pub ime: Option<Rc<crate::ime::PinyinIme>>,
     /// The capture screen's pages, thumbnails and preview.
     pub capture: capture_adapter::CaptureState,
+    /// Pictures of personal papers that left the state, zeroed at the end of the next refresh.
+    pub retired: screen_image::Retired,
     /// The commitment letter being signed and its strokes.
     pub signing: commitments_adapter::SigningState,
     /// The delivery choices before they are confirmed.
@@ -178,6 +181,7 @@ impl Kiosk {
             typing: form_adapter::Typing::default(),
             ime: None,
             capture: capture_adapter::CaptureState::default(),
+            retired: Default::default(),
             signing: commitments_adapter::SigningState::default(),
             delivery: delivery_adapter::DeliveryDraft::default(),
             saving: false,
@@ -245,6 +249,8 @@ pub fn refresh(window: &AppWindow, state: &UiState) {
     done_adapter::fill(window, state);
     status_adapter::fill(window, state);
     technician_adapter::fill(window, state);
+    // The views hold the new pictures now, and have let go of the retired ones: zero those.
+    state.retired.wipe();
 }
 
 /// Applies what the applicant did to the state (restarting the idle timer), then refreshes the screen. Every

@@ -42,7 +42,9 @@ pub fn end_visit(state: &mut UiState) {
     state.print_note.clear();
     state.print_qr = None;
     state.typing = super::form_adapter::Typing::default();
-    state.capture = super::capture_adapter::CaptureState::default();
+    // The pictures of the applicant's papers are zeroed once the views let go of them (after the next refresh).
+    let capture = std::mem::take(&mut state.capture);
+    state.retired.add(capture.into_pictures());
     state.signing = super::commitments_adapter::SigningState::default();
     state.delivery = super::delivery_adapter::DeliveryDraft::default();
     state.done = None;

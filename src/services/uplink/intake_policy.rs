@@ -132,4 +132,23 @@ mod tests {
             assert!(demo.demo_allowed());
         }
     }
+
+    /// A lost device key stops intake, with the reason the heartbeat and the technician screen show.
+    #[test]
+    fn a_lost_key_is_a_refusal_with_its_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut outbox = Outbox::open(dir.path()).unwrap();
+        let package = crate::outbox::tests::package(crate::outbox::tests::ID, "R-1");
+        outbox.enqueue(&package).unwrap();
+        drop(outbox);
+        std::fs::remove_file(dir.path().join("device.key")).unwrap();
+        let outbox = Outbox::open(dir.path()).unwrap();
+        let policy: SharedPolicy = Arc::new(Mutex::new(IntakePolicy::new(
+            "XX-ZX-07",
+            None,
+            &devices(&[]),
+        )));
+        let why = refusal(&policy, &outbox).unwrap();
+        assert!(why.contains("设备密钥"), "{why}");
+    }
 }
