@@ -139,11 +139,13 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
     kiosk
         .attach_devices(&uris)
         .map_err(|e| Failed::with_message(format!("cannot start the device service: {e}")))?;
-    let mut outbox = kiosk::outbox::Outbox::open(&config.data_dir)
+    let retention = config
+        .backoffice
+        .as_ref()
+        .map(|b| b.retention())
+        .unwrap_or_default();
+    let outbox = kiosk::outbox::Outbox::open_with(&config.data_dir, retention)
         .map_err(|e| Failed::with_message(format!("cannot open the outbox: {e}")))?;
-    if let Some(backoffice) = &config.backoffice {
-        outbox.set_grace(backoffice.delivered_grace);
-    }
     let cache = kiosk::services::uplink::CatalogCache::new(&config.data_dir);
     kiosk
         .attach_intake(

@@ -195,6 +195,51 @@ fn manifests_need_their_files_and_one_id_holds_one_manifest() {
         detail.contains("schema") && detail.contains("delivery.method"),
         "{detail}"
     );
+
+    // 1.1: the check code's hash must be a hash; a package stored before 1.1 (without one) is still taken.
+    let mut not_a_hash = serde_json::to_value(&package.manifest).unwrap();
+    not_a_hash["check_code_sha256"] = "K7M2PQRS".into();
+    let refused = request(
+        &sim,
+        "PUT",
+        &path,
+        &serde_json::to_vec(&not_a_hash).unwrap(),
+        now(),
+        |_| {},
+    );
+    assert_eq!(refused.status, 400);
+    assert!(refused.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("check_code_sha256"));
+    let older = "0192f3c4-0000-4000-8000-0000000000bc";
+    let mut before_1_1 = small_package(older, &format!("{KIOSK}-20261128-0002"), 1, 100);
+    before_1_1.manifest.check_code_sha256.clear();
+    let json = serde_json::to_vec(&before_1_1.manifest).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&json).contains("check_code_sha256"),
+        "left out when empty"
+    );
+    for file in &before_1_1.files {
+        let reply = request(
+            &sim,
+            "PUT",
+            &format!("/v1/packages/{older}/files/{}", file.sha256),
+            &file.bytes,
+            now(),
+            |h| h[4].1 = file.content_type.to_string(),
+        );
+        assert_eq!(reply.status, 201);
+    }
+    let taken = request(
+        &sim,
+        "PUT",
+        &format!("/v1/packages/{older}"),
+        &json,
+        now(),
+        |_| {},
+    );
+    assert_eq!(taken.status, 201, "{:?}", taken.body);
 }
 
 #[test]

@@ -76,7 +76,14 @@ fn a_receipt_number_alone_tells_nothing_and_guessing_codes_meets_the_wait() {
     // Wrong codes and unknown numbers get the same answer; the sixth failure within a minute is 429 with the
     // wait, and even the right code waits it out.
     let wrong = CheckCode::parse("ABCDEFGH").unwrap();
-    for i in 0..5 {
+    // The first two byte for byte: an unknown number and a wrong code answer the same.
+    let unknown = raw_post_status(&sim, &format!("{KIOSK}-20261128-0999"), "ABCDEFGH");
+    let wrong_code = raw_post_status(&sim, &receipt, "ABCDEFGH");
+    assert!(unknown.starts_with("HTTP/1.1 404"), "{unknown}");
+    assert!(wrong_code.starts_with("HTTP/1.1 404"), "{wrong_code}");
+    assert_eq!(body_of(&unknown), body_of(&wrong_code));
+    assert!(body_of(&unknown).contains(r#"{"error":"not_found"}"#));
+    for i in 2..5 {
         let no = if i % 2 == 0 {
             receipt.clone()
         } else {
@@ -108,26 +115,47 @@ fn a_receipt_number_alone_tells_nothing_and_guessing_codes_meets_the_wait() {
     );
 }
 
+fn body_of(answer: &str) -> &str {
+    answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("")
+}
+
+/// A signed status look-up from the test itself.
+fn raw_post_status(sim: &Sim, receipt_no: &str, code: &str) -> String {
+    let body = serde_json::json!({ "receipt_no": receipt_no, "check_code": code }).to_string();
+    raw(sim, "POST", "/v1/applications/status", body.as_bytes())
+}
+
 /// A signed GET from the test itself, as a version-1 kiosk would make it.
 fn raw_get(sim: &Sim, path: &str) -> String {
+    raw(sim, "GET", path, b"")
+}
+
+/// A signed request from the test itself, as the kiosk makes them; the whole answer as text.
+fn raw(sim: &Sim, method: &str, path: &str, body: &[u8]) -> String {
     use std::io::Read;
     let signed = kiosk::backoffice::signing::sign(
         KIOSK,
         SECRET.as_bytes(),
-        "GET",
+        method,
         path,
-        b"",
+        body,
         chrono::Utc::now().timestamp(),
     );
     let address = sim.url.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(address).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nX-Kiosk-Id: {}\r\nX-Timestamp: {}\r\n\
-         X-Content-SHA256: {}\r\nX-Signature: {}\r\nConnection: close\r\n\r\n",
-        signed.kiosk_id, signed.timestamp, signed.content_sha256, signed.signature
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nX-Kiosk-Id: {}\r\nX-Timestamp: {}\r\n\
+         X-Content-SHA256: {}\r\nX-Signature: {}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        signed.kiosk_id,
+        signed.timestamp,
+        signed.content_sha256,
+        signed.signature,
+        body.len()
     )
     .unwrap();
+    stream.write_all(body).unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     answer

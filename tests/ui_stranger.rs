@@ -213,6 +213,24 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     until(&kiosk, "staff signed in", |k| {
         !adapter(k).get_staff_name().is_empty()
     });
+    // Signed out while a look-up is on its way: its answer shows to no one (review finding).
+    sim.set_faults("slow=1500@status");
+    type_query(&kiosk, &receipt_no, "");
+    assert_eq!(adapter(&kiosk).get_phase(), 1, "looking it up");
+    press(&kiosk, "退出登录");
+    pump_for(&kiosk, std::time::Duration::from_millis(2500));
+    assert_ne!(
+        adapter(&kiosk).get_phase(),
+        2,
+        "the answer after sign-out is dropped"
+    );
+    assert_eq!(adapter(&kiosk).get_applications().row_count(), 0);
+    sim.set_faults("");
+    press(&kiosk, "工作人员登录");
+    sign_in("13579");
+    until(&kiosk, "staff signed in again", |k| {
+        !adapter(k).get_staff_name().is_empty()
+    });
     assert!(is_shown(
         &kiosk,
         "工作人员 王芳 已登录：可只凭受理编号为他人查询、打印取件凭证"
@@ -267,11 +285,19 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     pump_for(&kiosk, std::time::Duration::from_millis(300));
     nothing_shown("the pickup slip's QR code");
 
-    // Guessing codes: five wrong ones are each "not found", in the same words as an unknown number.
-    for (i, guess) in ["ABCDEFGH", "K7M2PQRT", "ZZZZZZZZ", "23456789", "HJKMNPQR"]
-        .iter()
-        .enumerate()
-    {
+    // Guessing codes and leaving before each answer comes (review finding: the answer, and with it the count,
+    // was dropped when the visitor left): each try still counts.
+    sim.set_faults("slow=800@status");
+    for guess in ["ABCDEFGH", "K7M2PQRT"] {
+        type_query(&kiosk, &receipt_no, guess);
+        press(&kiosk, "首页");
+        press(&kiosk, "进度查询 / 领取");
+        nothing_shown("left before the answer");
+    }
+    pump_for(&kiosk, std::time::Duration::from_millis(1500));
+    sim.set_faults("");
+    // Three more, waiting for the answers: each "not found", in the same words as an unknown number.
+    for (i, guess) in ["ZZZZZZZZ", "23456789", "HJKMNPQR"].iter().enumerate() {
         type_query(&kiosk, &receipt_no, guess);
         until(&kiosk, "the wrong code answered", |k| {
             problem(k).contains("或查询码不对")

@@ -304,6 +304,84 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     assert_eq!(Config::load(&config_path).unwrap().rotation, 90);
     assert!(adapter.get_restart_needed());
 
+    // 导出到U盘: refused without the back office's key, and without a stick (an empty folder in /media is none);
+    // with both, the waiting packages are sealed off the UI thread, with progress on screen, and only the back
+    // office's identity opens them.
+    let outbox = kiosk.state.borrow().intake.as_ref().unwrap().outbox.clone();
+    let ids = common::sim::enqueue_into(&mut outbox.lock().unwrap(), 3, 2, 20_000);
+    let keys = tempfile::tempdir().unwrap();
+    let identity = keys.path().join("identity.txt");
+    let recipient = kiosk::outbox::transfer::new_identity(&identity).unwrap();
+    kiosk
+        .state
+        .borrow_mut()
+        .technician_settings
+        .export_recipient = None;
+    adapter.invoke_export_outbox();
+    assert!(
+        adapter.get_save_note().contains("没有导出公钥"),
+        "{}",
+        adapter.get_save_note()
+    );
+    kiosk
+        .state
+        .borrow_mut()
+        .technician_settings
+        .export_recipient = Some(recipient.to_string());
+    kiosk
+        .state
+        .borrow_mut()
+        .technician_settings
+        .removable_mounts = kiosk::ui::technician_adapter::RemovableMounts(Arc::new(Vec::new));
+    adapter.invoke_export_outbox();
+    assert!(
+        adapter.get_save_note().contains("没有发现U盘"),
+        "{}",
+        adapter.get_save_note()
+    );
+    let stick = tempfile::tempdir().unwrap();
+    let mount = stick.path().to_path_buf();
+    kiosk
+        .state
+        .borrow_mut()
+        .technician_settings
+        .removable_mounts =
+        kiosk::ui::technician_adapter::RemovableMounts(Arc::new(move || vec![mount.clone()]));
+    adapter.invoke_export_outbox();
+    // The button returns at once: the export runs on a thread of its own and reports as it goes.
+    assert!(
+        adapter.get_save_note().starts_with("正在导出到U盘"),
+        "{}",
+        adapter.get_save_note()
+    );
+    until(&kiosk, "the export finished", |_| {
+        adapter.get_save_note().starts_with("已导出")
+    });
+    assert!(
+        adapter.get_save_note().contains("已导出 3 份"),
+        "{}",
+        adapter.get_save_note()
+    );
+    let folder = std::fs::read_dir(stick.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let opened = kiosk::outbox::transfer::open_all(
+        &folder,
+        &kiosk::outbox::transfer::Identity::read(&identity).unwrap(),
+    )
+    .unwrap();
+    let mut exported: Vec<String> = opened
+        .into_iter()
+        .map(|o| o.result.unwrap().manifest.package_id.clone())
+        .collect();
+    exported.sort();
+    let mut queued = ids.clone();
+    queued.sort();
+    assert_eq!(exported, queued);
+
     // 退出维护 goes back to Home.
     press(&kiosk, "退出维护");
     assert!(kiosk.state.borrow().technician.is_none());

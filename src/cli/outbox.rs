@@ -68,14 +68,13 @@ pub enum OutboxAction {
 
 /// The outbox, owned by this command: refused with a clear message while the kiosk holds it.
 fn open_owned(config: &Config, instead: &str) -> Result<Outbox, Failed> {
-    match Outbox::open(&config.data_dir) {
-        Ok(mut outbox) => {
-            if let Some(b) = &config.backoffice {
-                outbox.set_grace(b.delivered_grace);
-                outbox.set_record_days(b.delivered_record_days);
-            }
-            Ok(outbox)
-        }
+    let retention = config
+        .backoffice
+        .as_ref()
+        .map(|b| b.retention())
+        .unwrap_or_default();
+    match Outbox::open_with(&config.data_dir, retention) {
+        Ok(outbox) => Ok(outbox),
         Err(OutboxError::Busy(busy)) => Err(Failed::with_message(format!(
             "{busy}\nthe running kiosk owns the outbox in {}: {instead}, or stop it first (systemctl stop kiosk)",
             config.data_dir.display()

@@ -183,6 +183,14 @@ impl BackOffice {
         }
     }
 
+    /// How long delivered packages leave traces on the kiosk.
+    pub fn retention(&self) -> crate::outbox::Retention {
+        crate::outbox::Retention {
+            grace: self.delivered_grace,
+            record_days: self.delivered_record_days,
+        }
+    }
+
     pub fn retry_policy(&self) -> crate::services::uplink::RetryPolicy {
         crate::services::uplink::RetryPolicy {
             base: self.retry_base,

@@ -24,7 +24,14 @@ const PERSONAL_FIELDS: &[&str] = &[
     "applicant",
     "birth",
     "signature",
+    "check_code",
+    "token",
+    "secret",
+    "password",
 ];
+
+/// Words that make a field personal when they are a whole part of its name (`pin`, `staff_pin`, not `mapping`).
+const PERSONAL_WORDS: &[&str] = &["pin"];
 
 /// What a personal value is replaced with.
 pub const HIDDEN: &str = "[已隐去]";
@@ -35,7 +42,8 @@ fn is_personal_field(name: &str) -> bool {
     name != "message"
         && !name.ends_with("file_name")
         && !name.ends_with("filename")
-        && PERSONAL_FIELDS.iter().any(|p| name.contains(p))
+        && (PERSONAL_FIELDS.iter().any(|p| name.contains(p))
+            || name.split('_').any(|part| PERSONAL_WORDS.contains(&part)))
 }
 
 /// A digit, ASCII or full width (as pasted from a Chinese document).
@@ -299,11 +307,16 @@ mod tests {
             "applicant_phone",
             "address",
             "photo",
+            "check_code",
+            "staff_token",
+            "pin",
+            "secret",
         ] {
             assert!(is_personal_field(name), "{name}");
         }
         for name in [
             "message",
+            "mapping",
             "receipt_no",
             "package_id",
             "device",

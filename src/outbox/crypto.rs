@@ -62,10 +62,13 @@ impl DeviceKey {
     /// Makes a new key at `path` (mode 0600), written whole or not at all: a temporary file, fsync, rename, fsync
     /// of the folder. A power cut leaves no key or the whole key, never an empty file.
     pub fn create(path: &Path) -> Result<DeviceKey, CryptoError> {
+        let fail = |e: io::Error| CryptoError::KeyFile(path.display().to_string(), e.to_string());
         let mut key = zeroize::Zeroizing::new([0u8; KEY_LEN]);
         OsRng.fill_bytes(key.as_mut());
-        crate::durable::write_atomically_with_mode(path, key.as_ref(), 0o600)
-            .map_err(|e| CryptoError::KeyFile(path.display().to_string(), e.to_string()))?;
+        // An empty file left where the key should be is removed first, so the key is written 0600 and this
+        // process's own, never with that file's mode or owner.
+        crate::durable::remove_any(path).map_err(fail)?;
+        crate::durable::write_atomically_with_mode(path, key.as_ref(), 0o600).map_err(fail)?;
         Ok(DeviceKey {
             cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key.as_ref())),
         })

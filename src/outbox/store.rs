@@ -40,6 +40,8 @@ pub enum OutboxError {
     Duplicate(String),
     #[error(transparent)]
     Busy(#[from] LockError),
+    #[error("数据目录 {0} 属于用户 {1}：请以该用户运行（例如 sudo -u kiosk kiosk …），以免留下该用户读不了的文件")]
+    ForeignOwner(String, u32),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -98,11 +100,47 @@ pub(super) fn open_db(data_dir: &Path) -> rusqlite::Result<Connection> {
     Ok(db)
 }
 
+/// How long a delivered package leaves traces on the kiosk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// Its files (default: deleted at once).
+    pub grace: Duration,
+    /// Its row: receipt number and state, nothing personal, for technicians' lists.
+    pub record_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            grace: Duration::ZERO,
+            record_days: DEFAULT_RECORD_DAYS,
+        }
+    }
+}
+
 impl Outbox {
-    /// Opens (or makes) the outbox in `data_dir`, taking the data folder's lock (another process holding it is
-    /// [`OutboxError::Busy`]), and clears away what a crash left half-written.
+    /// [`Outbox::open_with`] the default retention.
     pub fn open(data_dir: &Path) -> Result<Outbox, OutboxError> {
+        Outbox::open_with(data_dir, Retention::default())
+    }
+
+    /// Opens (or makes) the outbox in `data_dir`, taking the data folder's lock (another process holding it is
+    /// [`OutboxError::Busy`]), and clears away what a crash left half-written and what `retention` lets go.
+    pub fn open_with(data_dir: &Path, retention: Retention) -> Result<Outbox, OutboxError> {
         fs::create_dir_all(data_dir)?;
+        // Root working in the kiosk user's folder would leave files (the lock, the key, the database's journal)
+        // that the kiosk then cannot open.
+        {
+            use std::os::unix::fs::MetadataExt;
+            let owner = fs::metadata(data_dir)?.uid();
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            if unsafe { libc::geteuid() } == 0 && owner != 0 {
+                return Err(OutboxError::ForeignOwner(
+                    data_dir.display().to_string(),
+                    owner,
+                ));
+            }
+        }
         let lock = DataLock::acquire(data_dir)?;
         let spool = data_dir.join("spool");
         fs::create_dir_all(&spool)?;
@@ -114,8 +152,8 @@ impl Outbox {
             key_path: data_dir.join("device.key"),
             key: None,
             key_problem: None,
-            grace: Duration::ZERO,
-            record_days: DEFAULT_RECORD_DAYS,
+            grace: retention.grace,
+            record_days: retention.record_days,
             _lock: lock,
         };
         outbox.recover()?;
@@ -172,16 +210,6 @@ impl Outbox {
 
     pub(super) fn grace_is_zero(&self) -> bool {
         self.grace.is_zero()
-    }
-
-    /// Keeps a delivered package's files this long before deleting them.
-    pub fn set_grace(&mut self, grace: Duration) {
-        self.grace = grace;
-    }
-
-    /// Keeps a delivered package's row (receipt number and state, nothing personal) this many days.
-    pub fn set_record_days(&mut self, days: u32) {
-        self.record_days = days;
     }
 
     /// Whether a new application can be taken: the device key is there, the spool is writable and the disk has

@@ -311,8 +311,14 @@ fn a_lost_key_stops_intake_until_it_is_back_or_replaced() {
 #[test]
 fn delivered_rows_are_forgotten_after_the_record_period() {
     let dir = tempfile::tempdir().unwrap();
-    let mut outbox = Outbox::open(dir.path()).unwrap();
-    outbox.set_record_days(30);
+    let mut outbox = Outbox::open_with(
+        dir.path(),
+        Retention {
+            record_days: 30,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     outbox.enqueue(&package(ID, "R-1")).unwrap();
     outbox.enqueue(&package(SECOND, "R-2")).unwrap();
     outbox
@@ -334,8 +340,11 @@ fn delivered_rows_are_forgotten_after_the_record_period() {
 #[test]
 fn a_grace_period_keeps_delivered_files_until_it_ends_even_across_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let mut outbox = Outbox::open(dir.path()).unwrap();
-    outbox.set_grace(std::time::Duration::from_secs(3600));
+    let retention = Retention {
+        grace: std::time::Duration::from_secs(3600),
+        ..Default::default()
+    };
+    let mut outbox = Outbox::open_with(dir.path(), retention).unwrap();
     outbox.enqueue(&package(ID, "R-1")).unwrap();
     outbox
         .mark_delivered(ID, "2026-11-28T10:16:00+08:00")
@@ -348,12 +357,18 @@ fn a_grace_period_keeps_delivered_files_until_it_ends_even_across_a_restart() {
     assert!(!folder.exists(), "deleted once it ends");
     assert_eq!(outbox.pending().unwrap().0, 0);
 
-    // Without a grace period, a restart clears files a crash left behind after delivery.
+    // A restart with the same grace keeps them (review finding: the open purged with no grace before the
+    // configured one was set); without a grace period, a restart clears files a crash left behind.
     outbox.enqueue(&package(SECOND, "R-2")).unwrap();
     outbox
         .mark_delivered(SECOND, "2026-11-28T10:16:00+08:00")
         .unwrap();
     drop(outbox);
+    drop(Outbox::open_with(dir.path(), retention).unwrap());
+    assert!(
+        dir.path().join("spool").join(SECOND).exists(),
+        "kept across the restart"
+    );
     Outbox::open(dir.path()).unwrap();
     assert!(!dir.path().join("spool").join(SECOND).exists());
 }
@@ -387,10 +402,16 @@ fn an_empty_key_left_by_a_power_cut_with_nothing_waiting_is_made_again() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("device.key");
+    // Left as a plain file, readable by others: the new key must not take that mode over.
     std::fs::write(&key, b"").unwrap();
-    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
     let mut outbox = Outbox::open(dir.path()).expect("the outbox opens");
     assert_eq!(std::fs::read(&key).unwrap().len(), 32);
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(outbox.key_problem().is_none());
     outbox.enqueue(&package(ID, "R-1")).unwrap();
     assert!(outbox.load(ID).is_ok());
 }
@@ -418,4 +439,26 @@ fn a_lost_key_with_packages_waiting_is_not_silently_replaced() {
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     let outbox = Outbox::open(dir.path()).unwrap();
     assert!(outbox.load(ID).is_ok(), "the restored key opens them again");
+}
+
+/// Review finding: `sudo kiosk outbox …` on a fresh terminal made the lock, the key and the database root's,
+/// and the kiosk's user could then not open its own outbox. Root is refused in a folder that is not root's.
+#[test]
+fn root_is_refused_in_a_data_folder_that_is_not_its_own() {
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: needs root (CI runs as root)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::chown(dir.path(), Some(4321), Some(4321)).unwrap();
+    match Outbox::open(dir.path()) {
+        Err(OutboxError::ForeignOwner(_, 4321)) => {}
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("root opened the kiosk user's outbox"),
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing left behind"
+    );
 }

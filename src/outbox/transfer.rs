@@ -208,6 +208,9 @@ pub fn export(
     for (i, entry) in entries.iter().enumerate() {
         let package = match load(&entry.package_id) {
             Ok(package) => package,
+            // The whole outbox cannot be read now (the device key is lost, the database fails): no package is to
+            // blame, so none is marked damaged; the export stops with the reason.
+            Err(e @ (OutboxError::KeyLost(_) | OutboxError::Db(_))) => return Err(e.into()),
             Err(e) => {
                 exported
                     .unreadable

@@ -30,8 +30,9 @@ pub struct Manifest {
     pub materials: Vec<MaterialEntry>,
     pub commitments: Vec<Commitment>,
     pub delivery: DeliveryEntry,
-    /// SHA-256 of the check code printed on the receipt (contract 1.1): the code itself is never sent.
-    #[serde(default)]
+    /// SHA-256 of the check code printed on the receipt (contract 1.1): the code itself is never sent. Empty (and
+    /// left out) for a package stored by a version before it, which can then be looked up by ID card only.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub check_code_sha256: String,
 }
 

@@ -41,12 +41,19 @@ impl LookupLimiter {
         ours.max(server)
     }
 
-    /// A look-up found nothing (an unknown number, a wrong code).
-    pub fn failed(&mut self, now: Instant) {
+    /// A look-up by number and code is sent: it counts as failed until its answer says otherwise, so a visitor who
+    /// leaves before the answer comes (or never lets it come) still spends a try.
+    pub fn attempt(&mut self, now: Instant) {
         self.failures.push_back(now);
         while self.failures.len() > MAX_FAILURES {
             self.failures.pop_front();
         }
+    }
+
+    /// The look-up sent last found the application (or failed for a reason that is nobody's guess: the
+    /// network): its try is given back.
+    pub fn refund(&mut self) {
+        self.failures.pop_back();
     }
 
     /// The server said to wait (429); never longer than a minute, whatever it asked.
@@ -65,13 +72,17 @@ mod tests {
         let t0 = Instant::now();
         let mut limiter = LookupLimiter::default();
         for i in 0..4 {
-            limiter.failed(t0 + Duration::from_secs(i * 5));
+            limiter.attempt(t0 + Duration::from_secs(i * 5));
             assert_eq!(
                 limiter.wait(t0 + Duration::from_secs(i * 5)),
                 Duration::ZERO
             );
         }
-        limiter.failed(t0 + Duration::from_secs(20));
+        // A look-up that found the application gives its try back.
+        limiter.attempt(t0 + Duration::from_secs(19));
+        limiter.refund();
+        assert_eq!(limiter.wait(t0 + Duration::from_secs(19)), Duration::ZERO);
+        limiter.attempt(t0 + Duration::from_secs(20));
         assert_eq!(
             limiter.wait(t0 + Duration::from_secs(20)),
             Duration::from_secs(40),
@@ -79,7 +90,7 @@ mod tests {
         );
         assert_eq!(limiter.wait(t0 + Duration::from_secs(60)), Duration::ZERO);
         // One more failure brings the wait back until the second oldest is a minute old.
-        limiter.failed(t0 + Duration::from_secs(61));
+        limiter.attempt(t0 + Duration::from_secs(61));
         assert_eq!(
             limiter.wait(t0 + Duration::from_secs(61)),
             Duration::from_secs(4)

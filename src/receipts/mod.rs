@@ -74,6 +74,28 @@ pub struct Receipt {
     pub blocks: Vec<Block>,
 }
 
+// A receipt's text may hold a check code and a masked identity: zeroed when dropped.
+impl Drop for Receipt {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        for block in &mut self.blocks {
+            match block {
+                Block::Title(t)
+                | Block::Centered(t)
+                | Block::Heading(t)
+                | Block::Text(t)
+                | Block::Qr(t)
+                | Block::Code(t) => t.zeroize(),
+                Block::Field(label, value) => {
+                    label.zeroize();
+                    value.zeroize();
+                }
+                Block::Rule => {}
+            }
+        }
+    }
+}
+
 impl Receipt {
     pub fn push(&mut self, block: Block) -> &mut Self {
         self.blocks.push(block);

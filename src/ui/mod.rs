@@ -106,6 +106,8 @@ pub struct UiState {
     pub technician_guard: Option<crate::technician::pin::PinGuard>,
     /// Set by 退出维护 while the technician state is out of its slot.
     pub technician_closing: bool,
+    /// An export to a USB stick is under way (it outlives technician mode closing by itself).
+    pub exporting: bool,
 }
 
 impl UiState {
@@ -160,6 +162,7 @@ impl UiSettings {
                 devices: Some(config.devices.clone()),
                 rotation: config.rotation,
                 export_recipient: config.export_recipient.clone(),
+                removable_mounts: Default::default(),
             },
         }
     }
@@ -196,6 +199,7 @@ impl Kiosk {
             technician_taps: Default::default(),
             technician_guard: None,
             technician_closing: false,
+            exporting: false,
             center_name: settings.center_name,
             simulated_devices: settings.simulated_devices,
             tab: Target::Person,

@@ -19,6 +19,7 @@ pub fn send(
     receipt: &Receipt,
     done: impl FnOnce(&mut UiState, Printed) + Send + 'static,
 ) -> Result<(), String> {
+    // (Handed to the printer task, which zeroes them once printed.)
     let bytes = receipt.escpos(state.paper).map_err(|e| e.to_string())?;
     let (Some(tasks), Some(service)) = (&state.tasks, &state.devices.service) else {
         return Err("本机打印机未启用".into());

@@ -276,6 +276,10 @@ fn look_up(state: &mut UiState, query: Query) {
         state.status.problem = wait_words(wait);
         return;
     }
+    if by_code {
+        // Counted now and given back if it finds the application: leaving before the answer spends the try.
+        state.lookups.attempt(Instant::now());
+    }
     state.print_note.clear();
     state.print_qr = None;
     let epoch = state.new_epoch();
@@ -308,7 +312,21 @@ fn look_up(state: &mut UiState, query: Query) {
     };
     let Some(tasks) = &state.tasks else { return };
     tasks.spawn(&handle, work, move |s, answer| {
-        if s.session.step() != Step::Status || s.epoch != epoch {
+        // The count of tries is the kiosk's, not the visit's: settled whether or not the visitor is still here.
+        if by_code {
+            match &answer {
+                Ok((found, _)) if !found.is_empty() => s.lookups.refund(),
+                Ok(_) => {}
+                Err(LinkError::Unavailable {
+                    status: 429,
+                    retry_after,
+                    ..
+                }) => s.lookups.server_asked(*retry_after, Instant::now()),
+                Err(_) => s.lookups.refund(),
+            }
+        }
+        // A staff answer that comes after the staff member left is nobody's to see.
+        if s.session.step() != Step::Status || s.epoch != epoch || (by_staff && s.staff.is_none()) {
             return;
         }
         s.status.looking = false;
@@ -322,20 +340,12 @@ fn look_up(state: &mut UiState, query: Query) {
                 s.status.problem = "没有查到这张身份证办理的申请。如刚提交不久，请稍后再查；也可以用回执上的受理编号和查询码查询。".into()
             }
             Ok((_, no)) => {
-                if !by_staff {
-                    s.lookups.failed(Instant::now());
-                }
                 // The same words for an unknown number and a wrong code: the answer tells a stranger nothing.
                 s.status.problem = format!(
                     "没有查到：受理编号 {no} 或查询码不对。请对照回执核对；刚提交的申请可能还在发送途中，请稍后再查。"
                 );
             }
-            Err(LinkError::Unavailable {
-                status: 429,
-                retry_after,
-                ..
-            }) => {
-                s.lookups.server_asked(retry_after, Instant::now());
+            Err(LinkError::Unavailable { status: 429, .. }) => {
                 s.status.problem = wait_words(s.lookups.wait(Instant::now()));
             }
             Err(LinkError::Refused { .. }) if by_staff => {

@@ -145,7 +145,11 @@ fn sign_in(s: &mut UiState) {
     };
     tasks.spawn(&handle, work, move |s, result| {
         if s.epoch != epoch || s.status.staff_form.is_none() {
-            // The visit ended meanwhile: a session that came back is ended at once, not kept for the next one.
+            // The screen moved on meanwhile (the visit ended, a card was read): a session that came back is ended
+            // at once, not kept for whoever is next, and the form (if still open) can be sent again.
+            if let Some(form) = s.status.staff_form.as_mut() {
+                form.signing_in = false;
+            }
             if let Ok(session) = result {
                 log_out(s, session);
             }
@@ -204,6 +208,9 @@ fn log_out(s: &UiState, session: StaffSession) {
 pub(super) fn end(s: &mut UiState) {
     s.status.staff_form = None;
     if let Some(staff) = s.staff.take() {
+        // A staff look-up still on its way is dropped when it comes (a new epoch), and what staff found goes.
+        s.new_epoch();
+        s.status.looking = false;
         if s.status.found_by_staff {
             s.status.found.clear();
             s.status.found_by_staff = false;

@@ -37,6 +37,20 @@ pub struct TechnicianSettings {
     pub rotation: u32,
     /// Where exports to a USB stick are sealed to (`[export] recipient`).
     pub export_recipient: Option<String>,
+    /// Where removable disks are mounted now (tests, which have no USB stick, give a folder of their own).
+    pub removable_mounts: RemovableMounts,
+}
+
+/// Finds the mount points of removable disks.
+#[derive(Clone)]
+pub struct RemovableMounts(pub std::sync::Arc<dyn Fn() -> Vec<PathBuf>>);
+
+impl Default for RemovableMounts {
+    fn default() -> Self {
+        RemovableMounts(std::sync::Arc::new(
+            crate::technician::usb::removable_mounts,
+        ))
+    }
 }
 
 /// While technician mode is open.
@@ -63,8 +77,6 @@ pub struct TechnicianState {
     /// A device test waiting for the next card or code.
     pub awaiting: Option<DeviceKind>,
     pub last_touch: Instant,
-    /// An export to a USB stick is under way.
-    pub exporting: bool,
 }
 
 impl TechnicianState {
@@ -87,7 +99,6 @@ impl TechnicianState {
             save_note: String::new(),
             awaiting: None,
             last_touch: Instant::now(),
-            exporting: false,
         }
     }
 }
@@ -495,7 +506,7 @@ fn link_words(state: &UiState) -> (String, String) {
         Err(e) => format!("待发送列表读不出来：{e}"),
     };
     // Why no application is taken now (simulated devices on a real back office, the key lost, the disk full).
-    if let Some(why) = intake.refusal() {
+    if let Some(why) = intake.refusal_lately() {
         outbox.push_str(&format!("；暂停受理：{why}"));
     }
     (link, outbox)

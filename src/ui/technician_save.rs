@@ -82,7 +82,8 @@ pub(super) fn load_settings(path: Option<&std::path::Path>) -> Vec<SettingDraft>
 /// thread of its own (a large export must not stop the UI loop, which the watchdog watches), with its progress on
 /// screen. The outbox is locked only while each package is read.
 pub(super) fn export_outbox(s: &mut UiState, t: &mut TechnicianState) {
-    if t.exporting {
+    if s.exporting {
+        t.save_note = "正在导出，请等这一次完成".into();
         return;
     }
     let Some(intake) = &s.intake else { return };
@@ -103,7 +104,7 @@ pub(super) fn export_outbox(s: &mut UiState, t: &mut TechnicianState) {
             return;
         }
     };
-    let Some(stick) = crate::technician::usb::removable_mounts()
+    let Some(stick) = (s.technician_settings.removable_mounts.0)()
         .into_iter()
         .next()
     else {
@@ -126,7 +127,7 @@ pub(super) fn export_outbox(s: &mut UiState, t: &mut TechnicianState) {
     let outbox = intake.outbox.clone();
     let kiosk_id = s.kiosk_id.clone();
     let poster = tasks.poster();
-    t.exporting = true;
+    s.exporting = true;
     t.save_note = format!("正在导出到U盘：0/{}", entries.len());
     tasks.spawn_thread(
         move || {
@@ -171,8 +172,8 @@ pub(super) fn export_outbox(s: &mut UiState, t: &mut TechnicianState) {
                 Err(e) => format!("导出失败：{e}"),
             };
             tracing::info!(note = %note, "outbox export finished");
+            s.exporting = false;
             if let Some(t) = s.technician.as_mut() {
-                t.exporting = false;
                 t.save_note = note;
             }
         },

@@ -420,8 +420,9 @@ fn status(shared: &Shared, kiosk_id: &str, body: &[u8]) -> Answer {
         return error(StatusCode::BAD_REQUEST, "invalid_json");
     };
     let now = Instant::now();
+    // Held for the whole look-up, so look-ups sent side by side cannot all pass the count before any is recorded.
+    let mut failed = lock(&shared.failed_lookups);
     {
-        let mut failed = lock(&shared.failed_lookups);
         let recent = failed.entry(kiosk_id.to_string()).or_default();
         while recent
             .front()
@@ -441,17 +442,15 @@ fn status(shared: &Shared, kiosk_id: &str, body: &[u8]) -> Answer {
         }
     }
     let store = lock(&shared.store);
-    let found = match (&query.check_code, &query.staff_token) {
-        (Some(code), None) => store.application_checked(&query.receipt_no, code),
+    let (found, by_staff) = match (&query.check_code, &query.staff_token) {
+        (Some(code), None) => (store.application_checked(&query.receipt_no, code), false),
         (None, Some(token)) => match store.staff_session(token) {
             Ok(Some(staff_id)) => {
-                let found = store.application(&query.receipt_no);
-                if let Ok(Some(_)) = &found {
-                    if let Err(e) = store.log_staff_answer(&staff_id, kiosk_id, &query.receipt_no) {
-                        return store_failed(e);
-                    }
+                // Every answer given to a staff token is logged with the staff id, found or not.
+                if let Err(e) = store.log_staff_answer(&staff_id, kiosk_id, &query.receipt_no) {
+                    return store_failed(e);
                 }
-                found
+                (store.application(&query.receipt_no), true)
             }
             Ok(None) => return error(StatusCode::UNAUTHORIZED, "bad_credentials"),
             Err(e) => return store_failed(e),
@@ -464,11 +463,13 @@ fn status(shared: &Shared, kiosk_id: &str, body: &[u8]) -> Answer {
             serde_json::to_value(app).unwrap_or_default(),
         ),
         Ok(None) => {
-            drop(store);
-            lock(&shared.failed_lookups)
-                .entry(kiosk_id.to_string())
-                .or_default()
-                .push_back(now);
+            // Signed-in staff are who they said; a guess by code is what the count is for.
+            if !by_staff {
+                failed
+                    .entry(kiosk_id.to_string())
+                    .or_default()
+                    .push_back(now);
+            }
             error(StatusCode::NOT_FOUND, "not_found")
         }
         Err(e) => store_failed(e),

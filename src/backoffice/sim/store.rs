@@ -69,6 +69,21 @@ fn unix() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+fn verify_pin(hash: &str, pin: &str) -> bool {
+    use argon2::PasswordVerifier;
+    argon2::PasswordHash::new(hash).is_ok_and(|parsed| {
+        argon2::Argon2::default()
+            .verify_password(pin.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A hash no PIN matches, checked for unknown staff ids.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| crate::technician::pin::hash("no-such-staff").unwrap_or_default())
+}
+
 fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
@@ -332,17 +347,14 @@ impl SimStore {
             )
             .optional()?;
         let Some((name, hash, failures, locked_until)) = row else {
+            // As long as a wrong PIN takes, so the time of the answer does not tell which ids exist.
+            let _ = verify_pin(dummy_hash(), pin);
             return Ok(StaffOutcome::BadCredentials);
         };
         if locked_until > now {
             return Ok(StaffOutcome::Locked);
         }
-        let right = argon2::PasswordHash::new(&hash).is_ok_and(|parsed| {
-            use argon2::PasswordVerifier;
-            argon2::Argon2::default()
-                .verify_password(pin.as_bytes(), &parsed)
-                .is_ok()
-        });
+        let right = verify_pin(&hash, pin);
         if !right {
             let failures = failures + 1;
             let locked = failures >= STAFF_TRIES;

@@ -180,7 +180,8 @@ impl Backoff {
 }
 
 pub struct PrintJob {
-    bytes: Vec<u8>,
+    /// A receipt holds a check code and a masked identity: zeroed once printed (or not).
+    bytes: zeroize::Zeroizing<Vec<u8>>,
     reply: oneshot::Sender<Result<Vec<PrinterState>, String>>,
 }
 
@@ -205,7 +206,10 @@ impl Printing {
     pub async fn print(self, bytes: Vec<u8>) -> Result<Vec<PrinterState>, String> {
         let (reply, answer) = oneshot::channel();
         self.0
-            .send(PrintJob { bytes, reply })
+            .send(PrintJob {
+                bytes: zeroize::Zeroizing::new(bytes),
+                reply,
+            })
             .await
             .map_err(|_| "打印服务已停止".to_string())?;
         answer.await.map_err(|_| "打印服务已停止".to_string())?

@@ -42,6 +42,14 @@ const POLL: Duration = Duration::from_secs(5);
 
 pub type SharedOutbox = Arc<Mutex<Outbox>>;
 
+/// An I/O error that says the process is short of something (descriptors, memory), not that a file is bad.
+fn is_resource_shortage(e: &std::io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOMEM | libc::EAGAIN | libc::EINTR)
+    )
+}
+
 pub fn lock(outbox: &SharedOutbox) -> std::sync::MutexGuard<'_, Outbox> {
     // A panic elsewhere while holding the lock leaves SQLite consistent (every change is one statement or one
     // transaction), so the outbox stays usable.
@@ -103,8 +111,10 @@ impl Uploader {
         let loaded = lock(&self.outbox).load(&entry.package_id);
         let package = match loaded {
             Ok(package) => package,
-            // Not this package's fault: every package waits for the key or the database to come back.
+            // Not this package's fault: every package waits for the key, the database or the process's resources
+            // (too many open files, no memory) to come back.
             Err(e @ (OutboxError::KeyLost(_) | OutboxError::Db(_))) => return Err(e),
+            Err(OutboxError::Io(e)) if is_resource_shortage(&e) => return Err(OutboxError::Io(e)),
             Err(e) => {
                 // Its files cannot be read here (damaged, missing, an I/O error): waiting will not heal it, and
                 // it must not hold back the packages behind it. Kept, with the reason, for technicians.
