@@ -144,6 +144,52 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
         ms(median(totals)),
     );
 
+    // 1b. The same five packages sealed to a USB stick (age X25519) and opened again on a center PC.
+    let keys = work.path().join("keys");
+    std::fs::create_dir_all(&keys).map_err(Failed::with_message)?;
+    let recipient = kiosk::outbox::transfer::new_identity(&keys.join("id.txt"))
+        .map_err(Failed::with_message)?;
+    let identity = kiosk::outbox::transfer::Identity::read(&keys.join("id.txt"))
+        .map_err(Failed::with_message)?;
+    let entries = outbox.waiting_entries().map_err(Failed::with_message)?;
+    let stick = work.path().join("stick");
+    let started = Instant::now();
+    let exported = kiosk::outbox::transfer::export(
+        &entries,
+        |id| outbox.load(id),
+        &stick,
+        "XX-KIOSK-01",
+        &recipient,
+        |_, _| {},
+    )
+    .map_err(Failed::with_message)?;
+    let export_time = started.elapsed();
+    let started = Instant::now();
+    let opened =
+        kiosk::outbox::transfer::open_all(&stick, &identity).map_err(Failed::with_message)?;
+    let open_time = started.elapsed();
+    let sealed: u64 = std::fs::read_dir(&stick)
+        .map_err(Failed::with_message)?
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    row(
+        &format!(
+            "export: {} packages sealed to a stick, fsynced",
+            exported.packages
+        ),
+        format!("{} ({:.1} MB)", ms(export_time), sealed as f64 / 1e6),
+    );
+    row(
+        "  per package",
+        ms(export_time / exported.packages.max(1) as u32),
+    );
+    row(
+        &format!("import: {} packages opened and checked", opened.len()),
+        ms(open_time),
+    );
+
     // 2. Upload to the simulator on loopback.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
