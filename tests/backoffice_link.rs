@@ -8,35 +8,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::sim::{
-    enqueue, enqueue_into, kiosk_config, run, set_status, Sim, CHECK_CODE, KIOSK, SECRET,
+    enqueue, enqueue_into, kiosk_config, link, run, runtime, set_status, Sim, CHECK_CODE, KIOSK,
+    SECRET,
 };
-use kiosk::backoffice::{Credential, Link, LinkSettings};
+use kiosk::backoffice::Credential;
 use kiosk::config::Config;
 use kiosk::outbox::{Outbox, State};
 use kiosk::package::CheckCode;
 use kiosk::services::devices::{DeviceKind, Health};
 use kiosk::services::uplink::catalog_sync::{self, Synced};
 use kiosk::services::uplink::{CatalogCache, UplinkService};
-use zeroize::Zeroizing;
-
-fn link(url: &str) -> Link {
-    Link::new(&LinkSettings {
-        url: url.to_string(),
-        kiosk_id: KIOSK.into(),
-        secret: Zeroizing::new(SECRET.into()),
-        ca_file: None,
-        pin_sha256: None,
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn send_all(config: &std::path::Path) {
     let out = run(config, &["outbox", "send", "--timeout", "30"]);

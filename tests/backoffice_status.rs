@@ -5,52 +5,13 @@
 mod common;
 
 use std::io::Write;
-use std::process::Stdio;
 use std::time::Duration;
 
-use common::sim::{enqueue, kiosk_bin, kiosk_config, run, Sim, CHECK_CODE, KIOSK, SECRET};
-use kiosk::backoffice::{Credential, Link, LinkError, LinkSettings, StaffLoginError};
+use common::sim::{
+    add_staff, enqueue, kiosk_config, link, run, runtime, Sim, CHECK_CODE, KIOSK, SECRET,
+};
+use kiosk::backoffice::{Credential, LinkError, StaffLoginError};
 use kiosk::package::CheckCode;
-use zeroize::Zeroizing;
-
-fn link(url: &str) -> Link {
-    Link::new(&LinkSettings {
-        url: url.to_string(),
-        kiosk_id: KIOSK.into(),
-        secret: Zeroizing::new(SECRET.into()),
-        ca_file: None,
-        pin_sha256: None,
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// `kiosk sim backoffice add-staff ID --name N`, the PIN on standard input.
-pub fn add_staff(sim: &Sim, id: &str, name: &str, pin: &str) -> std::process::Output {
-    let mut child = kiosk_bin()
-        .args(["sim", "backoffice", "--data"])
-        .arg(&sim.data)
-        .args(["add-staff", id, "--name", name])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{pin}\n").as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 #[test]
 fn a_receipt_number_alone_tells_nothing_and_guessing_codes_meets_the_wait() {

@@ -8,12 +8,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-use common::sim::{enqueue, kiosk_config, run, KIOSK, SECRET};
-use kiosk::backoffice::{Link, LinkError, LinkSettings};
+use common::sim::{enqueue, kiosk_config, link, run, runtime, SECRET};
+use kiosk::backoffice::LinkError;
 use kiosk::outbox::{Outbox, State};
-use zeroize::Zeroizing;
 
 /// Reads one HTTP/1.1 request (headers and a `Content-Length` body); returns how many bytes it had.
 fn read_request(stream: &mut TcpStream) -> Option<usize> {
@@ -79,25 +77,6 @@ impl RawServer {
     fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
-}
-
-fn link(url: &str) -> Link {
-    Link::new(&LinkSettings {
-        url: url.to_string(),
-        kiosk_id: KIOSK.into(),
-        secret: Zeroizing::new(SECRET.into()),
-        ca_file: None,
-        pin_sha256: None,
-        timeout: Duration::from_secs(10),
-    })
-    .unwrap()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 /// A 307 keeps the method and the body: followed, it would hand the manifest, the pages and the signature to

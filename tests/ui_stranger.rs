@@ -6,11 +6,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
-use common::sim::{enqueue, kiosk_bin, kiosk_config, set_status, Sim, CHECK_CODE, KIOSK, SECRET};
+use common::sim::{add_staff, enqueue, kiosk_config, set_status, Sim, CHECK_CODE, KIOSK, SECRET};
 use common::*;
 use i_slint_backend_testing::ElementRoot;
 use kiosk::config::Config;
@@ -57,43 +55,6 @@ fn type_query(kiosk: &Kiosk, receipt_no: &str, code: &str) {
         a.invoke_key(c.to_string().into());
     }
     press(kiosk, "查询");
-}
-
-fn scan(kiosk: &Kiosk, code: &str) {
-    kiosk
-        .state
-        .borrow()
-        .devices
-        .service
-        .as_ref()
-        .and_then(|d| d.sim())
-        .expect("simulated devices")
-        .scan(code)
-        .expect("the simulated scanner");
-}
-
-fn add_staff(sim: &Sim, id: &str, name: &str, pin: &str) {
-    let mut child = kiosk_bin()
-        .args(["sim", "backoffice", "--data"])
-        .arg(&sim.data)
-        .args(["add-staff", id, "--name", name])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{pin}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]
@@ -179,7 +140,7 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     press(&kiosk, "首页");
 
     // Staff: a wrong PIN is refused in words; signed in, the number alone finds it and the slip says who printed.
-    add_staff(&sim, "S1024", "王芳", "13579");
+    assert!(add_staff(&sim, "S1024", "王芳", "13579").status.success());
     press(&kiosk, "进度查询 / 领取");
     press(&kiosk, "工作人员登录");
     let sign_in = |pin: &str| {
@@ -276,12 +237,12 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     };
     nothing_shown("typed without a code");
     // Scanned without a code: the receipt number alone, and the pickup slip's QR code.
-    scan(&kiosk, &receipt_no);
+    sim_scan(&kiosk, &receipt_no);
     until(&kiosk, "a number alone refused", |k| {
         problem(k).contains("没有查询码")
     });
     nothing_shown("scanned without a code");
-    scan(&kiosk, &format!("{receipt_no}#{pickup_code}"));
+    sim_scan(&kiosk, &format!("{receipt_no}#{pickup_code}"));
     pump_for(&kiosk, std::time::Duration::from_millis(300));
     nothing_shown("the pickup slip's QR code");
 

@@ -141,6 +141,20 @@ pub fn until(kiosk: &Kiosk, what: &str, done: impl Fn(&Kiosk) -> bool) {
     panic!("timed out waiting for: {what}");
 }
 
+/// Scans `code` on the kiosk's simulated scanner (devices attached with `sim`).
+pub fn sim_scan(kiosk: &Kiosk, code: &str) {
+    kiosk
+        .state
+        .borrow()
+        .devices
+        .service
+        .as_ref()
+        .and_then(|d| d.sim())
+        .expect("simulated devices")
+        .scan(code)
+        .expect("the simulated scanner");
+}
+
 /// The kiosk's simulated printer (devices attached with `sim`).
 pub fn sim_printer(kiosk: &Kiosk) -> drivers::printer::SimPrinter {
     kiosk

@@ -125,6 +125,47 @@ pub fn kiosk_config(dir: &Path, url: &str, secret: &str, extra: &str) -> PathBuf
     path
 }
 
+/// The kiosk's signed link to the simulator at `url`, as [`KIOSK`].
+pub fn link(url: &str) -> kiosk::backoffice::Link {
+    kiosk::backoffice::Link::new(&kiosk::backoffice::LinkSettings {
+        url: url.to_string(),
+        kiosk_id: KIOSK.into(),
+        secret: zeroize::Zeroizing::new(SECRET.into()),
+        ca_file: None,
+        pin_sha256: None,
+        timeout: std::time::Duration::from_secs(10),
+    })
+    .unwrap()
+}
+
+/// A runtime to drive the link from a test.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// `kiosk sim backoffice add-staff ID --name N`, the PIN on standard input.
+pub fn add_staff(sim: &Sim, id: &str, name: &str, pin: &str) -> Output {
+    let mut child = kiosk_bin()
+        .args(["sim", "backoffice", "--data"])
+        .arg(&sim.data)
+        .args(["add-staff", id, "--name", name])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run add-staff");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{pin}\n").as_bytes())
+        .expect("the PIN");
+    child.wait_with_output().expect("add-staff")
+}
+
 /// `kiosk sim backoffice set-status …` on the simulator's data, as window staff would.
 pub fn set_status(sim: &Sim, args: &[&str]) -> Output {
     kiosk_bin()
