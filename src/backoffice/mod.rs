@@ -5,10 +5,9 @@ pub mod client;
 pub mod contract;
 pub mod signing;
 pub mod sim;
+pub mod status_client;
 pub mod tls;
 pub mod wire;
 
-pub use client::{
-    CatalogAnswer, Credential, Link, LinkError, LinkSettings, ManifestAnswer, StaffLoginError,
-    StaffSession,
-};
+pub use client::{CatalogAnswer, Link, LinkError, LinkSettings, ManifestAnswer};
+pub use status_client::{Credential, StaffLoginError, StaffSession};

@@ -3,6 +3,7 @@
 
 pub mod faults;
 pub mod server;
+pub mod staff;
 pub mod store;
 
 pub use faults::Fault;

@@ -19,7 +19,8 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
 use super::faults::{Fault, FaultKind, Faults, Target};
-use super::store::{ManifestOutcome, SimStore, StaffOutcome};
+use super::staff::StaffOutcome;
+use super::store::{ManifestOutcome, SimStore};
 use crate::backoffice::contract::check_manifest;
 use crate::backoffice::signing::{verify, Refusal, SignedHeaders};
 use crate::backoffice::wire::{StaffLogin, StatusQuery};
