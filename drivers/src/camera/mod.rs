@@ -1,9 +1,10 @@
 //! The document camera (高拍仪): a live preview for the screen and full-resolution pages on demand.
 //!
-//! Three kinds: a UVC camera through V4L2 (MJPEG), a folder a vendor's tool drops JPEGs into, and a simulated
+//! Three kinds: a UVC camera through V4L2 (MJPEG, YUYV or RGB), a folder a vendor's tool drops JPEGs into, and a simulated
 //! camera that produces page images, so the kiosk runs on a laptop.
 
 mod folder;
+mod raw_frame;
 mod sim;
 pub mod v4l2;
 
@@ -22,7 +23,7 @@ pub struct Frame {
 }
 
 impl Frame {
-    fn from_image(image: &image::RgbImage, max_width: u32, max_height: u32) -> Frame {
+    pub(crate) fn from_image(image: &image::RgbImage, max_width: u32, max_height: u32) -> Frame {
         let (w, h) = fit(image.width(), image.height(), max_width, max_height);
         let scaled = if (w, h) == image.dimensions() {
             image.clone()
@@ -58,8 +59,8 @@ pub enum CameraError {
     Absent(String),
     #[error("高拍仪没有送来画面")]
     Timeout,
-    #[error("高拍仪不支持 JPEG 输出")]
-    NoJpeg,
+    #[error("高拍仪不支持 JPEG、YUYV 或 RGB 输出")]
+    NoUsableFormat,
     #[error("图像无法解码：{0}")]
     Decode(String),
     #[error("高拍仪读写出错：{0}")]
