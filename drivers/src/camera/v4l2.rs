@@ -9,7 +9,7 @@ use linuxvideo::stream::ReadStream;
 use linuxvideo::{BufType, Device};
 
 use super::raw_frame::{RawFormat, RawLayout};
-use super::{decode_jpeg, encode_jpeg, preview_from_jpeg, CameraError, DocumentCamera, Frame};
+use super::{decode_jpeg, encode_jpeg, CameraError, DocumentCamera, Frame};
 
 /// The preview streams at about this width; document cameras offer 640×480 to 1280×720 at speed.
 const PREVIEW_WIDTH: u32 = 1280;
@@ -122,9 +122,6 @@ impl DocumentCamera for V4l2Camera {
             self.preview = Some(self.stream(PREVIEW_WIDTH, PREVIEW_WIDTH * 3 / 4)?);
         }
         let stream = self.preview.as_mut().ok_or(CameraError::Timeout)?;
-        if stream.raw.is_none() {
-            return preview_from_jpeg(&Self::frame(&mut stream.stream)?, max_width, max_height);
-        }
         Ok(Frame::from_image(&stream.image()?, max_width, max_height))
     }
 
