@@ -39,24 +39,14 @@ fn identify_with_the_simulated_reader() {
     );
     assert!(is_shown(&kiosk, "读卡区上留有身份证，请取回您的证件。"));
     screenshot(&kiosk, "22-home-card-left");
-    let sim = || {
-        kiosk
-            .state
-            .borrow()
-            .devices
-            .service
-            .as_ref()
-            .and_then(|d| d.sim())
-            .and_then(|s| s.id_reader())
-            .cloned()
-    };
-    sim().unwrap().remove();
+    let sim = || sim_id_reader(&kiosk);
+    sim().remove();
     until(&kiosk, "the card taken", |k| {
         !is_shown(k, "读卡区上留有身份证，请取回您的证件。")
     });
 
     // A reader whose security module fails: the identify screen explains, and the guides still work.
-    sim().unwrap().set_mode(SimMode::Fail(0x60));
+    sim().set_mode(SimMode::Fail(0x60));
     until(&kiosk, "the reader reported faulty", |k| {
         k.state
             .borrow()

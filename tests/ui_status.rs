@@ -145,18 +145,7 @@ fn pickup_flow_against_the_back_office() {
         .expect("a pickup code");
     press(&kiosk, "查询其他申请");
     assert_eq!(phase(&kiosk), 0);
-    let scan = |code: &str| {
-        kiosk
-            .state
-            .borrow()
-            .devices
-            .service
-            .as_ref()
-            .and_then(|d| d.sim())
-            .expect("simulated devices")
-            .scan(code)
-            .expect("the simulated scanner")
-    };
+    let scan = |code: &str| sim_scan(&kiosk, code);
     scan("not a receipt");
     until(&kiosk, "a foreign code refused", |k| {
         k.window

@@ -141,30 +141,32 @@ pub fn until(kiosk: &Kiosk, what: &str, done: impl Fn(&Kiosk) -> bool) {
     panic!("timed out waiting for: {what}");
 }
 
-/// Scans `code` on the kiosk's simulated scanner (devices attached with `sim`).
-pub fn sim_scan(kiosk: &Kiosk, code: &str) {
-    kiosk
-        .state
-        .borrow()
+/// Runs `f` on the kiosk's simulated devices (attached with `sim`).
+fn with_sim_devices<T>(
+    kiosk: &Kiosk,
+    f: impl FnOnce(&kiosk::services::devices::SimDevices) -> T,
+) -> T {
+    let state = kiosk.state.borrow();
+    let sim = state
         .devices
         .service
         .as_ref()
         .and_then(|d| d.sim())
-        .expect("simulated devices")
-        .scan(code)
-        .expect("the simulated scanner");
+        .expect("simulated devices");
+    f(sim)
 }
 
-/// The kiosk's simulated printer (devices attached with `sim`).
+/// Scans `code` on the kiosk's simulated scanner.
+pub fn sim_scan(kiosk: &Kiosk, code: &str) {
+    with_sim_devices(kiosk, |s| s.scan(code)).expect("the simulated scanner");
+}
+
+/// The kiosk's simulated printer.
 pub fn sim_printer(kiosk: &Kiosk) -> drivers::printer::SimPrinter {
-    kiosk
-        .state
-        .borrow()
-        .devices
-        .service
-        .as_ref()
-        .and_then(|d| d.sim())
-        .and_then(|s| s.printer())
-        .cloned()
-        .expect("the simulated printer")
+    with_sim_devices(kiosk, |s| s.printer().cloned()).expect("the simulated printer")
+}
+
+/// The kiosk's simulated ID card reader.
+pub fn sim_id_reader(kiosk: &Kiosk) -> drivers::idcard::SimIdReader {
+    with_sim_devices(kiosk, |s| s.id_reader().cloned()).expect("the simulated ID card reader")
 }
