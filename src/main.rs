@@ -121,7 +121,7 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
         unsafe { std::env::set_var("SLINT_KMS_ROTATION", config.rotation.to_string()) };
     }
     tracing::info!(
-        version = env!("CARGO_PKG_VERSION"),
+        version = kiosk::version(),
         kiosk_id = %config.kiosk_id,
         config = %cli.config.display(),
         "kiosk starting"
@@ -164,7 +164,7 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
     if cli.exit_after_first_frame {
         kiosk.quit_after_first_frame(started);
     }
-    let _watchdog = kiosk.start_watchdog();
+    let _watchdog = kiosk.start_watchdog(started);
     kiosk
         .run()
         .map_err(|e| Failed::with_message(format!("the kiosk window failed: {e}")))

@@ -178,7 +178,7 @@ impl Link {
             .timeout(settings.timeout)
             .connect_timeout(Duration::from_secs(10))
             .no_proxy()
-            .user_agent(concat!("one-thing-kiosk/", env!("CARGO_PKG_VERSION")))
+            .user_agent(format!("one-thing-kiosk/{}", crate::version()))
             .build()
             .map_err(|e| LinkError::Setup(format!("HTTP client: {e}")))?;
         Ok(Link {

@@ -334,8 +334,15 @@ impl Kiosk {
 
     /// Once the UI loop runs, tells systemd the kiosk is ready, then pings its watchdog from this loop at the
     /// interval systemd set (none outside systemd). Keep the returned timer as long as the window.
-    pub fn start_watchdog(&self) -> slint::Timer {
-        slint::Timer::single_shot(std::time::Duration::ZERO, crate::services::watchdog::ready);
+    /// `started` is when the process began, for the log line that says how long the way to a running UI took.
+    pub fn start_watchdog(&self, started: Instant) -> slint::Timer {
+        slint::Timer::single_shot(std::time::Duration::ZERO, move || {
+            tracing::info!(
+                since_start_ms = started.elapsed().as_millis() as u64,
+                "ready: the UI loop runs and the first frame is drawn"
+            );
+            crate::services::watchdog::ready()
+        });
         let timer = slint::Timer::default();
         if let Some(watchdog) = crate::services::watchdog::Watchdog::from_env() {
             tracing::info!(every_ms = watchdog.every.as_millis() as u64, "watchdog on");

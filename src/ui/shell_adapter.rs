@@ -61,6 +61,9 @@ fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
     let weak = window.as_weak();
     let state = Rc::clone(state);
     let timer = slint::Timer::default();
+    // Under systemd (which starts it again), a newer build installed meanwhile takes over at the next idle Home.
+    let mut installed = std::env::var_os("INVOCATION_ID")
+        .and_then(|_| crate::services::upgrade::InstalledBinary::of_this_process());
     timer.start(
         slint::TimerMode::Repeated,
         Duration::from_millis(500),
@@ -68,6 +71,15 @@ fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
             let Some(window) = weak.upgrade() else { return };
             let mut s = state.borrow_mut();
             let shell = window.global::<ShellAdapter>();
+            if idle_at_home(&s)
+                && installed
+                    .as_mut()
+                    .is_some_and(|b| b.replaced_by_now(Instant::now()))
+            {
+                tracing::info!("a newer build is installed: restarting into it at idle Home");
+                let _ = slint::quit_event_loop();
+                return;
+            }
             // Technician mode left open closes by itself: the next visitor must not find it.
             if s.technician
                 .as_ref()
@@ -100,6 +112,15 @@ fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
         },
     );
     timer
+}
+
+/// Nobody is using the kiosk: Home, no technician, no receipt or message on screen, nothing personal held.
+fn idle_at_home(state: &UiState) -> bool {
+    state.session.step() == Step::Home
+        && state.technician.is_none()
+        && state.done.is_none()
+        && state.message.is_none()
+        && !state.session.holds_personal_data()
 }
 
 fn show_message(window: &AppWindow, title: &str, message: &str) {
@@ -146,6 +167,11 @@ pub fn fill(window: &AppWindow, state: &UiState) {
             Screen::Message
         }
     };
+    if shell.get_screen() != screen {
+        // Which screen shows (never what is on it): for technicians reading the journal, and for the virtual
+        // terminal's test following the path from outside.
+        tracing::info!(screen = ?screen, "screen shown");
+    }
     shell.set_screen(screen);
     // The step indicator shows on the applicant's path only.
     let on_path = state.message.is_none()

@@ -30,7 +30,7 @@ pub fn body(
     let counts = outbox.counts()?;
     Ok(Heartbeat {
         at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-        version: env!("CARGO_PKG_VERSION").to_string(),
+        version: crate::version().to_string(),
         devices: HeartbeatDevices {
             id_reader: report(health, DeviceKind::IdReader),
             camera: report(health, DeviceKind::Camera),
