@@ -49,7 +49,7 @@ fn a_blocked_ui_loop_stops_the_watchdog_pings() {
     });
 
     let kiosk = open_kiosk(1080, 1920);
-    let _watchdog = kiosk.start_watchdog();
+    let _watchdog = kiosk.start_watchdog(std::time::Instant::now());
     // At 1 s the UI thread hangs for 1.5 s (as a deadlock or a runaway computation would), then the loop quits
     // at 3.5 s.
     let block: Arc<Mutex<(Duration, Duration)>> = Arc::default();

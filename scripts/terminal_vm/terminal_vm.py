@@ -81,7 +81,8 @@ class Terminal:
         line = self.qga.sh(f"journalctl _PID={pid} -o cat --no-pager | grep 'screen shown' | tail -n1",
                            check=False).strip()
         found = re.search(r"screen=(\w+)", line)
-        return found.group(1) if found else None
+        # The kiosk starts at Home and logs only changes.
+        return found.group(1) if found else "Home"
 
     def wait_screen(self, name, timeout=120):
         wait_for(f"the {name} screen", lambda: self.screen() == name, timeout, interval=0.5)

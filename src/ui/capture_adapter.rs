@@ -191,6 +191,11 @@ fn capture(state: &mut UiState) {
                     .entry(material.key.clone())
                     .or_default();
                 pages.push(ScreenImage::from_rgb(t.width(), t.height(), t.as_raw()));
+                tracing::info!(
+                    page = pages.len(),
+                    warnings = assessed.warnings.len(),
+                    "page captured"
+                );
                 s.capture.note_is_warning = !assessed.warnings.is_empty();
                 s.capture.note = if assessed.warnings.is_empty() {
                     format!("已拍摄第 {} 页。还有下一页请继续拍摄。", pages.len())
@@ -204,6 +209,7 @@ fn capture(state: &mut UiState) {
                 };
             }
             Err(e) => {
+                tracing::warn!(error = %e, "page not captured");
                 s.capture.note = format!("没有拍到：{e}。请重试。");
                 s.capture.note_is_warning = true;
             }
