@@ -28,10 +28,14 @@ command -v cargo-deb >/dev/null || cargo install cargo-deb --locked --version 3.
 
 # The terminal build and its package, as CI builds them (debug, to reuse the test build).
 cargo build --features terminal
-deb=$(cargo deb --no-build --profile dev --fast 2>/dev/null | tail -n 1)
+# cargo-deb removes the older build of a package from target/debian: each is kept in target/vm.
+mkdir -p "$target/vm"
+deb="$target/vm/$(basename "$(cargo deb --no-build --profile dev --fast 2>/dev/null | tail -n 1)")"
+cp "$target/debian/$(basename "$deb")" "$deb"
 # The upgrade: a newer build of the same package (another build tag, so the running version visibly changes).
 KIOSK_BUILD_TAG=vm-upgrade cargo build --features terminal
-upgrade=$(cargo deb --no-build --profile dev --fast --deb-revision 2 2>/dev/null | tail -n 1)
+upgrade="$target/vm/$(basename "$(cargo deb --no-build --profile dev --fast --deb-revision 2 2>/dev/null | tail -n 1)")"
+cp "$target/debian/$(basename "$upgrade")" "$upgrade"
 # Back to the plain build, so the tree's binary is the package's.
 cargo build --features terminal
 

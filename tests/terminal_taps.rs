@@ -285,6 +285,11 @@ fn the_path_the_virtual_terminal_walks_with_a_finger() {
     assert_eq!(step(&kiosk), Step::Home);
     assert_eq!(outbox.lock().unwrap().list().unwrap().len(), 1);
     r.mark("home");
+    // Where the VM looks up the application with a scanned receipt, and comes back.
+    r.tap("进度查询 / 领取");
+    assert_eq!(r.screen, "Status");
+    r.tap("首页");
+    assert_eq!(r.screen, "Home");
     r.write();
 }
 

@@ -98,13 +98,24 @@ class Qmp:
         time.sleep(0.08)
         self.pointer(x, y, width, height, down=False)
 
-    def key(self, qcode):
-        for down in (True, False):
-            self.execute(
-                "input-send-event",
-                events=[{"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": qcode}}}],
-            )
-            time.sleep(0.02)
+    def _key(self, qcode, down):
+        self.execute("input-send-event", device="scanner",
+                     events=[{"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": qcode}}}])
+
+    # What a code scanner in keyboard mode types: US layout, capitals with shift, Enter at the end.
+    QCODES = {" ": "spc", "-": "minus", "\n": "ret", "/": "slash", ".": "dot"}
+
+    def type_on_keyboard(self, text):
+        for char in text:
+            qcode = self.QCODES.get(char) or char.lower()
+            shifted = char.isupper()
+            if shifted:
+                self._key("shift", True)
+            self._key(qcode, True)
+            self._key(qcode, False)
+            if shifted:
+                self._key("shift", False)
+            time.sleep(0.01)
 
 
 class Qga:

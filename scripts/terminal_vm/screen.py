@@ -34,6 +34,13 @@ def difference(a, b):
     return _difference(a, b)
 
 
+def upright(path, rotation):
+    """Turns a screendump of a rotated panel back to the window's orientation, in place."""
+    picture = Image.open(path)
+    # PIL turns counter-clockwise: undoing a picture turned `rotation` degrees clockwise.
+    picture.rotate(rotation, expand=True).save(path)
+
+
 def window_to_panel(x, y, panel, rotation):
     """The panel pixel under window point (x, y) when the picture is turned `rotation` degrees clockwise on a
     panel of size `panel` (width, height): 90 puts the window's left edge at the panel's top."""

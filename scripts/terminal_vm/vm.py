@@ -76,20 +76,21 @@ class Vm:
 
     def reboot(self, timeout=600):
         """A reboot from inside, as a power button's press would do it; the same QEMU boots it again."""
-        self.qga.sh("systemctl reboot", check=False)
+        # guest-shutdown never answers (the agent stops with the system); the caller waits for a new boot id.
+        self.qga.channel.send({"execute": "guest-shutdown", "arguments": {"mode": "reboot"}})
         self.qga.close()
+        self.qga = None
         time.sleep(5)
-        self.qga = Qga(str(self.work / "qga.sock"), timeout)
-        # The agent answers from the old boot until it is stopped; wait for a fresh boot id.
-        return self.qga
 
     def stop(self):
         if self.process and self.process.poll() is None:
             try:
                 if self.qga:
-                    self.qga.sh("systemctl poweroff", check=False, timeout=5)
+                    self.qga.channel.send({"execute": "guest-shutdown", "arguments": {"mode": "powerdown"}})
+                    self.qga.close()
             except Exception:
                 pass
+            self.qga = None
             try:
                 self.process.wait(60)
             except subprocess.TimeoutExpired:
