@@ -39,8 +39,9 @@ cp "$target/debian/$(basename "$upgrade")" "$upgrade"
 # Back to the plain build, so the tree's binary is the package's.
 cargo build --features terminal
 
-# The button centres at the panel's size, from a headless run of the same UI.
-cargo test --test terminal_taps -q >/dev/null
+# The finger movements of the path at the panel's size, from a headless walk of the same UI, and the headless
+# screenshot of Home the panel is compared with.
+cargo test --test terminal_taps --test ui_shell -q >/dev/null
 
 exec /usr/bin/python3 scripts/terminal_vm/terminal_vm.py \
     --kiosk "$target/debug/kiosk" --deb "$deb" --deb "$upgrade" \

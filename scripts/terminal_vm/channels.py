@@ -88,7 +88,7 @@ class Qmp:
         events = self._abs(x, y, width, height)
         if down is not None:
             events.append({"type": "btn", "data": {"button": "left", "down": down}})
-        self.execute("input-send-event", events=events)
+        self.execute("input-send-event", device="panel", events=events)
 
     def tap(self, x, y, width, height):
         """A finger down and up on panel pixel (x, y)."""
@@ -99,7 +99,7 @@ class Qmp:
         self.pointer(x, y, width, height, down=False)
 
     def _key(self, qcode, down):
-        self.execute("input-send-event", device="scanner",
+        self.execute("input-send-event", device="panel",
                      events=[{"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": qcode}}}])
 
     # What a code scanner in keyboard mode types: US layout, capitals with shift, Enter at the end.

@@ -160,8 +160,6 @@ def main():
     table = results.table()
     (work / "results.txt").write_text(table)
     print("\n" + table)
-    for scratch in ("disk.raw", "vmlinuz", "initrd.img"):
-        (work / scratch).unlink(missing_ok=True)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     if failure:

@@ -51,10 +51,11 @@ class Vm:
             "-append", "root=/dev/vda rw console=ttyS0 net.ifnames=0 quiet",
             "-drive", f"file={self.disk['disk']},format=raw,if=virtio,cache=unsafe",
             "-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0",
-            "-vga", "none", "-device", f"virtio-gpu-pci,xres={width},yres={height}",
+            "-vga", "none", "-device", f"virtio-gpu-pci,id=panel,xres={width},yres={height}",
             "-device", "qemu-xhci,id=xhci",
-            "-device", "usb-tablet,bus=xhci.0,id=touch",
-            "-device", "usb-kbd,bus=xhci.0,id=scanner",
+            # Both bound to the panel's console, so QMP's events go to them and not to the machine's PS/2 ports.
+            "-device", "usb-tablet,bus=xhci.0,id=touch,display=panel",
+            "-device", "usb-kbd,bus=xhci.0,id=scanner,display=panel",
             "-serial", f"file:{self.work / f'console-{self.boots}.log'}",
             *[arg for path in self.serials for arg in ("-serial", path)],
             "-chardev", f"socket,id=qga0,path={self.work / 'qga.sock'},server=on,wait=off",
@@ -76,8 +77,10 @@ class Vm:
 
     def reboot(self, timeout=600):
         """A reboot from inside, as a power button's press would do it; the same QEMU boots it again."""
-        # guest-shutdown never answers (the agent stops with the system); the caller waits for a new boot id.
-        self.qga.channel.send({"execute": "guest-shutdown", "arguments": {"mode": "reboot"}})
+        # Started, never waited for: the agent stops with the system. (The agent's guest-shutdown goes through
+        # shutdown(8), which needs D-Bus, and a terminal's minimal system has none.) The caller waits for a new
+        # boot id.
+        self.qga.execute("guest-exec", path="/bin/systemctl", arg=["reboot"])
         self.qga.close()
         self.qga = None
         time.sleep(5)
@@ -86,7 +89,7 @@ class Vm:
         if self.process and self.process.poll() is None:
             try:
                 if self.qga:
-                    self.qga.channel.send({"execute": "guest-shutdown", "arguments": {"mode": "powerdown"}})
+                    self.qga.execute("guest-exec", path="/bin/systemctl", arg=["poweroff"])
                     self.qga.close()
             except Exception:
                 pass

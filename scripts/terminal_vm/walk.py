@@ -38,6 +38,11 @@ def install_and_configure(terminal, backoffice, printer_port, deb_name):
         's|^# heartbeat_seconds = .*|heartbeat_seconds = 10|',
     ], expect=[KIOSK_ID, "serial:/dev/ttyS1", "v4l2:/dev/video0", backoffice.guest_url, "retry_max_seconds = 10"])
     qga.sh("kiosk --config /etc/kiosk/kiosk.toml catalog check /etc/kiosk/catalog")
+    # The technician's PIN, set as root: the file stays the kiosk's to read and rewrite.
+    qga.run(["kiosk", "--config", "/etc/kiosk/kiosk.toml", "technician", "set-pin"], stdin="24681357\n")
+    owner = qga.sh("stat -c '%U:%G %a' /etc/kiosk /etc/kiosk/kiosk.toml").split("\n")
+    if owner[:2] != ["kiosk:kiosk 750", "kiosk:kiosk 640"]:
+        raise RuntimeError(f"/etc/kiosk after the technician's edits: {owner}")
 
 
 def edit_config(qga, edits, expect):

@@ -116,6 +116,8 @@ fn apply(state: &mut UiState, event: DeviceEvent) {
             }
         }
         DeviceEvent::CodeScanned(code) => {
+            // Its length only: a scanned code may be anything, a phone number or an ID card's.
+            tracing::info!(chars = code.chars().count(), "code scanned");
             if !super::technician_checks::code_scanned(state, &code) {
                 super::status_adapter::code_scanned(state, &code)
             }

@@ -331,6 +331,12 @@ fn look_up(state: &mut UiState, query: Query) {
         }
         s.status.looking = false;
         s.status.found.clear();
+        tracing::info!(
+            by = if by_card { "card" } else if by_staff { "staff" } else { "code" },
+            found = answer.as_ref().map_or(0, |(found, _)| found.len()),
+            answered = answer.is_ok(),
+            "status look-up"
+        );
         match answer {
             Ok((found, _)) if !found.is_empty() => {
                 s.status.found = found;
