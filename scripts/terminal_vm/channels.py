@@ -101,6 +101,8 @@ class Qmp:
     def _key(self, qcode, down):
         self.execute("input-send-event", device="panel",
                      events=[{"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": qcode}}}])
+        # QEMU's USB keyboard queues 16 key changes and drops the rest: let the guest's polls take each one.
+        time.sleep(0.03)
 
     # What a code scanner in keyboard mode types: US layout, capitals with shift, Enter at the end.
     QCODES = {" ": "spc", "-": "minus", "\n": "ret", "/": "slash", ".": "dot"}
@@ -115,7 +117,6 @@ class Qmp:
             self._key(qcode, False)
             if shifted:
                 self._key("shift", False)
-            time.sleep(0.01)
 
 
 class Qga:

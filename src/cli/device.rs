@@ -9,7 +9,7 @@ use drivers::idcard::{CardEvent, CardPoller, SamReader};
 use drivers::printer::{
     Align, PaperWidth, PrinterConnection, PrinterError, PrinterState, PrinterUri, ReceiptWriter,
 };
-use drivers::scanner::{SerialScanner, Suffix};
+use drivers::scanner::{CodeSource, HidScanner, SerialScanner, Suffix};
 
 use kiosk::services::devices::discover;
 
@@ -65,7 +65,8 @@ pub enum DeviceAction {
         #[arg(long, default_value_t = 20_000)]
         iterations: u32,
     },
-    /// Print the codes a serial scanner reads until the timeout.
+    /// Print the codes a scanner reads until the timeout: a serial one (`--port /dev/ttyACM0`) or a USB HID one
+    /// in keyboard mode (`--port evdev:/dev/input/by-id/…-event-kbd`, grabbed while it listens).
     Scan {
         #[arg(long)]
         port: PathBuf,
@@ -149,8 +150,13 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
             suffix,
             timeout,
         } => {
-            let port = open_serial(port, *baud)?;
-            let mut scanner = SerialScanner::new(port, *suffix);
+            let mut scanner: Box<dyn CodeSource> =
+                match port.to_str().and_then(|p| p.strip_prefix("evdev:")) {
+                    Some(path) => Box::new(HidScanner::open(std::path::Path::new(path)).map_err(
+                        |e| Failed::with_message(format!("{path}: {e}")),
+                    )?),
+                    None => Box::new(SerialScanner::new(open_serial(port, *baud)?, *suffix)),
+                };
             let deadline = Instant::now() + Duration::from_secs(*timeout);
             let mut any = false;
             while Instant::now() < deadline {
