@@ -152,9 +152,10 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
         } => {
             let mut scanner: Box<dyn CodeSource> =
                 match port.to_str().and_then(|p| p.strip_prefix("evdev:")) {
-                    Some(path) => Box::new(HidScanner::open(std::path::Path::new(path)).map_err(
-                        |e| Failed::with_message(format!("{path}: {e}")),
-                    )?),
+                    Some(path) => Box::new(
+                        HidScanner::open(std::path::Path::new(path))
+                            .map_err(|e| Failed::with_message(format!("{path}: {e}")))?,
+                    ),
                     None => Box::new(SerialScanner::new(open_serial(port, *baud)?, *suffix)),
                 };
             let deadline = Instant::now() + Duration::from_secs(*timeout);
