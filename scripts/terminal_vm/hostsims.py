@@ -99,8 +99,8 @@ class BackOffice:
         return f"https://{GUEST_SEES_HOST_AS}:{self.port}"
 
     def query(self, sql, *args):
-        database = next(self.data.glob("*.sqlite*"), None) or next(self.data.glob("*.db"), None)
-        if database is None:
+        database = self.data / "backoffice.db"
+        if not database.exists():
             return []
         with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10) as db:
             return db.execute(sql, args).fetchall()
