@@ -87,7 +87,7 @@ def run(args, work, results):
         walk.scan_the_receipt(terminal, receipt_no, code, lambda code: vm.qmp.type_on_keyboard(code + "\n"), "USB keyboard (evdev)",
                               results)
         walk.watchdog(terminal, results)
-        no_personal_data(terminal, work, results)
+        no_personal_data(terminal, work, results, "after the path")
 
         # The panel turned: landscape 1920×1080 with the picture at 90°, and the serial scanner.
         walk.prepare_rotation(terminal)
@@ -105,6 +105,7 @@ def run(args, work, results):
         terminal.wait_screen("Home", 60)
         walk.scan_the_receipt(terminal, receipt_no, code, scanner.command, "serial scanner (guest ttyS2)",
                               results)
+        no_personal_data(terminal, work, results, "at the end")
     finally:
         try:
             if vm.qga and vm.process and vm.process.poll() is None:
@@ -117,13 +118,14 @@ def run(args, work, results):
             sim.stop()
 
 
-def no_personal_data(terminal, work, results):
+def no_personal_data(terminal, work, results, when):
+    """The guest's whole journal (every boot) holds nothing of the sample identity nor the typed phone."""
     journal = terminal.qga.sh("journalctl --no-pager", check=False, timeout=180)
-    (work / "journal-after-path.txt").write_text(journal)
+    (work / f"journal-{when.replace(' ', '-')}.txt").write_text(journal)
     leaked = [p for p in PERSONAL if p in journal]
     if leaked:
         raise RuntimeError(f"the guest's journal holds personal data: {len(leaked)} of the sample's fields")
-    results.step("nothing of the sample identity in the guest's journal after the path")
+    results.step(f"nothing of the sample identity in the guest's journal {when}")
 
 
 def main():
