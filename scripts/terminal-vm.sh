@@ -11,6 +11,8 @@
 # results.txt (the measurements) and the rest of the run. Needs root (the image is built with mke2fs -d from an
 # unpacked tree), qemu-system-x86, mmdebstrap, openssl and python3-pil; .ci/run installs them.
 set -euo pipefail
+# A failure inside $(…) stops the script too.
+shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 
 keep=()
@@ -26,23 +28,26 @@ done
 target=${CARGO_TARGET_DIR:-$PWD/target}
 command -v cargo-deb >/dev/null || cargo install cargo-deb --locked --version 3.8.0
 
-# The terminal build and its package, as CI builds them (debug, to reuse the test build).
-cargo build --features terminal
-# cargo-deb removes the older build of a package from target/debian: each is kept in target/vm.
+# The terminal build and its package, as CI builds them (debug, to reuse the test build). cargo-deb removes the
+# older build of a package from target/debian, so each is kept in target/vm.
 mkdir -p "$target/vm"
-deb="$target/vm/$(basename "$(cargo deb --no-build --profile dev --fast 2>/dev/null | tail -n 1)")"
-cp "$target/debian/$(basename "$deb")" "$deb"
+package() {
+    local built
+    built=$(cargo deb --no-build --profile dev --fast "$@" | tail -n 1)
+    cp "$built" "$target/vm/"
+    echo "$target/vm/$(basename "$built")"
+}
+cargo build --features terminal
+deb=$(package)
 # The upgrade: a newer build of the same package (another build tag, so the running version visibly changes).
 KIOSK_BUILD_TAG=vm-upgrade cargo build --features terminal
-upgrade="$target/vm/$(basename "$(cargo deb --no-build --profile dev --fast --deb-revision 2 2>/dev/null | tail -n 1)")"
-cp "$target/debian/$(basename "$upgrade")" "$upgrade"
-# Back to the plain build, so the tree's binary is the package's.
-cargo build --features terminal
+upgrade=$(package --deb-revision 2)
 
 # The finger movements of the path at the panel's size, from a headless walk of the same UI, and the headless
-# screenshot of Home the panel is compared with.
-cargo test --test terminal_taps --test ui_shell -q >/dev/null
+# screenshot of Home the panel is compared with (both written under the checkout's target/). The test build also
+# puts back a plain kiosk binary for the host's simulators.
+cargo test --test terminal_taps --test ui_shell -q
 
 exec /usr/bin/python3 scripts/terminal_vm/terminal_vm.py \
     --kiosk "$target/debug/kiosk" --deb "$deb" --deb "$upgrade" \
-    --taps "$target/vm/taps.json" --cache "$target/vm" --accel "$accel" "${keep[@]}"
+    --taps "$PWD/target/vm/taps.json" --cache "$target/vm" --accel "$accel" "${keep[@]}"

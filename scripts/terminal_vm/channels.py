@@ -174,6 +174,8 @@ class Qga:
             time.sleep(0.2)
         out = base64.b64decode(status.get("out-data", "")).decode(errors="replace")
         err = base64.b64decode(status.get("err-data", "")).decode(errors="replace")
+        if status.get("out-truncated") or status.get("err-truncated"):
+            raise ChannelError(f"{' '.join(argv)}: the agent cut its output short")
         code = status.get("exitcode", -1)
         if check and code != 0:
             raise ChannelError(f"{' '.join(argv)} exited {code}: {err.strip() or out.strip()}")

@@ -52,7 +52,7 @@ class Terminal:
         pid = self.main_pid()
         if pid == 0:
             return []
-        text = self.qga.sh(f"journalctl _PID={pid} -o cat --no-pager | grep -E '{pattern}' || true",
+        text = self.qga.sh(f"journalctl -b _PID={pid} -o cat --no-pager | grep -E '{pattern}' || true",
                            check=False)
         return [line for line in text.splitlines() if line.strip()]
 

@@ -72,6 +72,10 @@ class Vm:
     def agent(self, timeout=600):
         if self.process.poll() is not None:
             raise RuntimeError(f"QEMU exited {self.process.returncode}; see {self.log.name}")
+        # QEMU's socket serves one client at a time: an old connection would keep the new one unanswered.
+        if self.qga:
+            self.qga.close()
+            self.qga = None
         self.qga = Qga(str(self.work / "qga.sock"), timeout)
         return self.qga
 

@@ -116,8 +116,8 @@ const DEVICE_SCHEMES: &[&str] = &[
     "sim", "serial:", "tcp://", "file:", "v4l2:", "folder:", "evdev:",
 ];
 
-/// Whether `hash` is a PHC string of the kind `kiosk technician set-pin` stores (Argon2id), so a PIN can be checked
-/// against it. The configuration owns this check; technician mode, which writes the hash, relies on it.
+/// Whether `hash` is a PHC password-hash string (`kiosk technician set-pin` stores Argon2id ones), so a PIN can be
+/// checked against it. The configuration owns this check; technician mode, which writes the hash, relies on it.
 pub fn is_pin_hash(hash: &str) -> bool {
     argon2::password_hash::PasswordHash::new(hash).is_ok()
 }

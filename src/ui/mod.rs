@@ -339,7 +339,7 @@ impl Kiosk {
         slint::Timer::single_shot(std::time::Duration::ZERO, move || {
             tracing::info!(
                 since_start_ms = started.elapsed().as_millis() as u64,
-                "ready: the UI loop runs and the first frame is drawn"
+                "ready: the UI loop runs"
             );
             crate::services::watchdog::ready()
         });

@@ -61,8 +61,10 @@ fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
     let weak = window.as_weak();
     let state = Rc::clone(state);
     let timer = slint::Timer::default();
-    // Under systemd (which starts it again), a newer build installed meanwhile takes over at the next idle Home.
-    let mut installed = std::env::var_os("INVOCATION_ID")
+    // Under kiosk.service (which starts it again, and sets this), a newer build installed meanwhile takes over
+    // at the next idle Home. Anywhere else (a developer's `cargo run`) nothing would start it again.
+    let mut installed = std::env::var_os("KIOSK_RESTART_ON_UPGRADE")
+        .filter(|v| v == "1")
         .and_then(|_| crate::services::upgrade::InstalledBinary::of_this_process());
     timer.start(
         slint::TimerMode::Repeated,
@@ -74,7 +76,7 @@ fn idle_timer(window: &AppWindow, state: &Shared) -> slint::Timer {
             if idle_at_home(&s)
                 && installed
                     .as_mut()
-                    .is_some_and(|b| b.replaced_by_now(Instant::now()))
+                    .is_some_and(|b| b.replaced_and_settled(Instant::now()))
             {
                 tracing::info!("a newer build is installed: restarting into it at idle Home");
                 let _ = slint::quit_event_loop();
