@@ -220,10 +220,6 @@ impl<'k> Recorder<'k> {
     }
 }
 
-fn step(kiosk: &kiosk::ui::Kiosk) -> Step {
-    kiosk.state.borrow().session.step()
-}
-
 #[test]
 fn the_path_the_virtual_terminal_walks_with_a_finger() {
     init_headless();
@@ -293,10 +289,6 @@ fn the_path_the_virtual_terminal_walks_with_a_finger() {
     r.write();
 }
 
-fn value(kiosk: &kiosk::ui::Kiosk, key: &str) -> String {
-    kiosk.state.borrow().session.form().get(key).to_string()
-}
-
 fn field_label(kiosk: &kiosk::ui::Kiosk, key: &str) -> String {
     let s = kiosk.state.borrow();
     let fields = s.session.fields();
@@ -317,23 +309,14 @@ fn fill_the_form(r: &mut Recorder) {
     pinyin(r, "lamian", "拉面");
     pinyin(r, "guan", "馆");
     r.tap("完成");
-    assert_eq!(value(kiosk, "org_name"), "老马拉面馆");
+    assert_eq!(form_value(kiosk, "org_name"), "老马拉面馆");
     r.tap_in_form(&field_label(kiosk, "applicant_phone"), text);
     r.keys("13800138000");
     r.tap("完成");
-    assert_eq!(value(kiosk, "applicant_phone"), "13800138000");
+    assert_eq!(form_value(kiosk, "applicant_phone"), "13800138000");
 
-    let fields: Vec<(String, String, FieldKind, Vec<String>)> = kiosk
-        .state
-        .borrow()
-        .session
-        .fields()
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| (f.key.clone(), f.label.clone(), f.kind, f.options.clone()))
-        .collect();
-    for (key, label, kind, options) in fields {
-        if !value(kiosk, &key).is_empty() {
+    for (key, label, kind, options) in required_fields(kiosk) {
+        if !form_value(kiosk, &key).is_empty() {
             continue;
         }
         match kind {
@@ -366,7 +349,7 @@ fn fill_the_form(r: &mut Recorder) {
                 r.tap("完成");
             }
         }
-        assert!(!value(kiosk, &key).is_empty(), "{key} filled");
+        assert!(!form_value(kiosk, &key).is_empty(), "{key} filled");
     }
     r.tap("下一步");
     assert_eq!(

@@ -16,10 +16,6 @@ use kiosk::{
 };
 use slint::{ComponentHandle, Model};
 
-fn step(kiosk: &kiosk::ui::Kiosk) -> Step {
-    kiosk.state.borrow().session.step()
-}
-
 fn shot(kiosk: &kiosk::ui::Kiosk, name: &str) {
     let theme = kiosk.window.global::<Theme>();
     theme.set_elderly(false);
@@ -267,10 +263,6 @@ fn pinyin(kiosk: &kiosk::ui::Kiosk, letters: &str, word: &str) {
     press(kiosk, word);
 }
 
-fn value(kiosk: &kiosk::ui::Kiosk, key: &str) -> String {
-    kiosk.state.borrow().session.form().get(key).to_string()
-}
-
 fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
     shot(kiosk, "32-form");
     // Submitting empty lists every problem at the top.
@@ -286,7 +278,7 @@ fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
     pinyin(kiosk, "guan", "馆");
     shot(kiosk, "34-form-keyboard");
     press(kiosk, "完成");
-    assert_eq!(value(kiosk, "org_name"), "老马拉面馆");
+    assert_eq!(form_value(kiosk, "org_name"), "老马拉面馆");
 
     focus(kiosk, "联系电话");
     assert!(
@@ -295,20 +287,11 @@ fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
     );
     keys(kiosk, "13800138000");
     press(kiosk, "完成");
-    assert_eq!(value(kiosk, "applicant_phone"), "13800138000");
+    assert_eq!(form_value(kiosk, "applicant_phone"), "13800138000");
 
     // The rest of the required fields, each through its own input.
-    let fields: Vec<(String, String, FieldKind, Vec<String>)> = kiosk
-        .state
-        .borrow()
-        .session
-        .fields()
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| (f.key.clone(), f.label.clone(), f.kind, f.options.clone()))
-        .collect();
-    for (key, label, kind, options) in fields {
-        if !value(kiosk, &key).is_empty() {
+    for (key, label, kind, options) in required_fields(kiosk) {
+        if !form_value(kiosk, &key).is_empty() {
             continue;
         }
         match kind {
@@ -343,7 +326,7 @@ fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
                     press(kiosk, &c.to_string());
                 }
                 press(kiosk, "完成");
-                assert_eq!(value(kiosk, &key), "91350100M000100Y43");
+                assert_eq!(form_value(kiosk, &key), "91350100M000100Y43");
             }
             FieldKind::Date => {
                 focus(kiosk, &label);
@@ -356,7 +339,7 @@ fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
                 press(kiosk, "完成");
             }
         }
-        assert!(!value(kiosk, &key).is_empty(), "{key} filled");
+        assert!(!form_value(kiosk, &key).is_empty(), "{key} filled");
     }
     press(kiosk, "下一步");
     assert_eq!(

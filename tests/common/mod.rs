@@ -170,3 +170,28 @@ pub fn sim_printer(kiosk: &Kiosk) -> drivers::printer::SimPrinter {
 pub fn sim_id_reader(kiosk: &Kiosk) -> drivers::idcard::SimIdReader {
     with_sim_devices(kiosk, |s| s.id_reader().cloned()).expect("the simulated ID card reader")
 }
+
+/// The step the applicant's session is at.
+pub fn step(kiosk: &Kiosk) -> kiosk::session::Step {
+    kiosk.state.borrow().session.step()
+}
+
+/// What the form holds for the field `key`.
+pub fn form_value(kiosk: &Kiosk, key: &str) -> String {
+    kiosk.state.borrow().session.form().get(key).to_string()
+}
+
+/// The form's required fields in order, as (key, label, kind, options): what a walk through the form must fill.
+pub fn required_fields(
+    kiosk: &Kiosk,
+) -> Vec<(String, String, kiosk::catalog::FieldKind, Vec<String>)> {
+    kiosk
+        .state
+        .borrow()
+        .session
+        .fields()
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| (f.key.clone(), f.label.clone(), f.kind, f.options.clone()))
+        .collect()
+}
