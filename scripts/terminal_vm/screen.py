@@ -30,10 +30,6 @@ def changed(shot, before, threshold=0.05):
     return not blank(shot) and _difference(shot, before) > threshold
 
 
-def difference(a, b):
-    return _difference(a, b)
-
-
 def upright(path, rotation):
     """Turns a screendump of a rotated panel back to the window's orientation, in place."""
     picture = Image.open(path)

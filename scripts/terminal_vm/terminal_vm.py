@@ -10,9 +10,8 @@ import traceback
 from pathlib import Path
 
 import image
-import screen
 import walk
-from hostsims import BackOffice, Sim, make_test_ca, wait_for
+from hostsims import BackOffice, Sim, make_test_ca
 from terminal import Terminal, log
 from vm import Vm, kvm_works
 
