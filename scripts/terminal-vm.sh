@@ -46,7 +46,7 @@ upgrade=$(package --deb-revision 2)
 # The finger movements of the path at the panel's size, from a headless walk of the same UI, and the headless
 # screenshot of Home the panel is compared with (both written under the checkout's target/). The test build also
 # puts back a plain kiosk binary for the host's simulators.
-cargo test --test terminal_taps --test ui_shell -q
+cargo test --test ui -q -- terminal_taps:: ui_shell::
 
 exec /usr/bin/python3 scripts/terminal_vm/terminal_vm.py \
     --kiosk "$target/debug/kiosk" --deb "$deb" --deb "$upgrade" \

@@ -6,6 +6,7 @@ pub mod config;
 pub mod durable;
 pub mod ime;
 pub mod logging;
+pub mod memory;
 pub mod outbox;
 pub mod package;
 pub mod progress;
@@ -25,5 +26,3 @@ pub fn version() -> &'static str {
         _ => env!("CARGO_PKG_VERSION").to_string(),
     })
 }
-
-slint::include_modules!();

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use drivers::camera::{DocumentCamera, SimCamera};
 use kiosk::outbox::Outbox;
 use kiosk::session::Step;
+use kiosk::ui::views::Theme;
 use kiosk::ui::{Kiosk, UiSettings};
-use kiosk::Theme;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel};
@@ -134,7 +134,7 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
     let worst = medians.iter().cloned().fold(0.0, f64::max);
     println!("worst median full repaint: {worst:.2} ms (target < 16 ms) at {width}×{height}, {iterations} frames each");
 
-    let mb = || kiosk::ui::peak_rss_kb().unwrap_or(0) as f64 / 1024.0;
+    let mb = || kiosk::memory::peak_rss_kb().unwrap_or(0) as f64 / 1024.0;
     println!("peak RSS after every screen in both modes: {:.1} MB", mb());
     // The rest of a whole path's memory: the pinyin engine, and the package built and stored.
     let ime = kiosk::ime::PinyinIme::new();
@@ -144,7 +144,7 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
     drop(ime);
     // The UI holds the one application being submitted (`session`); the screens' copies are gone.
     kiosk.state.borrow_mut().session.end(Instant::now());
-    kiosk::ui::release_memory();
+    kiosk::memory::release_memory();
     let dir = std::env::temp_dir().join(format!("kiosk-ui-bench-{}", uuid::Uuid::new_v4()));
     let result = (|| -> Result<(), String> {
         let outbox = Arc::new(Mutex::new(Outbox::open(&dir).map_err(|e| e.to_string())?));
@@ -174,7 +174,7 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
     println!(
         "peak RSS over the path (every screen in both modes, pinyin engine, a package built and stored): {:.1} MB \
          (target < 120 MB)",
-        kiosk::ui::peak_rss_kb().unwrap_or(0) as f64 / 1024.0
+        kiosk::memory::peak_rss_kb().unwrap_or(0) as f64 / 1024.0
     );
     Ok(())
 }

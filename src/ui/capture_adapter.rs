@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer};
 
+use super::generated::{AppWindow, CaptureViewAdapter, CapturedPage};
 use super::guide_adapter::model;
 use super::screen_image::ScreenImage;
 use super::{Actor, Shared, UiState};
 use crate::package::quality;
 use crate::services::devices::{DeviceKind, Health};
 use crate::session::{Blob, MergedMaterial, Step, Treatment};
-use crate::{AppWindow, CaptureViewAdapter, CapturedPage};
 
 /// The capture screen's own state. The preview and thumbnails are pictures of personal papers: retired (and
 /// zeroed) with the visit.

@@ -4,10 +4,10 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, ModelRc, VecModel};
 
+use super::generated::{AppWindow, CatalogEntry, CatalogViewAdapter};
 use super::{Actor, Shared, UiState};
 use crate::catalog::Target;
 use crate::session::{Flow, Step};
-use crate::{AppWindow, CatalogEntry, CatalogViewAdapter};
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<CatalogViewAdapter>();

@@ -3,10 +3,10 @@
 use slint::{ComponentHandle, SharedString};
 
 use super::form_adapter::shown_value;
+use super::generated::{AppWindow, CheckSection, CheckViewAdapter};
 use super::guide_adapter::model;
 use super::{Actor, Shared, UiState};
 use crate::session::{DeliveryMethod, DeliveryMode, Step, Treatment};
-use crate::{AppWindow, CheckSection, CheckViewAdapter};
 
 /// The steps 修改 can go to, by the index the view passes back.
 const CHANGES: [Step; 6] = [

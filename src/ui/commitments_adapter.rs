@@ -3,10 +3,10 @@
 use slint::ComponentHandle;
 use zeroize::Zeroize;
 
+use super::generated::{AppWindow, CommitmentsViewAdapter};
 use super::{Actor, Shared, UiState};
 use crate::package::signature::{self, Stroke};
 use crate::session::Step;
-use crate::{AppWindow, CommitmentsViewAdapter};
 
 /// The letter being signed and the strokes drawn on it. A signature is personal: cleared with the visit, its
 /// points zeroed.

@@ -5,10 +5,10 @@ use slint::ComponentHandle;
 use zeroize::Zeroize;
 
 use super::form_adapter::{self, Typing};
+use super::generated::{AppWindow, DeliveryViewAdapter};
 use super::guide_adapter::model;
 use super::{Actor, Shared, UiState};
 use crate::session::{Delivery, DeliveryMethod, DeliveryMode, Step};
-use crate::{AppWindow, DeliveryViewAdapter};
 
 /// The choices before they are confirmed. The address is personal: zeroed when dropped.
 pub struct DeliveryDraft {

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use slint::ComponentHandle;
 
+use super::generated::{AppWindow, ShellAdapter};
 use super::{Actor, Shared, UiState};
 use crate::services::devices::{DeviceEvent, DeviceKind, DeviceService, DeviceUris, Health};
 use crate::session::Step;
-use crate::{AppWindow, ShellAdapter};
 
 /// What the UI knows of the devices.
 #[derive(Default)]

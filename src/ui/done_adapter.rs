@@ -5,10 +5,10 @@ use std::time::{Duration, Instant};
 
 use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer};
 
+use super::generated::{AppWindow, DoneViewAdapter};
 use super::{Actor, Shared, UiState};
 use crate::receipts::acceptance::NEXT_STEPS;
 use crate::receipts::AcceptanceReceipt;
-use crate::{AppWindow, DoneViewAdapter};
 
 /// The page goes back to Home this long after the ID card left the reader (or after it appeared, if the card
 /// was already off): the applicant has left, the next one must find Home, not someone's receipt and code.

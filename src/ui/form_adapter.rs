@@ -5,12 +5,12 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, ModelRc, SharedString};
 
+use super::generated::{AppWindow, FormFieldRow, FormViewAdapter};
 use super::guide_adapter::model;
 use super::{Actor, Shared, UiState};
 use crate::catalog::{FieldDef, FieldKind, Prefill};
 use crate::ime::{Candidate, PinyinIme};
 use crate::session::Step;
-use crate::{AppWindow, FormFieldRow, FormViewAdapter};
 
 /// What is being typed: the field, the keyboard's mode, the pinyin letters not yet turned into characters.
 #[derive(Default)]

@@ -4,9 +4,9 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
+use super::generated::{AppWindow, GuideItem, GuideQuestion, GuideViewAdapter, MaterialLine};
 use super::{Actor, Shared, UiState};
 use crate::session::{MergedMaterial, Step, Treatment};
-use crate::{AppWindow, GuideItem, GuideQuestion, GuideViewAdapter, MaterialLine};
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<GuideViewAdapter>();

@@ -2,8 +2,8 @@
 
 use slint::ComponentHandle;
 
+use super::generated::{AppWindow, HomeViewAdapter};
 use super::{Actor, Shared, UiState};
-use crate::{AppWindow, HomeViewAdapter};
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let home = window.global::<HomeViewAdapter>();

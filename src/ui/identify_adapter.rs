@@ -3,9 +3,9 @@
 
 use slint::ComponentHandle;
 
+use super::generated::{AppWindow, IdentifyViewAdapter};
 use super::{Actor, Shared, UiState};
 use crate::services::devices::{DeviceKind, Health};
-use crate::{AppWindow, IdentifyViewAdapter};
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let actor = Actor::new(window, state);

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use slint::ComponentHandle;
 
+use super::generated::{AppWindow, ShellAdapter};
 use super::{Shared, UiState};
 use crate::catalog::{Catalog, SearchIndex};
 use crate::config::BackOffice;
@@ -15,7 +16,6 @@ use crate::services::uplink::service::{HealthSource, IntakeSource};
 use crate::services::uplink::worker::lock;
 use crate::services::uplink::{CatalogCache, SharedOutbox, UplinkService};
 use crate::session::{Session, Step};
-use crate::{AppWindow, ShellAdapter};
 
 pub struct Intake {
     pub outbox: SharedOutbox,

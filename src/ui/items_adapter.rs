@@ -2,10 +2,10 @@
 
 use slint::ComponentHandle;
 
+use super::generated::{AppWindow, ItemRow, ItemsViewAdapter};
 use super::guide_adapter::model;
 use super::{Actor, Shared, UiState};
 use crate::session::Step;
-use crate::{AppWindow, ItemRow, ItemsViewAdapter};
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<ItemsViewAdapter>();

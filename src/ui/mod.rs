@@ -3,6 +3,23 @@
 //! Each view has one adapter global in `ui/views/*.slint` and one module here that fills it and routes its
 //! callbacks to the session. After every change [`refresh`] shows the screen that matches the session's step.
 
+/// The views compiled from `ui/*.slint`. Private, so the compiler keeps Slint's generated types inside `src/ui`;
+/// the few that headless tests and the UI benchmark drive are re-exported in [`views`].
+mod generated {
+    slint::include_modules!();
+}
+
+/// The generated types the headless tests and the UI benchmark name: the window, its theme, and the view
+/// adapters whose properties they read. Nothing else outside `src/ui` may name a Slint type.
+pub mod views {
+    pub use super::generated::{
+        AppWindow, CaptureViewAdapter, CatalogViewAdapter, CheckViewAdapter,
+        CommitmentsViewAdapter, DeliveryViewAdapter, DoneViewAdapter, FormViewAdapter,
+        GuideViewAdapter, ItemsViewAdapter, ShellAdapter, StatusViewAdapter, TechnicianViewAdapter,
+        Theme,
+    };
+}
+
 mod capture_adapter;
 mod catalog_adapter;
 mod check_adapter;
@@ -43,7 +60,7 @@ use slint::ComponentHandle;
 use crate::catalog::{Catalog, SearchIndex, Target};
 use crate::config::Config;
 use crate::session::{IdlePolicy, Session};
-use crate::AppWindow;
+use generated::AppWindow;
 
 /// What the UI thread keeps beside the session: search state and the odd message screen.
 pub struct UiState {
@@ -368,7 +385,7 @@ impl Kiosk {
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
                 println!(
                     "first_frame_ms={ms:.1} rendered={rendered} peak_rss_kb={}",
-                    peak_rss_kb().unwrap_or(0)
+                    crate::memory::peak_rss_kb().unwrap_or(0)
                 );
             }
             let _ = slint::quit_event_loop();
@@ -379,32 +396,4 @@ impl Kiosk {
     pub fn run(&self) -> Result<(), slint::PlatformError> {
         self.window.run()
     }
-}
-
-/// Keeps glibc to two malloc arenas. By default each thread that allocates (page workers, device tasks, the link)
-/// may get an arena of its own, and memory freed in one is not reused by the others: over months and many
-/// package builds that is resident memory the kiosk does not use. Call before starting threads.
-pub fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator tuning parameter; called before other threads start.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
-}
-
-/// The process's peak resident set (VmHWM) in KiB, from /proc.
-/// Hands memory freed by a visit (pictures, the pinyin engine) back to the system, so a kiosk that runs for months
-/// keeps a small footprint and the next big allocation (a package build) does not stack on top of it.
-pub fn release_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free heap memory to the kernel; it touches no live allocation.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-pub fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }

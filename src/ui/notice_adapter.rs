@@ -2,11 +2,11 @@
 
 use slint::ComponentHandle;
 
+use super::generated::{AppWindow, NoticeViewAdapter};
 use super::guide_adapter::{item_row, material_row, model};
 use super::{Actor, Shared, UiState};
 use crate::services::devices::{DeviceKind, Health};
 use crate::session::Step;
-use crate::{AppWindow, NoticeViewAdapter};
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<NoticeViewAdapter>();

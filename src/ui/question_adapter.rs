@@ -2,10 +2,10 @@
 
 use slint::{ComponentHandle, SharedString};
 
+use super::generated::{AppWindow, QuestionViewAdapter};
 use super::guide_adapter::model;
 use super::{Actor, Shared, UiState};
 use crate::session::Step;
-use crate::{AppWindow, QuestionViewAdapter};
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let actor = Actor::new(window, state);

@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use slint::ComponentHandle;
 
+use super::generated::{AppWindow, MessageViewAdapter, Screen, ShellAdapter};
 use super::{refresh, Actor, Shared, UiState};
 use crate::session::{IdleState, Step};
-use crate::{AppWindow, MessageViewAdapter, Screen, ShellAdapter};
 
 /// Wires the shell; the returned timer drives the idle timeout and must live as long as the window.
 pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
@@ -52,7 +52,7 @@ pub fn end_visit(state: &mut UiState) {
     state.status = super::status_adapter::StatusVisit::default();
     state.technician = None;
     state.ime = None;
-    super::release_memory();
+    crate::memory::release_memory();
     state.query.clear();
     state.tab = crate::catalog::Target::Person;
 }

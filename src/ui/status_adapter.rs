@@ -11,6 +11,7 @@ use chrono::Local;
 use slint::{ComponentHandle, Model, SharedString};
 use zeroize::Zeroizing;
 
+use super::generated::{AppWindow, StatusApplication, StatusItem, StatusViewAdapter};
 use super::guide_adapter::model;
 use super::{Actor, Shared, UiState};
 use crate::backoffice::wire::Application;
@@ -22,7 +23,6 @@ use crate::progress::{
 use crate::receipts::PickupSlip;
 use crate::services::devices::{DeviceKind, Health};
 use crate::session::Step;
-use crate::{AppWindow, StatusApplication, StatusItem, StatusViewAdapter};
 
 /// A visitor waits this long for the back office before being told to try later.
 pub(super) const LOOKUP_TIMEOUT: Duration = Duration::from_secs(15);

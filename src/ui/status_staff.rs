@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use slint::ComponentHandle;
 use zeroize::Zeroizing;
 
+use super::generated::{AppWindow, StatusViewAdapter};
 use super::status_adapter::{Field, LOOKUP_TIMEOUT};
 use super::{Actor, Shared, UiState};
 use crate::backoffice::{StaffLoginError, StaffSession};
-use crate::{AppWindow, StatusViewAdapter};
 
 /// The longest a staff session lasts here, whatever the back office said (the contract's 15 minutes).
 const LONGEST: Duration = Duration::from_secs(15 * 60);

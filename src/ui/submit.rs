@@ -33,7 +33,7 @@ pub fn submit(state: &mut UiState) {
     }
     // The pinyin engine is not needed past this page; its memory goes before the package build needs memory.
     state.ime = None;
-    super::release_memory();
+    crate::memory::release_memory();
     let outbox = intake.outbox.clone();
     let kiosk_id = state.kiosk_id.clone();
     let center = state.center_name.clone();

@@ -5,8 +5,8 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 
 use slint::ComponentHandle;
 
+use super::generated::{AppWindow, ShellAdapter};
 use super::UiState;
-use crate::{AppWindow, ShellAdapter};
 
 /// A result to apply on the UI thread. It carries only `Send` data, never the state itself.
 pub type Done = Box<dyn FnOnce(&mut UiState) + Send>;

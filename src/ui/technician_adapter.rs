@@ -8,6 +8,7 @@ use std::time::Instant;
 use slint::{ComponentHandle, Image, SharedString};
 use zeroize::Zeroizing;
 
+use super::generated::{AppWindow, ShellAdapter, TechDevice, TechSetting, TechnicianViewAdapter};
 use super::guide_adapter::model;
 pub use super::technician_save::SettingDraft;
 use super::{Actor, Shared, UiState};
@@ -15,7 +16,6 @@ use crate::config::Devices;
 use crate::services::devices::discover;
 use crate::services::devices::{DeviceKind, Health};
 use crate::technician::pin::{Attempt, PinGuard};
-use crate::{AppWindow, ShellAdapter, TechDevice, TechSetting, TechnicianViewAdapter};
 
 /// Technician mode closes by itself after this long untouched.
 pub const IDLE_LOCK: std::time::Duration = std::time::Duration::from_secs(300);

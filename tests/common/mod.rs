@@ -24,11 +24,13 @@ pub fn shipped_catalog() -> Catalog {
 }
 
 /// Installs Slint's headless testing backend with the software renderer, so windows can be screenshotted.
-/// Once per test binary.
+/// Once per test thread: Slint's platform and its mock clock belong to the thread, so the tests of one binary run
+/// side by side, each with its own. Without an event loop proxy (`threading: false`, which would be one for the
+/// whole process): the tests take device events and task results in themselves (`until`, `pump_for`).
 pub fn init_headless() {
     let options = i_slint_backend_testing::TestingBackendOptions {
         mock_time: true,
-        threading: true,
+        threading: false,
         renderer_name: Some("software".into()),
     };
     slint::platform::set_platform(Box::new(i_slint_backend_testing::TestingBackend::new(
@@ -124,7 +126,7 @@ pub fn pump_for(kiosk: &Kiosk, time: std::time::Duration) {
 fn pump(kiosk: &Kiosk) {
     kiosk
         .window
-        .global::<kiosk::ShellAdapter>()
+        .global::<kiosk::ui::views::ShellAdapter>()
         .invoke_services_changed();
 }
 

@@ -1,7 +1,7 @@
 //! The link service against the simulated back office: status look-ups for the pickup flow, catalog sync that never
 //! installs a bad catalog, the heartbeat, and the worker delivering by itself in the background.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

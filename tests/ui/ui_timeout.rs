@@ -1,14 +1,14 @@
 //! The idle timeout firing in the middle of the path: a warning with a countdown and one touch to stay, then on
 //! expiry everything personal is gone from the session, the UI models and the screen, and Home shows.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
 use common::*;
 use kiosk::services::devices::DeviceUris;
 use kiosk::session::Step;
-use kiosk::{CaptureViewAdapter, FormViewAdapter, ShellAdapter};
+use kiosk::ui::views::{CaptureViewAdapter, FormViewAdapter, ShellAdapter};
 use slint::{ComponentHandle, Model};
 
 /// Makes the applicant's last touch `ago` in the past, then lets the idle timer tick.

@@ -4,7 +4,7 @@
 //! card, everything does; and a member of staff signed in by the back office finds it by number and prints the
 //! slip, which says so.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 
@@ -15,8 +15,8 @@ use kiosk::config::Config;
 use kiosk::outbox::Outbox;
 use kiosk::services::devices::DeviceUris;
 use kiosk::services::uplink::CatalogCache;
+use kiosk::ui::views::StatusViewAdapter;
 use kiosk::ui::Kiosk;
-use kiosk::StatusViewAdapter;
 use slint::{ComponentHandle, Model};
 
 /// Every accessible label and value in the window: what a screen reader (or a photo of the screen) gets.

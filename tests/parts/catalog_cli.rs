@@ -1,6 +1,6 @@
 //! `kiosk catalog check|export|search` run as a technician would, on the shipped catalog and on broken copies.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -2,7 +2,7 @@
 //! never enough (410 for the old look-up, the same 404 for an unknown number and a wrong code), a kiosk trying
 //! codes meets 429 for the rest of the minute, and staff sign in with a PIN the back office checks and locks.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! exported sealed to the back office's key, and imported on a fresh data folder that delivers each exactly
 //! once to the back office, also when the import runs twice or on a second PC.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

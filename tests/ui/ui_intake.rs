@@ -1,7 +1,7 @@
 //! A kiosk whose outbox cannot keep an application safe takes none, says so in plain words, and takes them again
 //! once it can.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 
@@ -114,7 +114,7 @@ fn a_real_back_office_takes_nothing_from_simulated_devices() {
         assert!(!is_shown(&kiosk, "扫描刚打印的回执（演示）"));
         kiosk
             .window
-            .global::<kiosk::StatusViewAdapter>()
+            .global::<kiosk::ui::views::StatusViewAdapter>()
             .invoke_simulate_card();
         common::pump_for(&kiosk, std::time::Duration::from_millis(500));
         assert!(
@@ -141,7 +141,7 @@ fn a_real_back_office_takes_nothing_from_simulated_devices() {
         press(&kiosk, "确定");
         let shown = kiosk
             .window
-            .global::<kiosk::TechnicianViewAdapter>()
+            .global::<kiosk::ui::views::TechnicianViewAdapter>()
             .get_outbox_status();
         assert!(
             shown.contains("暂停受理") && shown.contains(why),

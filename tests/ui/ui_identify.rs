@@ -1,7 +1,7 @@
 //! The identify screen with the device service on simulated devices: a card read moves the applicant on, a card
 //! left behind is pointed out on Home, and a faulty reader is explained in plain words while guides still work.
 
-mod common;
+use crate::common;
 
 use common::*;
 use drivers::idcard::SimMode;

@@ -2,7 +2,7 @@
 //! looked up by typed receipt number, by the receipt's QR code and by ID card; window staff mark it ready; the
 //! pickup slip prints with the window and the code, or shows as a QR code when the printer has no paper.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 
@@ -16,8 +16,8 @@ use kiosk::outbox::Outbox;
 use kiosk::services::devices::DeviceUris;
 use kiosk::services::uplink::CatalogCache;
 use kiosk::session::Step;
+use kiosk::ui::views::{StatusViewAdapter, Theme};
 use kiosk::ui::Kiosk;
-use kiosk::{StatusViewAdapter, Theme};
 use slint::{ComponentHandle, Model};
 
 fn shot(kiosk: &Kiosk, name: &str) {
@@ -286,7 +286,7 @@ fn a_guide_prints_its_notice_without_identifying() {
     assert!(kiosk.state.borrow().print_note.contains("打印机盖未关好"));
     assert!(kiosk
         .window
-        .global::<kiosk::GuideViewAdapter>()
+        .global::<kiosk::ui::views::GuideViewAdapter>()
         .get_show_print_qr());
     assert!(printer.received().is_empty());
 }
@@ -341,7 +341,7 @@ fn a_receipt_that_cannot_print_shows_as_a_qr_code() {
     // the QR code, and the page says to write it down or photograph it.
     let shown_code = kiosk
         .window
-        .global::<kiosk::DoneViewAdapter>()
+        .global::<kiosk::ui::views::DoneViewAdapter>()
         .get_check_code();
     assert_eq!(shown_code.len(), 9, "the code, in two groups: {shown_code}");
     assert!(is_shown(&kiosk, shown_code.as_str()));
@@ -363,7 +363,7 @@ fn a_receipt_that_cannot_print_shows_as_a_qr_code() {
     shot(&kiosk, "63-done-paper-out");
     // 完成: the receipt, its code and the QR code leave the screen and the view's properties.
     press(&kiosk, "完成");
-    let done_view = kiosk.window.global::<kiosk::DoneViewAdapter>();
+    let done_view = kiosk.window.global::<kiosk::ui::views::DoneViewAdapter>();
     assert!(done_view.get_check_code().is_empty() && done_view.get_qr_text().is_empty());
     assert!(done_view.get_receipt_no().is_empty());
     assert!(!is_shown(&kiosk, shown_code.as_str()));

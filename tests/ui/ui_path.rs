@@ -1,6 +1,6 @@
 //! The applicant's path on screen, driven by accessible labels with simulated devices, in both modes.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 
@@ -10,7 +10,7 @@ use common::*;
 use kiosk::catalog::FieldKind;
 use kiosk::services::devices::DeviceUris;
 use kiosk::session::Step;
-use kiosk::{
+use kiosk::ui::views::{
     CaptureViewAdapter, CheckViewAdapter, CommitmentsViewAdapter, DeliveryViewAdapter,
     FormViewAdapter, ItemsViewAdapter, Theme,
 };
@@ -552,7 +552,7 @@ fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
         .is_some_and(|d| d.receipt.check_code.is_none()));
     assert!(kiosk
         .window
-        .global::<kiosk::DoneViewAdapter>()
+        .global::<kiosk::ui::views::DoneViewAdapter>()
         .get_check_code()
         .is_empty());
     assert!(!is_shown(kiosk, "回执内容二维码"));

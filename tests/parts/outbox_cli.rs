@@ -1,6 +1,6 @@
 //! `kiosk outbox` as a technician runs it: no personal data on screen, retry, export.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

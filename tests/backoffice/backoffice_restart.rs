@@ -1,7 +1,7 @@
 //! Power cuts in the middle of uploads: the real binary is killed with SIGKILL at random moments, again and
 //! again, while new applications keep arriving. In the end every package is delivered exactly once and none is lost.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

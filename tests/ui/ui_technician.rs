@@ -3,7 +3,7 @@
 //! paper, saved (the file on disk rewritten atomically, comments kept, read back), applied without a restart,
 //! and re-tested by printing a test receipt to it.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -16,8 +16,8 @@ use drivers::printer::decode::{decode, to_text, Element};
 use drivers::printer::SimPrinter;
 use kiosk::config::Config;
 use kiosk::services::devices::{DeviceKind, DeviceUris, Health};
+use kiosk::ui::views::TechnicianViewAdapter;
 use kiosk::ui::{Kiosk, UiSettings};
-use kiosk::TechnicianViewAdapter;
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, Model};
 

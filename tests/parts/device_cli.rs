@@ -1,7 +1,5 @@
 //! The device commands a technician runs, against the simulators run as separate processes.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Output, Stdio};
 

@@ -1,7 +1,7 @@
 //! The outbox's upload against the back-office simulator as a real HTTP server: clean delivery, every injected
 //! fault, a lost answer, a refused kiosk, TLS with a CA file and a pin, the status look-ups, and the self-test.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! with what to wait for after it (a screen, a captured page) and what the host does (place the card). A
 //! coordinate that misses its button fails here, before the VM replays it.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -14,7 +14,7 @@ use i_slint_backend_testing::{mock_elapsed_time, AccessibleRole, ElementHandle};
 use kiosk::catalog::FieldKind;
 use kiosk::services::devices::DeviceUris;
 use kiosk::session::Step;
-use kiosk::{CaptureViewAdapter, ShellAdapter};
+use kiosk::ui::views::{CaptureViewAdapter, ShellAdapter};
 use serde_json::{json, Value};
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition};
@@ -250,7 +250,10 @@ fn the_path_the_virtual_terminal_walks_with_a_finger() {
     assert_eq!(step(&kiosk), Step::Question(0));
     r.tap("租赁场地");
     assert_eq!(step(&kiosk), Step::Items);
-    let advert = kiosk.window.global::<kiosk::ItemsViewAdapter>().get_items();
+    let advert = kiosk
+        .window
+        .global::<kiosk::ui::views::ItemsViewAdapter>()
+        .get_items();
     let advert = slint::Model::iter(&advert)
         .find(|i| i.name.contains("户外广告"))
         .expect("the advertising approval");

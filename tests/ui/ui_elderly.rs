@@ -2,7 +2,7 @@
 //! (main text ≥ 18 pt = 24 px, main actions ≥ 30 pt = 40 px in 长辈模式) and the theme's colour pairs (≥ 4.5:1),
 //! checked by walking the elements on screen. Screenshots of each screen in both modes go to target/screenshots.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use common::*;
 use drivers::camera::{DocumentCamera, SimCamera};
 use i_slint_backend_testing::{AccessibleRole, ElementQuery};
 use kiosk::session::Step;
-use kiosk::Theme;
+use kiosk::ui::views::Theme;
 use slint::{Color, ComponentHandle};
 
 fn luminance(c: Color) -> f64 {

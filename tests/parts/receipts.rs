@@ -1,7 +1,7 @@
 //! Every receipt printed through the real printer driver to the simulated printer over a PTY, in both paper
 //! widths; the bytes the printer received are decoded and each element the applicant relies on is asserted.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::thread;

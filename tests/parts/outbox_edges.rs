@@ -1,7 +1,7 @@
 //! The outbox at its edges (issue 12, items 3 and 4): a package that cannot be read never holds back the ones
 //! behind it, and the outbox has one owner at a time.
 
-mod common;
+use crate::common;
 
 use common::sim::{enqueue, kiosk_config, run, Sim, SECRET};
 use kiosk::outbox::{Outbox, State};

@@ -1,10 +1,10 @@
 //! The kiosk shell driven headlessly, as an applicant would: Home, the catalog browser, search, a guide.
 //! Writes a screenshot of each screen to target/screenshots/.
 
-mod common;
+use crate::common;
 
 use common::*;
-use kiosk::{CatalogViewAdapter, GuideViewAdapter, ShellAdapter};
+use kiosk::ui::views::{CatalogViewAdapter, GuideViewAdapter, ShellAdapter};
 use slint::{ComponentHandle, Model};
 
 fn catalog_names(kiosk: &kiosk::ui::Kiosk) -> Vec<String> {
@@ -135,7 +135,10 @@ fn browse_search_and_read_a_guide() {
 
     // 长辈模式 from any screen.
     press(&kiosk, "长辈模式");
-    assert!(kiosk.window.global::<kiosk::Theme>().get_elderly());
+    assert!(kiosk
+        .window
+        .global::<kiosk::ui::views::Theme>()
+        .get_elderly());
     screenshot(&kiosk, "08-guide-elderly");
 
     // Back returns to the search as it was.

@@ -2,7 +2,7 @@
 //! anywhere else, an endless answer is cut off at its limit, a `Retry-After` of years waits only the configured
 //! maximum. The servers here are plain sockets that answer exactly the bytes a test wants.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

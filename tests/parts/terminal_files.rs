@@ -1,7 +1,7 @@
 //! What the terminal's package installs and what technicians run on it as root (issue 12, item 6): the unit lets
 //! libinput open the touch screen, and `kiosk technician set-pin` leaves the configuration to the kiosk's user.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;

@@ -2,7 +2,7 @@
 //! missing files, conflicting manifests. And the kiosk keeps (does not retry in a loop) a package the back office
 //! will never take as it is.
 
-mod common;
+use crate::common;
 
 use common::sim::{enqueue, kiosk_config, run, small_package, Sim, KIOSK, SECRET};
 use kiosk::backoffice::signing::sign;
