@@ -1,5 +1,6 @@
 //! The one-thing-one-go kiosk: catalog, session core, configuration and the Slint shell.
 
+pub mod app;
 pub mod backoffice;
 pub mod catalog;
 pub mod config;

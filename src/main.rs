@@ -9,7 +9,8 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use cli::{load_catalog, load_config, Failed};
-use kiosk::ui::{Kiosk, UiSettings};
+use kiosk::app::Settings;
+use kiosk::ui::Kiosk;
 
 #[derive(Parser)]
 #[command(name = "kiosk", version, about = "一件事一次办 self-service kiosk")]
@@ -132,7 +133,7 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
             Ok((catalog, _)) => Arc::new(catalog),
             Err(_) => Arc::new(load_catalog(&config.catalog)?),
         };
-    let kiosk = Kiosk::new(catalog, UiSettings::from_config(&config))
+    let kiosk = Kiosk::new(catalog, Settings::from_config(&config))
         .map_err(|e| Failed::with_message(format!("cannot open the kiosk window: {e}")))?;
     let uris = kiosk::services::devices::DeviceUris::from_config(&config.devices)
         .map_err(Failed::with_message)?;

@@ -8,10 +8,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use drivers::camera::{DocumentCamera, SimCamera};
+use kiosk::app::Settings;
 use kiosk::outbox::Outbox;
 use kiosk::session::Step;
 use kiosk::ui::views::Theme;
-use kiosk::ui::{Kiosk, UiSettings};
+use kiosk::ui::Kiosk;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel};
@@ -43,14 +44,14 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
         started,
     }))
     .map_err(|e| Failed::with_message(format!("{e:?}")))?;
-    let kiosk = Kiosk::new(catalog.clone(), UiSettings::from_config(&config))
+    let kiosk = Kiosk::new(catalog.clone(), Settings::from_config(&config))
         .map_err(Failed::with_message)?;
     window.set_size(PhysicalSize::new(width, height));
     kiosk.window.show().map_err(Failed::with_message)?;
     let mut buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
 
     let mut frame = |name: &str, rows: &mut Vec<(String, Duration, Duration)>| {
-        kiosk::ui::refresh(&kiosk.window, &kiosk.state.borrow());
+        kiosk.refresh();
         let mut samples = Vec::with_capacity(iterations);
         for _ in 0..iterations.max(1) {
             window.request_redraw();
@@ -82,21 +83,21 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
     for elderly in [false, true] {
         theme.set_elderly(elderly);
         let mode = if elderly { " (长辈模式)" } else { "" };
-        kiosk.state.borrow_mut().session.end(Instant::now());
+        kiosk.app_mut().session.end(Instant::now());
         frame(&format!("home{mode}"), &mut rows);
         {
-            let mut s = kiosk.state.borrow_mut();
+            let mut s = kiosk.app_mut();
             let _ = s.session.start_apply();
         }
         frame(&format!("identify{mode}"), &mut rows);
         {
-            let mut s = kiosk.state.borrow_mut();
+            let mut s = kiosk.app_mut();
             let _ = s
                 .session
                 .identified(drivers::idcard::sim::sample_identity());
         }
         frame(&format!("choose{mode}"), &mut rows);
-        kiosk.state.borrow_mut().session = session.clone();
+        kiosk.app_mut().session = session.clone();
         frame(&format!("check answers{mode}"), &mut rows);
         for (step, name) in [
             (Step::Items, "joint items"),
@@ -106,13 +107,13 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
             (Step::Commitments, "commitments"),
             (Step::Delivery, "delivery"),
         ] {
-            kiosk.state.borrow_mut().session = session.clone();
-            let _ = kiosk.state.borrow_mut().session.change(step);
+            kiosk.app_mut().session = session.clone();
+            let _ = kiosk.app_mut().session.change(step);
             frame(&format!("{name}{mode}"), &mut rows);
             if step == Step::Form {
-                kiosk.state.borrow_mut().typing.field = Some("org_name".into());
+                kiosk.app_mut().typing.field = Some("org_name".into());
                 frame(&format!("form with keyboard{mode}"), &mut rows);
-                kiosk.state.borrow_mut().typing = Default::default();
+                kiosk.app_mut().typing = Default::default();
             }
         }
     }
@@ -143,7 +144,7 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
     // As the kiosk does on 提交申请: the engine goes, its memory back to the system, then the package is built.
     drop(ime);
     // The UI holds the one application being submitted (`session`); the screens' copies are gone.
-    kiosk.state.borrow_mut().session.end(Instant::now());
+    kiosk.app_mut().session.end(Instant::now());
     kiosk::memory::release_memory();
     let dir = std::env::temp_dir().join(format!("kiosk-ui-bench-{}", uuid::Uuid::new_v4()));
     let result = (|| -> Result<(), String> {

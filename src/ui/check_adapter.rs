@@ -1,54 +1,44 @@
 //! Check answers: the whole application on one page, each part with 修改, then 提交申请.
 
-use slint::{ComponentHandle, SharedString};
+use slint::ComponentHandle;
 
-use super::form_adapter::shown_value;
 use super::generated::{AppWindow, CheckSection, CheckViewAdapter};
-use super::guide_adapter::model;
-use super::{Actor, Shared, UiState};
+use super::rows::{model, strings};
+use super::{Actor, Shared};
+use crate::app::choose::CHANGES;
+use crate::app::text_entry::shown_value;
+use crate::app::App;
 use crate::session::{DeliveryMethod, DeliveryMode, Step, Treatment};
-
-/// The steps 修改 can go to, by the index the view passes back.
-const CHANGES: [Step; 6] = [
-    Step::Items,
-    Step::Question(0),
-    Step::Form,
-    Step::Capture,
-    Step::Commitments,
-    Step::Delivery,
-];
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<CheckViewAdapter>();
     let actor = Actor::new(window, state);
     let a = actor.clone();
     adapter.on_change(move |index| {
-        a.run(|s| {
-            if let Some(step) = usize::try_from(index).ok().and_then(|i| CHANGES.get(i)) {
-                let _ = s.session.change(*step);
-                s.capture.index = 0;
-                s.signing = Default::default();
-            }
-        })
+        if let Ok(index) = usize::try_from(index) {
+            a.run(|app| app.change(index))
+        }
     });
-    adapter.on_submit(actor.on(super::submit::submit));
+    adapter.on_submit(actor.on(App::submit));
+}
+
+/// Off the page, the application's summary leaves the view.
+pub fn clear(window: &AppWindow) {
+    window
+        .global::<CheckViewAdapter>()
+        .set_sections(model(Vec::new()));
 }
 
 fn section(title: &str, change: Step, lines: Vec<String>) -> CheckSection {
     CheckSection {
         title: title.into(),
-        lines: model(lines.into_iter().map(SharedString::from).collect()),
+        lines: strings(lines),
         change: CHANGES.iter().position(|s| *s == change).unwrap_or(0) as i32,
     }
 }
 
-pub fn fill(window: &AppWindow, state: &UiState) {
+pub fn fill(window: &AppWindow, state: &App) {
     let adapter = window.global::<CheckViewAdapter>();
-    adapter.set_saving(state.saving);
-    if state.session.step() != Step::CheckAnswers {
-        adapter.set_sections(model(Vec::new()));
-        return;
-    }
     let s = &state.session;
     let mut sections = Vec::new();
     if let Some(thing) = s.one_thing() {

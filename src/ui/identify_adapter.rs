@@ -4,36 +4,20 @@
 use slint::ComponentHandle;
 
 use super::generated::{AppWindow, IdentifyViewAdapter};
-use super::{Actor, Shared, UiState};
+use super::{Actor, Shared};
+use crate::app::App;
 use crate::services::devices::{DeviceKind, Health};
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let actor = Actor::new(window, state);
     window
         .global::<IdentifyViewAdapter>()
-        .on_simulate_card(actor.on(place_sample_card));
+        .on_simulate_card(actor.on(App::place_sample_card));
 }
 
-/// Demo mode: the simulated reader gets the sample card (the simulator's made-up resident), as if placed.
-pub(super) fn place_sample_card(s: &mut UiState) {
-    if !s.demo_shortcuts() {
-        return;
-    }
-    if let Some(reader) = s
-        .devices
-        .service
-        .as_ref()
-        .and_then(|d| d.sim())
-        .and_then(|sim| sim.id_reader())
-    {
-        reader.remove();
-        reader.place(drivers::idcard::sim::sample_identity(), false);
-    }
-}
-
-pub fn fill(window: &AppWindow, state: &UiState) {
+pub fn fill(window: &AppWindow, app: &App) {
     let adapter = window.global::<IdentifyViewAdapter>();
-    let (ready, problem) = match state.devices.health_of(DeviceKind::IdReader) {
+    let (ready, problem) = match app.devices.health_of(DeviceKind::IdReader) {
         Some(Health::Ok) => (true, String::new()),
         Some(Health::Absent(_)) => (false, "身份证读卡器未连接".to_string()),
         Some(Health::Error(reason)) => (false, format!("身份证读卡器故障：{reason}")),
@@ -42,6 +26,6 @@ pub fn fill(window: &AppWindow, state: &UiState) {
     };
     adapter.set_reader_ready(ready);
     adapter.set_reader_problem(problem.into());
-    adapter.set_card_error(state.devices.card_error.as_str().into());
-    adapter.set_simulated(state.demo_shortcuts());
+    adapter.set_card_error(app.devices.card_error.as_str().into());
+    adapter.set_simulated(app.demo_shortcuts());
 }

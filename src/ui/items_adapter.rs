@@ -3,46 +3,30 @@
 use slint::ComponentHandle;
 
 use super::generated::{AppWindow, ItemRow, ItemsViewAdapter};
-use super::guide_adapter::model;
-use super::{Actor, Shared, UiState};
-use crate::session::Step;
+use super::{rows, Actor, Shared};
+use crate::app::App;
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<ItemsViewAdapter>();
     let actor = Actor::new(window, state);
     let toggle = actor.clone();
     adapter.on_toggle(move |row| {
-        toggle.run(|s| {
-            let Some(thing) = s.session.one_thing() else {
-                return;
-            };
-            let rows = s.session.selection().rows(thing);
-            if let Some(choice) = rows.iter().find(|r| r.row as i32 == row) {
-                let (row, ticked) = (choice.row, !choice.ticked);
-                let _ = s.session.set_item_ticked(row, ticked);
-                s.step_error.clear();
-            }
-        })
+        if let Ok(row) = usize::try_from(row) {
+            toggle.run(|app| app.toggle_item(row))
+        }
     });
-    adapter.on_next(actor.on(|s| match s.session.confirm_items() {
-        Ok(()) => s.step_error.clear(),
-        Err(e) => s.step_error = e.to_string(),
-    }));
+    adapter.on_next(actor.on(App::confirm_items));
 }
 
-pub fn fill(window: &AppWindow, state: &UiState) {
-    if state.session.step() != Step::Items {
-        return;
-    }
-    let Some(thing) = state.session.one_thing() else {
+pub fn fill(window: &AppWindow, app: &App) {
+    let Some(thing) = app.session.one_thing() else {
         return;
     };
     let adapter = window.global::<ItemsViewAdapter>();
     adapter.set_one_thing(thing.name.as_str().into());
-    adapter.set_error(state.step_error.as_str().into());
-    adapter.set_items(model(
-        state
-            .session
+    adapter.set_error(app.step_error.as_str().into());
+    adapter.set_items(rows::model(
+        app.session
             .selection()
             .rows(thing)
             .into_iter()

@@ -1,465 +1,70 @@
-//! 进度查询/领取: find an application by ID card, by the receipt's QR code, or by typing its receipt number with
-//! the check code printed beside it (a number alone shows nothing: numbers are sequential and easy to guess);
-//! show each item's state in plain words; print the pickup slip for what is ready. Signed-in staff may look up by
-//! number alone (`status_staff`). Look-ups that find nothing are counted beside the visits: after five in a
-//! minute the screen asks to wait. The look-up runs on the link's runtime; its answer is dropped if the visitor has
-//! left by the time it comes.
+//! 进度查询/领取 on screen: the ways to find an application (ID card, the receipt's QR code, its number with the
+//! check code), what was found in plain words, the pickup slip, and staff sign-in.
 
-use std::time::{Duration, Instant};
-
-use chrono::Local;
 use slint::{ComponentHandle, Model, SharedString};
-use zeroize::Zeroizing;
 
 use super::generated::{AppWindow, StatusApplication, StatusItem, StatusViewAdapter};
-use super::guide_adapter::model;
-use super::{Actor, Shared, UiState};
-use crate::backoffice::wire::Application;
-use crate::backoffice::{Credential, LinkError};
-use crate::package::CheckCode;
-use crate::progress::{
-    needs_action, ready_groups, receipt_no_in, receipt_query_in, status_words, window_words,
-};
-use crate::receipts::PickupSlip;
-use crate::services::devices::{DeviceKind, Health};
-use crate::session::Step;
-
-/// A visitor waits this long for the back office before being told to try later.
-pub(super) const LOOKUP_TIMEOUT: Duration = Duration::from_secs(15);
-
-/// Which field the keyboard types into.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Field {
-    #[default]
-    None,
-    ReceiptNo,
-    CheckCode,
-    StaffId,
-    StaffPin,
-}
-
-impl Field {
-    /// As the view numbers it.
-    fn code(self) -> i32 {
-        match self {
-            Field::None => 0,
-            Field::ReceiptNo => 1,
-            Field::CheckCode => 2,
-            Field::StaffId => 3,
-            Field::StaffPin => 4,
-        }
-    }
-}
-
-/// The status screen's state; reset when the visit ends.
-#[derive(Default)]
-pub struct StatusVisit {
-    pub typing: Field,
-    /// 1 letters, 2 digits (a receipt number is mostly digits).
-    pub mode: i32,
-    pub typed: String,
-    pub typed_code: Zeroizing<String>,
-    pub looking: bool,
-    pub problem: String,
-    pub found: Vec<Application>,
-    /// The results were given to signed-in staff (the slip then says who printed it).
-    pub found_by_staff: bool,
-    /// The staff sign-in form, while it shows.
-    pub staff_form: Option<super::status_staff::StaffForm>,
-}
-
-/// What proves a look-up may see the application.
-enum Proof {
-    Code(CheckCode),
-    Staff(Zeroizing<String>),
-}
-
-/// What to look up.
-enum Query {
-    Receipt(String, Proof),
-    /// The ID number read from the card: sent in a request body, dropped (and zeroed) right after.
-    IdNumber(Zeroizing<String>),
-}
+use super::images::QrCache;
+use super::{rows, Actor, Shared};
+use crate::app::status::Field;
+use crate::app::App;
+use crate::progress::{needs_action, status_words};
+use crate::services::devices::DeviceKind;
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<StatusViewAdapter>();
     let actor = Actor::new(window, state);
     let a = actor.clone();
     adapter.on_type_field(move |field| {
-        a.run(|s| {
-            s.status.typing = match field {
-                1 => Field::ReceiptNo,
-                2 => Field::CheckCode,
-                3 => Field::StaffId,
-                4 => Field::StaffPin,
-                _ => Field::None,
-            };
-            // A receipt number and a PIN are mostly digits; a check code and a staff id mostly letters.
-            s.status.mode = match s.status.typing {
-                Field::ReceiptNo | Field::StaffPin => 2,
-                _ => 1,
-            };
-            s.status.problem.clear();
-        })
+        let field = match field {
+            1 => Field::ReceiptNo,
+            2 => Field::CheckCode,
+            3 => Field::StaffId,
+            4 => Field::StaffPin,
+            _ => Field::None,
+        };
+        a.run(|app| app.status_type_field(field))
     });
     let a = actor.clone();
-    adapter.on_key(move |key: SharedString| a.run(|s| key_typed(s, &key)));
-    adapter.on_backspace(actor.on(|s| {
-        match s.status.typing {
-            Field::ReceiptNo => {
-                s.status.typed.pop();
-            }
-            Field::CheckCode => {
-                s.status.typed_code.pop();
-            }
-            Field::StaffId | Field::StaffPin => super::status_staff::backspace(s),
-            Field::None => {}
-        };
-    }));
+    adapter.on_key(move |key: SharedString| a.run(|app| app.status_key(&key)));
+    adapter.on_backspace(actor.on(App::status_backspace));
     let a = actor.clone();
-    adapter.on_set_mode(move |mode| a.run(|s| s.status.mode = if mode == 2 { 2 } else { 1 }));
-    adapter.on_close_keyboard(actor.on(|s| s.status.typing = Field::None));
-    adapter.on_look_up_typed(actor.on(look_up_typed));
-    adapter.on_print_pickup(actor.on(print_pickup));
-    adapter.on_again(actor.on(|s| {
-        s.new_epoch();
-        s.status = StatusVisit::default();
-        s.print_note.clear();
-        s.print_qr = None;
-    }));
-    adapter.on_simulate_card(actor.on(super::identify_adapter::place_sample_card));
-    adapter.on_simulate_scan(actor.on(scan_printed_receipt));
-    super::status_staff::setup(window, state);
+    adapter.on_set_mode(move |mode| a.run(|app| app.status_set_mode(mode)));
+    adapter.on_close_keyboard(actor.on(App::status_close_keyboard));
+    adapter.on_look_up_typed(actor.on(App::status_look_up_typed));
+    adapter.on_print_pickup(actor.on(App::status_print_pickup));
+    adapter.on_again(actor.on(App::status_again));
+    adapter.on_simulate_card(actor.on(App::place_sample_card));
+    adapter.on_simulate_scan(actor.on(App::status_scan_printed_receipt));
+    adapter.on_staff_start(actor.on(App::staff_start));
+    adapter.on_staff_cancel(actor.on(App::staff_cancel));
+    adapter.on_staff_submit(actor.on(App::staff_submit));
+    adapter.on_staff_end(actor.on(App::staff_sign_out));
 }
 
-fn key_typed(s: &mut UiState, key: &str) {
-    // Receipt numbers are letters, digits and hyphens, check codes letters and digits: kept upper case.
-    let key = key.to_ascii_uppercase();
-    let status = &mut s.status;
-    match status.typing {
-        Field::ReceiptNo
-            if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && status.typed.len() < 40 =>
-        {
-            status.typed.push_str(&key)
-        }
-        Field::CheckCode
-            if key.chars().all(|c| c.is_ascii_alphanumeric())
-                && status.typed_code.len() < crate::package::check_code::LENGTH =>
-        {
-            status.typed_code.push_str(&key)
-        }
-        Field::StaffId | Field::StaffPin => super::status_staff::key(s, &key),
-        _ => {}
-    }
-}
-
-/// Demo mode: scan the receipt the simulated printer printed last, as an applicant would hold it to the scanner.
-/// The code comes from the paper, not from the kiosk, which keeps it nowhere.
-fn scan_printed_receipt(s: &mut UiState) {
-    if !s.demo_shortcuts() {
-        return;
-    }
-    let Some(sim) = s.devices.service.as_ref().and_then(|d| d.sim()) else {
-        return;
-    };
-    let printed = sim.printer().map(|p| p.received()).unwrap_or_default();
-    let last = drivers::printer::decode::decode(&printed)
-        .into_iter()
-        .filter_map(|e| match e {
-            drivers::printer::decode::Element::Qr { data, .. } => String::from_utf8(data).ok(),
-            _ => None,
-        })
-        .rfind(|text| receipt_query_in(text).is_some_and(|(_, code)| code.is_some()));
-    match last {
-        Some(text) => {
-            let _ = sim.scan(&text);
-        }
-        None => {
-            s.status.problem =
-                "演示：本机还没有打印过收件回执。请先办一件事，或输入受理编号和查询码。".into()
-        }
-    }
-}
-
-/// A card was read while the status screen shows.
-pub fn card_read(state: &mut UiState, identity: &drivers::Identity) {
-    if state.session.step() != Step::Status || state.status.looking {
-        return;
-    }
-    look_up(
-        state,
-        Query::IdNumber(Zeroizing::new(identity.id_number.clone())),
-    );
-}
-
-/// A code was scanned while the status screen shows.
-pub fn code_scanned(state: &mut UiState, code: &str) {
-    if state.session.step() != Step::Status || state.status.looking {
-        return;
-    }
-    match receipt_query_in(code) {
-        Some((no, Some(code))) => {
-            state.status.typing = Field::None;
-            look_up(state, Query::Receipt(no, Proof::Code(code)));
-        }
-        Some((no, None)) => match super::status_staff::token(state) {
-            Some(token) => {
-                state.status.typing = Field::None;
-                look_up(state, Query::Receipt(no, Proof::Staff(token)));
-            }
-            None => {
-                state.status.problem = "这个二维码里只有受理编号，没有查询码，不能查询。请扫描收件回执上方的二维码，或放身份证查询。".into()
-            }
-        },
-        None => {
-            state.status.problem =
-                "这个二维码不是收件回执的二维码。请扫描回执上方的二维码，或输入受理编号和查询码。".into()
-        }
-    }
-}
-
-/// 查询 after typing: the receipt number and its check code (staff: the number alone).
-fn look_up_typed(s: &mut UiState) {
-    let Some(no) = receipt_no_in(&s.status.typed) else {
-        s.status.problem =
-            "受理编号不完整。请按回执上印的受理编号输入，例如 XX-KIOSK-01-20261128-0007。".into();
-        return;
-    };
-    let code = CheckCode::parse(&s.status.typed_code);
-    let proof = match (code, super::status_staff::token(s)) {
-        (Some(code), _) => Proof::Code(code),
-        (None, Some(token)) if s.status.typed_code.is_empty() => Proof::Staff(token),
-        (None, _) if s.status.typed_code.is_empty() => {
-            s.status.problem = "请再输入回执上受理编号旁边的 8 位查询码。只凭受理编号不能查询，这是为了保护申请人的信息。".into();
-            s.status.typing = Field::CheckCode;
-            s.status.mode = 1;
-            return;
-        }
-        (None, _) => {
-            s.status.problem =
-                "查询码是 8 位字母和数字（没有 0、1、I、L、O），请对照回执核对。".into();
-            s.status.typing = Field::CheckCode;
-            s.status.mode = 1;
-            return;
-        }
-    };
-    s.status.typing = Field::None;
-    look_up(s, Query::Receipt(no, proof));
-}
-
-fn wait_words(wait: Duration) -> String {
-    format!(
-        "查询失败次数过多，请 {} 秒后再试。也可以放身份证查询，或到综合受理窗口查询。",
-        wait.as_secs().max(1)
-    )
-}
-
-fn look_up(state: &mut UiState, query: Query) {
-    let Some((link, handle)) = state
-        .intake
-        .as_ref()
-        .and_then(|i| i.uplink.as_ref())
-        .map(|u| (u.link(), u.handle()))
-    else {
-        state.status.problem =
-            "本机暂未连接受理系统，不能查询进度。请到综合受理窗口查询，或拨打 12345。".into();
-        return;
-    };
-    if state.tasks.is_none() {
-        return;
-    }
-    // A stranger trying numbers and codes meets the wait here, whatever the server does.
-    let by_code = matches!(query, Query::Receipt(_, Proof::Code(_)));
-    let wait = state.lookups.wait(Instant::now());
-    if by_code && !wait.is_zero() {
-        state.status.problem = wait_words(wait);
-        return;
-    }
-    if by_code {
-        // Counted now and given back if it finds the application: leaving before the answer spends the try.
-        state.lookups.attempt(Instant::now());
-    }
-    state.print_note.clear();
-    state.print_qr = None;
-    let epoch = state.new_epoch();
-    let status = &mut state.status;
-    status.looking = true;
-    status.problem.clear();
-    status.found.clear();
-    let by_card = matches!(query, Query::IdNumber(_));
-    let by_staff = matches!(query, Query::Receipt(_, Proof::Staff(_)));
-    let work = async move {
-        let answer = match query {
-            Query::Receipt(no, proof) => {
-                let credential = match &proof {
-                    Proof::Code(code) => Credential::CheckCode(code),
-                    Proof::Staff(token) => Credential::Staff(token.as_str()),
-                };
-                let found =
-                    tokio::time::timeout(LOOKUP_TIMEOUT, link.status(&no, credential)).await;
-                found.map(|r| r.map(|app| (app.into_iter().collect::<Vec<_>>(), no)))
-            }
-            Query::IdNumber(id) => {
-                let found = tokio::time::timeout(LOOKUP_TIMEOUT, link.lookup(&id)).await;
-                found.map(|r| r.map(|apps| (apps, String::new())))
-            }
-        };
-        match answer {
-            Ok(result) => result,
-            Err(_) => Err(LinkError::Transport("受理系统没有及时回应".to_string())),
-        }
-    };
-    let Some(tasks) = &state.tasks else { return };
-    tasks.spawn(&handle, work, move |s, answer| {
-        // The count of tries is the kiosk's, not the visit's: settled whether or not the visitor is still here.
-        if by_code {
-            match &answer {
-                Ok((found, _)) if !found.is_empty() => s.lookups.refund(),
-                Ok(_) => {}
-                Err(LinkError::Unavailable {
-                    status: 429,
-                    retry_after,
-                    ..
-                }) => s.lookups.server_asked(*retry_after, Instant::now()),
-                Err(_) => s.lookups.refund(),
-            }
-        }
-        // A staff answer that comes after the staff member left is nobody's to see.
-        if s.session.step() != Step::Status || s.epoch != epoch || (by_staff && s.staff.is_none()) {
-            return;
-        }
-        s.status.looking = false;
-        s.status.found.clear();
-        tracing::info!(
-            by = if by_card { "card" } else if by_staff { "staff" } else { "code" },
-            found = answer.as_ref().map_or(0, |(found, _)| found.len()),
-            answered = answer.is_ok(),
-            "status look-up"
-        );
-        match answer {
-            Ok((found, _)) if !found.is_empty() => {
-                s.status.found = found;
-                s.status.found_by_staff = by_staff;
-            }
-            Ok(_) if by_card => {
-                s.status.problem = "没有查到这张身份证办理的申请。如刚提交不久，请稍后再查；也可以用回执上的受理编号和查询码查询。".into()
-            }
-            Ok((_, no)) => {
-                // The same words for an unknown number and a wrong code: the answer tells a stranger nothing.
-                s.status.problem = format!(
-                    "没有查到：受理编号 {no} 或查询码不对。请对照回执核对；刚提交的申请可能还在发送途中，请稍后再查。"
-                );
-            }
-            Err(LinkError::Unavailable { status: 429, .. }) => {
-                s.status.problem = wait_words(s.lookups.wait(Instant::now()));
-            }
-            Err(LinkError::Refused { .. }) if by_staff => {
-                super::status_staff::expired(s);
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "status look-up failed");
-                s.status.problem =
-                    "暂时查不到（网络或受理系统繁忙）。请稍后再试，或到综合受理窗口查询。".into()
-            }
-        }
-    });
-}
-
-fn pickup_slip(state: &UiState) -> PickupSlip {
-    PickupSlip {
-        center: state.center_name.clone(),
-        kiosk_id: state.kiosk_id.clone(),
-        printed: Local::now().naive_local(),
-        groups: ready_groups(&state.status.found),
-        pending: state
-            .status
-            .found
-            .iter()
-            .flat_map(|a| a.items.iter())
-            .filter(|i| i.status != "ready_for_pickup" && i.status != "delivered")
-            .map(|i| (i.name.clone(), status_words(i)))
-            .collect(),
-        printed_by_staff: state
-            .status
-            .found_by_staff
-            .then(|| super::status_staff::name(state))
-            .flatten(),
-    }
-}
-
-/// 打印取件凭证: the code, window and items ready; when the printer cannot print, the slip as a QR code.
-fn print_pickup(state: &mut UiState) {
-    let slip = pickup_slip(state);
-    if slip.groups.is_empty() {
-        return;
-    }
-    state.print_qr = None;
-    let screen_text = slip.screen_text();
-    let by_staff = slip.printed_by_staff.clone();
-    let failed = move |s: &mut UiState, why: String| {
-        s.print_note = format!(
-            "取件凭证没有打印出来（{why}）。请记下上方的取件码，或用手机扫描下方二维码保存。"
-        );
-        s.print_qr = Some(super::done_adapter::qr_image(&screen_text));
-    };
-    let failed_now = failed.clone();
-    match super::print::send(state, &slip.document(), move |s, printed| {
-        match printed {
-        Ok(()) => {
-            s.print_note = match &by_staff {
-                Some(name) => format!(
-                    "取件凭证已由工作人员 {name} 代为打印，请在出纸口取走，交给领取人凭证件到窗口领取。"
-                ),
-                None => "取件凭证已打印，请在出纸口取走，凭证件和取件凭证到窗口领取。".into(),
-            }
-        }
-        Err(why) => failed(s, why),
-    }
-    }) {
-        Ok(()) => state.print_note = "正在打印取件凭证…".into(),
-        Err(why) => failed_now(state, why),
-    }
-}
-
-fn ready_summary(state: &UiState) -> String {
-    let groups = ready_groups(&state.status.found);
-    if groups.is_empty() {
-        return String::new();
-    }
-    let count: usize = groups.iter().map(|g| g.items.len()).sum();
-    let places: Vec<String> = groups
-        .iter()
-        .map(|g| {
-            if g.pickup_code.is_empty() {
-                format!("{}，凭身份证领取", window_words(&g.window))
-            } else {
-                format!("{}，取件码 {}", window_words(&g.window), g.pickup_code)
-            }
-        })
-        .collect();
-    format!("有 {count} 项可以领取：{}", places.join("；"))
-}
-
-pub fn fill(window: &AppWindow, state: &UiState) {
+/// What was looked up or typed stays in no model once the visitor has left the screen.
+pub fn clear(window: &AppWindow) {
     let adapter = window.global::<StatusViewAdapter>();
-    if state.session.step() != Step::Status {
-        // What was looked up or typed stays in no model once the visitor has left the screen.
-        if adapter.get_applications().row_count() > 0
-            || !adapter.get_typed().is_empty()
-            || !adapter.get_typed_code().is_empty()
-        {
-            adapter.set_applications(Default::default());
-            adapter.set_typed(Default::default());
-            adapter.set_typed_code(Default::default());
-            adapter.set_ready_summary(Default::default());
-            adapter.set_print_note(Default::default());
-        }
-        adapter.set_show_print_qr(false);
-        adapter.set_print_qr(Default::default());
-        super::status_staff::fill(window, state);
-        return;
+    if adapter.get_applications().row_count() > 0
+        || !adapter.get_typed().is_empty()
+        || !adapter.get_typed_code().is_empty()
+    {
+        adapter.set_applications(Default::default());
+        adapter.set_typed(Default::default());
+        adapter.set_typed_code(Default::default());
+        adapter.set_ready_summary(Default::default());
+        adapter.set_print_note(Default::default());
     }
+    adapter.set_show_print_qr(false);
+    adapter.set_print_qr(Default::default());
+    adapter.set_staff_name(Default::default());
+    adapter.set_staff_form(false);
+    adapter.set_staff_id(Default::default());
+    adapter.set_staff_pin_dots(Default::default());
+}
+
+pub fn fill(window: &AppWindow, state: &App, qr: &mut QrCache) {
+    let adapter = window.global::<StatusViewAdapter>();
     let s = &state.status;
     let phase = if s.looking {
         1
@@ -469,15 +74,15 @@ pub fn fill(window: &AppWindow, state: &UiState) {
         0
     };
     adapter.set_phase(phase);
-    adapter.set_reader_ready(state.devices.health_of(DeviceKind::IdReader) == Some(&Health::Ok));
-    adapter.set_scanner_ready(state.devices.health_of(DeviceKind::Scanner) == Some(&Health::Ok));
+    adapter.set_reader_ready(state.devices.ready(DeviceKind::IdReader));
+    adapter.set_scanner_ready(state.devices.ready(DeviceKind::Scanner));
     adapter.set_simulated(state.demo_shortcuts());
     adapter.set_problem(s.problem.as_str().into());
     adapter.set_typing_field(s.typing.code());
     adapter.set_keyboard_mode(s.mode);
     adapter.set_typed(s.typed.as_str().into());
     adapter.set_typed_code(s.typed_code.as_str().into());
-    adapter.set_applications(model(
+    adapter.set_applications(rows::model(
         s.found
             .iter()
             .map(|app| StatusApplication {
@@ -489,7 +94,7 @@ pub fn fill(window: &AppWindow, state: &UiState) {
                     .take(16)
                     .collect::<String>()
                     .into(),
-                items: model(
+                items: rows::model(
                     app.items
                         .iter()
                         .map(|i| StatusItem {
@@ -503,12 +108,33 @@ pub fn fill(window: &AppWindow, state: &UiState) {
             })
             .collect(),
     ));
-    adapter.set_ready_summary(ready_summary(state).into());
-    adapter.set_can_print_pickup(
-        !ready_groups(&s.found).is_empty() && super::notice_adapter::can_print(state),
-    );
+    adapter.set_ready_summary(state.status_ready_summary().into());
+    adapter.set_can_print_pickup(state.status_can_print_pickup());
     adapter.set_print_note(state.print_note.as_str().into());
     adapter.set_show_print_qr(state.print_qr.is_some());
-    adapter.set_print_qr(state.print_qr.clone().unwrap_or_default());
-    super::status_staff::fill(window, state);
+    adapter.set_print_qr(qr.image(state.print_qr.as_deref()));
+    fill_staff(&adapter, state);
+}
+
+/// Staff mode's part of the screen: who is signed in, or the sign-in form.
+fn fill_staff(adapter: &StatusViewAdapter, state: &App) {
+    adapter.set_staff_name(
+        state
+            .staff
+            .as_ref()
+            .map(|st| st.session.name.as_str())
+            .unwrap_or("")
+            .into(),
+    );
+    let form = state.status.staff_form.as_ref();
+    adapter.set_staff_form(form.is_some());
+    adapter.set_staff_signing_in(form.is_some_and(|f| f.signing_in));
+    adapter.set_staff_id(form.map(|f| f.staff_id.as_str()).unwrap_or("").into());
+    // The PIN as dots, one a digit.
+    adapter.set_staff_pin_dots(
+        "●"
+            .repeat(form.map(|f| f.pin.chars().count()).unwrap_or(0))
+            .into(),
+    );
+    adapter.set_can_sign_in_staff(state.intake.as_ref().is_some_and(|i| i.uplink.is_some()));
 }

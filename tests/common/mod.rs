@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use i_slint_backend_testing::ElementHandle;
+use kiosk::app::Settings;
 use kiosk::catalog::Catalog;
 use kiosk::config::Config;
-use kiosk::ui::{Kiosk, UiSettings};
+use kiosk::ui::Kiosk;
 use slint::ComponentHandle;
 
 pub fn repo_path(relative: &str) -> PathBuf {
@@ -41,11 +42,8 @@ pub fn init_headless() {
 
 pub fn open_kiosk(width: u32, height: u32) -> Kiosk {
     let config = Config::load(&repo_path("config/kiosk.toml")).expect("shipped config");
-    let kiosk = Kiosk::new(
-        Arc::new(shipped_catalog()),
-        UiSettings::from_config(&config),
-    )
-    .expect("window");
+    let kiosk =
+        Kiosk::new(Arc::new(shipped_catalog()), Settings::from_config(&config)).expect("window");
     kiosk.set_size(width, height);
     kiosk.window.show().expect("show");
     kiosk
@@ -148,7 +146,7 @@ fn with_sim_devices<T>(
     kiosk: &Kiosk,
     f: impl FnOnce(&kiosk::services::devices::SimDevices) -> T,
 ) -> T {
-    let state = kiosk.state.borrow();
+    let state = kiosk.app();
     let sim = state
         .devices
         .service
@@ -175,12 +173,12 @@ pub fn sim_id_reader(kiosk: &Kiosk) -> drivers::idcard::SimIdReader {
 
 /// The step the applicant's session is at.
 pub fn step(kiosk: &Kiosk) -> kiosk::session::Step {
-    kiosk.state.borrow().session.step()
+    kiosk.app().session.step()
 }
 
 /// What the form holds for the field `key`.
 pub fn form_value(kiosk: &Kiosk, key: &str) -> String {
-    kiosk.state.borrow().session.form().get(key).to_string()
+    kiosk.app().session.form().get(key).to_string()
 }
 
 /// The form's required fields in order, as (key, label, kind, options): what a walk through the form must fill.
@@ -188,8 +186,7 @@ pub fn required_fields(
     kiosk: &Kiosk,
 ) -> Vec<(String, String, kiosk::catalog::FieldKind, Vec<String>)> {
     kiosk
-        .state
-        .borrow()
+        .app()
         .session
         .fields()
         .iter()

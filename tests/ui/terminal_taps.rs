@@ -273,9 +273,7 @@ fn the_path_the_virtual_terminal_walks_with_a_finger() {
     r.tap("下一步");
     assert_eq!(step(&kiosk), Step::CheckAnswers);
     r.tap("提交申请");
-    until(&kiosk, "the package stored", |k| {
-        k.state.borrow().done.is_some()
-    });
+    until(&kiosk, "the package stored", |k| k.app().done.is_some());
     r.settle();
     assert_eq!(r.screen, "Done");
     r.mark("done");
@@ -293,7 +291,7 @@ fn the_path_the_virtual_terminal_walks_with_a_finger() {
 }
 
 fn field_label(kiosk: &kiosk::ui::Kiosk, key: &str) -> String {
-    let s = kiosk.state.borrow();
+    let s = kiosk.app();
     let fields = s.session.fields();
     let field = fields.iter().find(|f| f.key == key);
     field.expect("the field").label.clone()
@@ -359,7 +357,7 @@ fn fill_the_form(r: &mut Recorder) {
         step(kiosk),
         Step::Capture,
         "{:?}",
-        kiosk.state.borrow().session.form_errors()
+        kiosk.app().session.form_errors()
     );
 }
 
@@ -375,8 +373,7 @@ fn capture(r: &mut Recorder) {
             r.tap("拍摄这一页");
             let before = r.pages;
             until(kiosk, "a page captured", |k| {
-                k.state
-                    .borrow()
+                k.app()
                     .capture
                     .thumbnails
                     .values()

@@ -83,7 +83,7 @@ fn both_modes(kiosk: &kiosk::ui::Kiosk, name: &str) {
     let theme = kiosk.window.global::<Theme>();
     for elderly in [false, true] {
         theme.set_elderly(elderly);
-        kiosk::ui::refresh(&kiosk.window, &kiosk.state.borrow());
+        kiosk.refresh();
         let n = check_screen(kiosk, name, elderly);
         assert!(n > 0, "{name}: no buttons found");
         screenshot(
@@ -190,17 +190,12 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
             camera.capture().map_err(|e| e.to_string())
         })
         .unwrap();
-    kiosk.state.borrow_mut().session = with_question;
-    kiosk
-        .state
-        .borrow_mut()
-        .session
-        .change(Step::Question(0))
-        .unwrap();
+    kiosk.app_mut().session = with_question;
+    kiosk.app_mut().session.change(Step::Question(0)).unwrap();
     both_modes(&kiosk, "58-question");
     assert!(is_shown(&kiosk, "经营场地是自有的还是租赁的？"));
     press(&kiosk, "租赁场地");
-    let s = kiosk.state.borrow();
+    let s = kiosk.app();
     assert_eq!(
         s.session.step(),
         Step::Items,
@@ -222,7 +217,7 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
         .any(|r| r.item.contains("租赁场地")));
     drop(s);
 
-    kiosk.state.borrow_mut().session = session;
+    kiosk.app_mut().session = session;
     both_modes(&kiosk, "51-check");
     for (step, name) in [
         (Step::Items, "52-items"),
@@ -232,23 +227,23 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
         (Step::Commitments, "56-commitments"),
         (Step::Delivery, "57-delivery"),
     ] {
-        kiosk.state.borrow_mut().session.change(step).unwrap();
+        kiosk.app_mut().session.change(step).unwrap();
         both_modes(&kiosk, name);
         if step == Step::Form {
-            kiosk.state.borrow_mut().typing.field = Some("org_name".into());
+            kiosk.app_mut().typing.field = Some("org_name".into());
             both_modes(&kiosk, "54-form-keyboard");
-            kiosk.state.borrow_mut().typing = Default::default();
+            kiosk.app_mut().typing = Default::default();
         }
         // Back to the check page as finishing the step would.
-        kiosk.state.borrow_mut().session.back();
-        while kiosk.state.borrow().session.step() != Step::CheckAnswers {
-            let before = kiosk.state.borrow().session.step();
-            kiosk.state.borrow_mut().session.back();
-            if kiosk.state.borrow().session.step() == before {
+        kiosk.app_mut().session.back();
+        while kiosk.app().session.step() != Step::CheckAnswers {
+            let before = kiosk.app().session.step();
+            kiosk.app_mut().session.back();
+            if kiosk.app().session.step() == before {
                 break;
             }
         }
-        if kiosk.state.borrow().session.step() != Step::CheckAnswers {
+        if kiosk.app().session.step() != Step::CheckAnswers {
             break;
         }
     }
@@ -256,19 +251,19 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
     // 进度查询/领取: asking how to find the application, typing its number, and an answer with items ready and
     // one rejected with the window's note.
     {
-        let mut s = kiosk.state.borrow_mut();
+        let mut s = kiosk.app_mut();
         s.session.end(std::time::Instant::now());
         s.session.start_status().unwrap();
     }
     both_modes(&kiosk, "59-status");
-    kiosk.state.borrow_mut().status.typing = kiosk::ui::StatusField::CheckCode;
-    kiosk.state.borrow_mut().status.mode = 1;
+    kiosk.app_mut().status.typing = kiosk::app::status::Field::CheckCode;
+    kiosk.app_mut().status.mode = 1;
     both_modes(&kiosk, "59-status-keyboard");
     // The staff sign-in form, with its keyboard.
     {
-        let mut s = kiosk.state.borrow_mut();
-        s.status.staff_form = Some(kiosk::ui::StaffForm::default());
-        s.status.typing = kiosk::ui::StatusField::StaffId;
+        let mut s = kiosk.app_mut();
+        s.status.staff_form = Some(kiosk::app::status::staff::StaffForm::default());
+        s.status.typing = kiosk::app::status::Field::StaffId;
         s.status.mode = 1;
     }
     both_modes(&kiosk, "59-status-staff");
@@ -280,8 +275,8 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
     app.items[2].status = "rejected".into();
     app.items[2].note = Some("效果图缺少尺寸标注，请补充后到窗口提交".into());
     {
-        let mut s = kiosk.state.borrow_mut();
-        s.status.typing = kiosk::ui::StatusField::None;
+        let mut s = kiosk.app_mut();
+        s.status.typing = kiosk::app::status::Field::None;
         s.status.found = vec![app];
     }
     both_modes(&kiosk, "59-status-results");

@@ -26,15 +26,15 @@ fn identify_with_the_simulated_reader() {
 
     press(&kiosk, "演示：放置样例身份证");
     until(&kiosk, "the card read", |k| {
-        k.state.borrow().session.step() == Step::Choose
+        k.app().session.step() == Step::Choose
     });
     assert!(is_shown(&kiosk, "选择要办的事"));
-    assert!(kiosk.state.borrow().session.identity().is_some());
+    assert!(kiosk.app().session.identity().is_some());
 
     // The visit ends with the card still on the reader: Home says so until it is taken.
     press(&kiosk, "首页");
     assert!(
-        kiosk.state.borrow().session.identity().is_none(),
+        kiosk.app().session.identity().is_none(),
         "the identity is wiped with the visit"
     );
     assert!(is_shown(&kiosk, "读卡区上留有身份证，请取回您的证件。"));
@@ -48,8 +48,7 @@ fn identify_with_the_simulated_reader() {
     // A reader whose security module fails: the identify screen explains, and the guides still work.
     sim().set_mode(SimMode::Fail(0x60));
     until(&kiosk, "the reader reported faulty", |k| {
-        k.state
-            .borrow()
+        k.app()
             .devices
             .health_of(kiosk::services::devices::DeviceKind::IdReader)
             .is_some_and(|h| h.code() == "error")

@@ -5,7 +5,7 @@ use crate::common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{init_headless, is_shown, open_kiosk, press, screenshot};
+use common::{init_headless, is_shown, open_kiosk, press, screenshot, until};
 use kiosk::outbox::Outbox;
 use slint::ComponentHandle;
 
@@ -25,12 +25,9 @@ fn an_unwritable_outbox_stops_new_applications_with_a_plain_message() {
     std::fs::write(&spool, b"").unwrap();
     press(&kiosk, "我要办事");
     assert!(is_shown(&kiosk, "本机暂停受理新的申请"));
-    assert_eq!(
-        kiosk.state.borrow().session.step(),
-        kiosk::session::Step::Home
-    );
+    assert_eq!(kiosk.app().session.step(), kiosk::session::Step::Home);
     assert!(
-        !kiosk.state.borrow().session.holds_personal_data(),
+        !kiosk.app().session.holds_personal_data(),
         "nothing was taken in"
     );
     screenshot(&kiosk, "24-intake-paused");
@@ -47,7 +44,7 @@ fn an_unwritable_outbox_stops_new_applications_with_a_plain_message() {
     press(&kiosk, "我要办事");
     assert!(!is_shown(&kiosk, "本机暂停受理新的申请"));
     assert_eq!(
-        kiosk.state.borrow().session.step(),
+        kiosk.app().session.step(),
         kiosk::session::Step::Identify,
         "taking applications again"
     );
@@ -73,7 +70,7 @@ fn a_real_back_office_takes_nothing_from_simulated_devices() {
         kiosk
             .attach_devices(&kiosk::services::devices::DeviceUris::all_sim())
             .unwrap();
-        kiosk.state.borrow_mut().kiosk_id = kiosk_id.into();
+        kiosk.app_mut().kiosk_id = kiosk_id.into();
         let dir = tempfile::tempdir().unwrap();
         kiosk
             .attach_intake(
@@ -86,16 +83,14 @@ fn a_real_back_office_takes_nothing_from_simulated_devices() {
             )
             .unwrap();
         common::until(&kiosk, "devices ok", |k| {
-            k.state.borrow().devices.simulated()
-                && k.state
-                    .borrow()
+            k.app().devices.simulated()
+                && k.app()
                     .devices
                     .health_of(kiosk::services::devices::DeviceKind::IdReader)
                     == Some(&kiosk::services::devices::Health::Ok)
         });
         let reason = kiosk
-            .state
-            .borrow()
+            .app()
             .intake
             .as_ref()
             .and_then(|i| i.refusal())
@@ -103,10 +98,7 @@ fn a_real_back_office_takes_nothing_from_simulated_devices() {
         assert!(reason.contains(why), "{kiosk_id}: {reason}");
         press(&kiosk, "我要办事");
         assert!(is_shown(&kiosk, "本机暂停受理新的申请"), "{kiosk_id}");
-        assert_eq!(
-            kiosk.state.borrow().session.step(),
-            kiosk::session::Step::Home
-        );
+        assert_eq!(kiosk.app().session.step(), kiosk::session::Step::Home);
         press(&kiosk, "首页");
         // No demonstration shortcut is offered, and asking for one does nothing.
         press(&kiosk, "进度查询 / 领取");
@@ -117,15 +109,12 @@ fn a_real_back_office_takes_nothing_from_simulated_devices() {
             .global::<kiosk::ui::views::StatusViewAdapter>()
             .invoke_simulate_card();
         common::pump_for(&kiosk, std::time::Duration::from_millis(500));
-        assert!(
-            !kiosk.state.borrow().devices.card_on_reader,
-            "no sample card placed"
-        );
+        assert!(!kiosk.app().devices.card_on_reader, "no sample card placed");
         press(&kiosk, "首页");
         // Technician mode says why.
-        kiosk.state.borrow_mut().technician_settings.pin_hash =
+        kiosk.app_mut().technician_settings.pin_hash =
             Some(kiosk::technician::pin::hash("246810").unwrap());
-        kiosk.state.borrow_mut().technician_settings.data_dir = dir.path().to_path_buf();
+        kiosk.app_mut().technician_settings.data_dir = dir.path().to_path_buf();
         let window = kiosk.window.window();
         for _ in 0..5 {
             let position = slint::LogicalPosition::new(1040.0, 40.0);
@@ -139,6 +128,13 @@ fn a_real_back_office_takes_nothing_from_simulated_devices() {
             press(&kiosk, &digit.to_string());
         }
         press(&kiosk, "确定");
+        // The outbox is counted off the UI thread.
+        until(&kiosk, "the outbox's state", |k| {
+            !k.window
+                .global::<kiosk::ui::views::TechnicianViewAdapter>()
+                .get_outbox_status()
+                .is_empty()
+        });
         let shown = kiosk
             .window
             .global::<kiosk::ui::views::TechnicianViewAdapter>()

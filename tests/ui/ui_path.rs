@@ -77,7 +77,7 @@ fn the_path_from_card_to_notice() {
     shot(&kiosk, "31-notice");
     press(&kiosk, "打印告知单");
     until(&kiosk, "the notice printed", |k| {
-        k.state.borrow().print_note.contains("已打印")
+        k.app().print_note.contains("已打印")
     });
     let printed = sim_printer(&kiosk).received();
     let text = encoding_rs::GB18030.decode(&printed).0.to_string();
@@ -98,10 +98,10 @@ fn the_path_from_card_to_notice() {
     let m = &package.manifest;
     // The pictures of the applicant's papers on screen (preview, thumbnails) were zeroed once the screen let
     // go of them, every one in place (none was still shown when its turn came).
-    let (zeroed, still_shown) = kiosk.state.borrow().retired.counts();
+    let ((zeroed, still_shown), none_left) = kiosk.picture_wipes();
     assert!(zeroed >= 2, "{zeroed} pictures zeroed");
     assert_eq!(still_shown, 0);
-    assert!(kiosk.state.borrow().retired.is_empty());
+    assert!(none_left);
     // The manifest carries the hash of the code on the printed receipt, never the code.
     let printed = drivers::printer::decode::to_text(&drivers::printer::decode::decode(
         &sim_printer(&kiosk).received(),
@@ -118,14 +118,7 @@ fn the_path_from_card_to_notice() {
     assert!(!serde_json::to_string(m).unwrap().contains(code));
     assert_eq!(
         m.receipt_no,
-        kiosk
-            .state
-            .borrow()
-            .done
-            .as_ref()
-            .unwrap()
-            .receipt
-            .receipt_no
+        kiosk.app().done.as_ref().unwrap().receipt.receipt_no
     );
     assert_eq!(m.one_thing.name, "我要开拉面馆");
     assert_eq!(m.answers.len(), 1);
@@ -176,7 +169,7 @@ fn the_path_from_card_to_notice() {
     drop(outbox);
 
     // Nothing personal is left in the session or the UI models.
-    assert!(!kiosk.state.borrow().session.holds_personal_data());
+    assert!(!kiosk.app().session.holds_personal_data());
     assert_eq!(
         kiosk
             .window
@@ -225,8 +218,7 @@ fn focus(kiosk: &kiosk::ui::Kiosk, label: &str) {
         Some(field) => field.invoke_accessible_default_action(),
         None => {
             let index = kiosk
-                .state
-                .borrow()
+                .app()
                 .session
                 .fields()
                 .iter()
@@ -297,8 +289,7 @@ fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
         match kind {
             FieldKind::Choice => {
                 let index = kiosk
-                    .state
-                    .borrow()
+                    .app()
                     .session
                     .fields()
                     .iter()
@@ -346,17 +337,17 @@ fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
         step(kiosk),
         Step::Capture,
         "{:?}",
-        kiosk.state.borrow().session.form_errors()
+        kiosk.app().session.form_errors()
     );
     capture_materials(kiosk);
 }
 
 fn pages_of(kiosk: &kiosk::ui::Kiosk, material: &str) -> usize {
-    kiosk.state.borrow().session.pages(material).len()
+    kiosk.app().session.pages(material).len()
 }
 
 fn current_material(kiosk: &kiosk::ui::Kiosk) -> String {
-    let s = kiosk.state.borrow();
+    let s = kiosk.app();
     let all: Vec<_> = s
         .session
         .materials()
@@ -408,7 +399,7 @@ fn capture_materials(kiosk: &kiosk::ui::Kiosk) {
             first = false;
         } else if adapter.get_deferrable() {
             press(kiosk, adapter.get_defer_text().as_str());
-            assert!(kiosk.state.borrow().session.is_deferred(&key));
+            assert!(kiosk.app().session.is_deferred(&key));
         } else {
             take_page(kiosk, &key);
         }
@@ -501,21 +492,17 @@ fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
     printer.clear();
     printer.set_states(&[drivers::printer::PrinterState::PaperNearEnd]);
     press(kiosk, "提交申请");
-    until(kiosk, "the package stored", |k| {
-        k.state.borrow().done.is_some()
-    });
+    until(kiosk, "the package stored", |k| k.app().done.is_some());
     assert!(is_shown(kiosk, "请取走身份证和回执"));
     until(kiosk, "the receipt printed", |k| {
-        k.state
-            .borrow()
+        k.app()
             .done
             .as_ref()
             .is_some_and(|d| d.print_note.contains("已打印"))
     });
     shot(kiosk, "39-done");
     until(kiosk, "the printer's health says paper is low", |k| {
-        k.state
-            .borrow()
+        k.app()
             .devices
             .health_of(kiosk::services::devices::DeviceKind::Printer)
             .is_some_and(|h| format!("{h:?}").contains("即将用完"))
@@ -524,8 +511,7 @@ fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
 
     // What printed is the whole receipt, read back from the bytes the printer received.
     let receipt_no = kiosk
-        .state
-        .borrow()
+        .app()
         .done
         .as_ref()
         .unwrap()
@@ -545,8 +531,7 @@ fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
     assert!(text.contains(&code.grouped()), "{text}");
     // Printed, the code is on the paper only: the kiosk keeps it nowhere, and the page does not show it.
     assert!(kiosk
-        .state
-        .borrow()
+        .app()
         .done
         .as_ref()
         .is_some_and(|d| d.receipt.check_code.is_none()));

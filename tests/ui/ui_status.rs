@@ -105,7 +105,7 @@ fn pickup_flow_against_the_back_office() {
     });
 
     press(&kiosk, "进度查询 / 领取");
-    assert_eq!(kiosk.state.borrow().session.step(), Step::Status);
+    assert_eq!(kiosk.app().session.step(), Step::Status);
     assert!(is_shown(&kiosk, "① 放身份证"));
     shot(&kiosk, "60-status-ask");
 
@@ -168,7 +168,7 @@ fn pickup_flow_against_the_back_office() {
     sim_printer.clear();
     press(&kiosk, "打印取件凭证");
     until(&kiosk, "the slip printed", |k| {
-        k.state.borrow().print_note.contains("已打印")
+        k.app().print_note.contains("已打印")
     });
     let elements = decode(&sim_printer.received());
     let texts: Vec<String> = elements
@@ -195,9 +195,9 @@ fn pickup_flow_against_the_back_office() {
     sim_printer.set_states(&[PrinterState::PaperOut]);
     press(&kiosk, "打印取件凭证");
     until(&kiosk, "the failure said", |k| {
-        k.state.borrow().print_note.contains("没有打印出来")
+        k.app().print_note.contains("没有打印出来")
     });
-    assert!(kiosk.state.borrow().print_note.contains("缺纸"));
+    assert!(kiosk.app().print_note.contains("缺纸"));
     assert!(
         adapter().get_show_print_qr(),
         "the slip as a QR code instead"
@@ -215,9 +215,9 @@ fn pickup_flow_against_the_back_office() {
 
     // Home ends the visit: nothing of the look-up is kept, in the state or in the view's models.
     press(&kiosk, "首页");
-    assert_eq!(kiosk.state.borrow().session.step(), Step::Home);
-    assert!(kiosk.state.borrow().status.found.is_empty());
-    assert!(kiosk.state.borrow().print_note.is_empty());
+    assert_eq!(kiosk.app().session.step(), Step::Home);
+    assert!(kiosk.app().status.found.is_empty());
+    assert!(kiosk.app().print_note.is_empty());
     assert_eq!(adapter().get_applications().row_count(), 0);
     assert!(adapter().get_ready_summary().is_empty());
 
@@ -239,7 +239,7 @@ fn pickup_flow_against_the_back_office() {
     assert!(adapter()
         .get_problem()
         .contains("没有查到：受理编号 XX-KIOSK-01-20261128-9999"));
-    assert!(kiosk.state.borrow().status.found.is_empty());
+    assert!(kiosk.app().status.found.is_empty());
     assert_eq!(adapter().get_applications().row_count(), 0);
     sim.set_faults("");
     press(&kiosk, "首页");
@@ -260,18 +260,18 @@ fn a_guide_prints_its_notice_without_identifying() {
     });
     press(&kiosk, "办事指南");
     {
-        let mut s = kiosk.state.borrow_mut();
+        let mut s = kiosk.app_mut();
         let no = kiosk::package::synthetic::default_one_thing(s.session.catalog()).unwrap();
         s.session.choose(no).unwrap();
     }
-    kiosk::ui::refresh(&kiosk.window, &kiosk.state.borrow());
+    kiosk.refresh();
     assert!(scroll_to(&kiosk, "打印一次告知单"));
     let printer = sim_printer(&kiosk);
     press(&kiosk, "打印一次告知单");
     until(&kiosk, "the notice printed", |k| {
-        k.state.borrow().print_note.contains("已打印")
+        k.app().print_note.contains("已打印")
     });
-    assert!(kiosk.state.borrow().session.identity().is_none());
+    assert!(kiosk.app().session.identity().is_none());
     let text = drivers::printer::decode::to_text(&decode(&printer.received()));
     assert!(text.starts_with("一次告知单\n"), "{text}");
     assert!(text.contains("事项：我要开拉面馆"), "{text}");
@@ -281,9 +281,9 @@ fn a_guide_prints_its_notice_without_identifying() {
     printer.set_states(&[PrinterState::CoverOpen]);
     press(&kiosk, "打印一次告知单");
     until(&kiosk, "the failure said", |k| {
-        k.state.borrow().print_note.contains("没有打印出来")
+        k.app().print_note.contains("没有打印出来")
     });
-    assert!(kiosk.state.borrow().print_note.contains("打印机盖未关好"));
+    assert!(kiosk.app().print_note.contains("打印机盖未关好"));
     assert!(kiosk
         .window
         .global::<kiosk::ui::views::GuideViewAdapter>()
@@ -317,17 +317,16 @@ fn a_receipt_that_cannot_print_shows_as_a_qr_code() {
         drivers::camera::DocumentCamera::capture(&mut camera).map_err(|e| e.to_string())
     })
     .unwrap();
-    kiosk.state.borrow_mut().session = session;
-    kiosk::ui::refresh(&kiosk.window, &kiosk.state.borrow());
+    kiosk.app_mut().session = session;
+    kiosk.refresh();
     press(&kiosk, "提交申请");
     until(&kiosk, "the failure said", |k| {
-        k.state
-            .borrow()
+        k.app()
             .done
             .as_ref()
             .is_some_and(|d| d.print_note.contains("没有打印出来"))
     });
-    let state = kiosk.state.borrow();
+    let state = kiosk.app();
     let done = state.done.as_ref().unwrap();
     assert!(done.print_note.contains("缺纸"), "{}", done.print_note);
     assert_eq!(done.qr_text, done.receipt.screen_text());
@@ -346,14 +345,13 @@ fn a_receipt_that_cannot_print_shows_as_a_qr_code() {
     assert_eq!(shown_code.len(), 9, "the code, in two groups: {shown_code}");
     assert!(is_shown(&kiosk, shown_code.as_str()));
     assert!(kiosk
-        .state
-        .borrow()
+        .app()
         .done
         .as_ref()
         .unwrap()
         .print_note
         .contains("记下"));
-    let qr_text = kiosk.state.borrow().done.as_ref().unwrap().qr_text.clone();
+    let qr_text = kiosk.app().done.as_ref().unwrap().qr_text.clone();
     assert!(qr_text.contains(&shown_code.replace(' ', "")), "{qr_text}");
     assert!(is_shown(&kiosk, "请取走身份证"), "no receipt to take");
     assert!(
@@ -367,7 +365,7 @@ fn a_receipt_that_cannot_print_shows_as_a_qr_code() {
     assert!(done_view.get_check_code().is_empty() && done_view.get_qr_text().is_empty());
     assert!(done_view.get_receipt_no().is_empty());
     assert!(!is_shown(&kiosk, shown_code.as_str()));
-    assert!(kiosk.state.borrow().done.is_none());
+    assert!(kiosk.app().done.is_none());
 }
 
 /// (Part of the test above: Slint's test platform is set once per test binary and its windows live on one thread.)
@@ -381,12 +379,12 @@ fn without_a_back_office_the_screen_says_where_to_ask() {
         )
         .unwrap();
     press(&kiosk, "进度查询 / 领取");
-    kiosk.state.borrow_mut().status.typed = "XX-KIOSK-01-20261128-0001".into();
-    kiosk.state.borrow_mut().status.typed_code = zeroize::Zeroizing::new(CHECK_CODE.into());
+    kiosk.app_mut().status.typed = "XX-KIOSK-01-20261128-0001".into();
+    kiosk.app_mut().status.typed_code = zeroize::Zeroizing::new(CHECK_CODE.into());
     press(&kiosk, "输入受理编号");
     press(&kiosk, "查询");
     let problem = kiosk.window.global::<StatusViewAdapter>().get_problem();
     assert!(problem.contains("综合受理窗口"), "{problem}");
     press(&kiosk, "返回");
-    assert_eq!(kiosk.state.borrow().session.step(), Step::Home);
+    assert_eq!(kiosk.app().session.step(), Step::Home);
 }

@@ -200,7 +200,7 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     until(&kiosk, "the staff look-up", |k| adapter(k).get_phase() == 2);
     press(&kiosk, "打印取件凭证");
     until(&kiosk, "the slip printed", |k| {
-        k.state.borrow().print_note.contains("代为打印")
+        k.app().print_note.contains("代为打印")
     });
     let slip =
         drivers::printer::decode::to_text(&drivers::printer::decode::decode(&printer.received()));
@@ -210,7 +210,7 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     screenshot(&kiosk, "64-status-staff");
     // The visit ends: the staff session with it, at the kiosk and at the back office.
     press(&kiosk, "首页");
-    assert!(kiosk.state.borrow().staff.is_none());
+    assert!(kiosk.app().staff.is_none());
     until(&kiosk, "the session ended at the back office", |_| {
         sim.store().live_staff_sessions().unwrap() == 0
     });

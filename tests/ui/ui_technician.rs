@@ -14,10 +14,11 @@ use common::sim::kiosk_bin;
 use common::*;
 use drivers::printer::decode::{decode, to_text, Element};
 use drivers::printer::SimPrinter;
+use kiosk::app::Settings;
 use kiosk::config::Config;
 use kiosk::services::devices::{DeviceKind, DeviceUris, Health};
 use kiosk::ui::views::TechnicianViewAdapter;
-use kiosk::ui::{Kiosk, UiSettings};
+use kiosk::ui::Kiosk;
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, Model};
 
@@ -87,11 +88,7 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     assert!(!text.contains("246810"));
 
     let config = Config::load(&config_path).unwrap();
-    let kiosk = Kiosk::new(
-        Arc::new(shipped_catalog()),
-        UiSettings::from_config(&config),
-    )
-    .unwrap();
+    let kiosk = Kiosk::new(Arc::new(shipped_catalog()), Settings::from_config(&config)).unwrap();
     kiosk.set_size(1080, 1920);
     kiosk
         .attach_devices(&DeviceUris::from_config(&config.devices).unwrap())
@@ -108,9 +105,9 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     for _ in 0..4 {
         tap(&kiosk, 1040.0, 40.0);
     }
-    assert!(kiosk.state.borrow().technician.is_none());
+    assert!(kiosk.app().technician.is_none());
     tap(&kiosk, 1040.0, 40.0);
-    assert!(kiosk.state.borrow().technician.is_some());
+    assert!(kiosk.app().technician.is_some());
     assert!(is_shown(&kiosk, "请输入维护密码"));
     screenshot(&kiosk, "70-technician-pin");
 
@@ -132,7 +129,7 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     // (The wait passing is the PIN guard's unit test; here it is lifted as a restart after the wait would: the
     // file says the lock has ended, and the running kiosk's guard, on the monotonic clock, is started afresh.)
     std::fs::write(config.data_dir.join("technician-lockout"), "3 0\n").unwrap();
-    kiosk.state.borrow_mut().technician_guard = None;
+    kiosk.app_mut().technician_guard = None;
     enter(&kiosk, "246810");
     assert!(
         kiosk
@@ -190,12 +187,11 @@ fn technician_mode_reconfigures_and_retests_a_device() {
 
     // Applied without a restart: the new printer answers, and its test receipt prints at 58 mm.
     until(&kiosk, "the network printer ok", |k| {
-        k.state.borrow().devices.health_of(DeviceKind::Printer) == Some(&Health::Ok)
+        k.app().devices.health_of(DeviceKind::Printer) == Some(&Health::Ok)
     });
     press(&kiosk, "打印测试小票");
     until(&kiosk, "the test receipt printed", |k| {
-        k.state
-            .borrow()
+        k.app()
             .technician
             .as_ref()
             .is_some_and(|t| t.results[1] == "测试小票已打印")
@@ -263,7 +259,7 @@ fn technician_mode_reconfigures_and_retests_a_device() {
         "{after}"
     );
     assert_eq!(
-        kiosk.state.borrow().idle.warn_after,
+        kiosk.app().idle.warn_after,
         std::time::Duration::from_secs(120)
     );
     until(&kiosk, "a heartbeat from the new link", |_| {
@@ -284,7 +280,7 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     adapter.invoke_sync_catalog();
     assert!(adapter.get_save_note().contains("已开始同步事项目录"));
     until(&kiosk, "the catalog synced", |k| {
-        let state = k.state.borrow();
+        let state = k.app();
         let uplink = state
             .intake
             .as_ref()
@@ -307,33 +303,26 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     // 导出到U盘: refused without the back office's key, and without a stick (an empty folder in /media is none);
     // with both, the waiting packages are sealed off the UI thread, with progress on screen, and only the back
     // office's identity opens them.
-    let outbox = kiosk.state.borrow().intake.as_ref().unwrap().outbox.clone();
+    let outbox = kiosk.app().intake.as_ref().unwrap().outbox.clone();
     let ids = common::sim::enqueue_into(&mut outbox.lock().unwrap(), 3, 2, 20_000);
     let keys = tempfile::tempdir().unwrap();
     let identity = keys.path().join("identity.txt");
     let recipient = kiosk::outbox::transfer::new_identity(&identity).unwrap();
-    kiosk
-        .state
-        .borrow_mut()
-        .technician_settings
-        .export_recipient = None;
+    kiosk.app_mut().technician_settings.export_recipient = None;
     adapter.invoke_export_outbox();
     assert!(
         adapter.get_save_note().contains("没有导出公钥"),
         "{}",
         adapter.get_save_note()
     );
-    kiosk
-        .state
-        .borrow_mut()
-        .technician_settings
-        .export_recipient = Some(recipient.to_string());
-    kiosk
-        .state
-        .borrow_mut()
-        .technician_settings
-        .removable_mounts = kiosk::ui::technician_adapter::RemovableMounts(Arc::new(Vec::new));
+    kiosk.app_mut().technician_settings.export_recipient = Some(recipient.to_string());
+    kiosk.app_mut().technician_settings.removable_mounts =
+        kiosk::app::RemovableMounts(Arc::new(Vec::new));
     adapter.invoke_export_outbox();
+    // The stick is looked for off the UI thread too.
+    until(&kiosk, "the stick looked for", |_| {
+        !adapter.get_save_note().starts_with("正在导出到U盘")
+    });
     assert!(
         adapter.get_save_note().contains("没有发现U盘"),
         "{}",
@@ -341,12 +330,8 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     );
     let stick = tempfile::tempdir().unwrap();
     let mount = stick.path().to_path_buf();
-    kiosk
-        .state
-        .borrow_mut()
-        .technician_settings
-        .removable_mounts =
-        kiosk::ui::technician_adapter::RemovableMounts(Arc::new(move || vec![mount.clone()]));
+    kiosk.app_mut().technician_settings.removable_mounts =
+        kiosk::app::RemovableMounts(Arc::new(move || vec![mount.clone()]));
     adapter.invoke_export_outbox();
     // The button returns at once: the export runs on a thread of its own and reports as it goes.
     assert!(
@@ -384,6 +369,6 @@ fn technician_mode_reconfigures_and_retests_a_device() {
 
     // 退出维护 goes back to Home.
     press(&kiosk, "退出维护");
-    assert!(kiosk.state.borrow().technician.is_none());
+    assert!(kiosk.app().technician.is_none());
     assert!(is_shown(&kiosk, "我要办事"));
 }

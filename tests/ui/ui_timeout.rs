@@ -16,7 +16,7 @@ fn idle_for(kiosk: &kiosk::ui::Kiosk, ago: Duration) {
     let then = Instant::now()
         .checked_sub(ago)
         .expect("the clock goes back that far");
-    kiosk.state.borrow_mut().session.touch(then);
+    kiosk.app_mut().session.touch(then);
     i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(600));
 }
 
@@ -33,7 +33,7 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
     press(&kiosk, "我要办事");
     press(&kiosk, "演示：放置样例身份证");
     until(&kiosk, "the card read", |k| {
-        k.state.borrow().session.step() == Step::Choose
+        k.app().session.step() == Step::Choose
     });
     find(&kiosk, "搜索事项")
         .into_iter()
@@ -53,8 +53,8 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
         press(&kiosk, &c.to_string());
     }
     press(&kiosk, "老马");
-    assert_eq!(kiosk.state.borrow().session.form().get("org_name"), "老马");
-    assert!(kiosk.state.borrow().session.holds_personal_data());
+    assert_eq!(kiosk.app().session.form().get("org_name"), "老马");
+    assert!(kiosk.app().session.holds_personal_data());
 
     // The warning: a countdown of at least 20 s, and one touch to stay.
     let policy = kiosk::config::Config::load(&repo_path("config/kiosk.toml"))
@@ -77,18 +77,14 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
             .get_idle_seconds_left(),
         -1
     );
-    assert_eq!(
-        kiosk.state.borrow().session.form().get("org_name"),
-        "老马",
-        "kept"
-    );
+    assert_eq!(kiosk.app().session.form().get("org_name"), "老马", "kept");
 
     // No touch at all: the visit ends and everything personal goes.
     idle_for(
         &kiosk,
         policy.warn_after + policy.warning + Duration::from_secs(1),
     );
-    let state = kiosk.state.borrow();
+    let state = kiosk.app();
     assert_eq!(state.session.step(), Step::Home);
     assert!(!state.session.holds_personal_data());
     assert!(state.typing.field.is_none() && state.typing.composing.is_empty());

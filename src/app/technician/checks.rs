@@ -3,18 +3,13 @@
 
 use std::time::Instant;
 
-use super::technician_adapter::ORDER;
-use super::UiState;
+use super::ORDER;
+use crate::app::picture::Picture;
+use crate::app::App;
 use crate::receipts::Receipt;
 use crate::services::devices::DeviceKind;
 
-pub(super) fn test(s: &mut UiState, index: i32) {
-    let Some(kind) = usize::try_from(index)
-        .ok()
-        .and_then(|i| ORDER.get(i).copied())
-    else {
-        return;
-    };
+pub(super) fn test(s: &mut App, kind: DeviceKind) {
     let Some(t) = s.technician.as_mut() else {
         return;
     };
@@ -32,7 +27,7 @@ pub(super) fn test(s: &mut UiState, index: i32) {
         DeviceKind::Printer => {
             t.results[slot] = "正在打印测试小票…".into();
             let receipt = test_receipt(&s.kiosk_id, s.paper);
-            let sent = super::print::send(s, &receipt, move |s, printed| {
+            let sent = s.print(&receipt, move |s, printed| {
                 if let Some(t) = s.technician.as_mut() {
                     t.results[slot] = match printed {
                         Ok(()) => "测试小票已打印".into(),
@@ -45,13 +40,13 @@ pub(super) fn test(s: &mut UiState, index: i32) {
             }
         }
         DeviceKind::Camera => {
-            let (Some(tasks), Some(service)) = (&s.tasks, &s.devices.service) else {
+            let Some(service) = &s.devices.service else {
                 t.results[slot] = "高拍仪未启用".into();
                 return;
             };
             t.results[slot] = "正在取画面…".into();
             let camera = service.camera();
-            tasks.spawn(
+            s.tasks.spawn(
                 &service.handle(),
                 camera.preview(640, 480),
                 move |s, frame| {
@@ -59,11 +54,8 @@ pub(super) fn test(s: &mut UiState, index: i32) {
                         match frame {
                             Ok(frame) => {
                                 t.results[slot] = format!("画面 {}×{}", frame.width, frame.height);
-                                t.frame = Some(super::capture_adapter::to_image(
-                                    frame.width,
-                                    frame.height,
-                                    &frame.rgb,
-                                ));
+                                t.frame =
+                                    Some(Picture::from_rgb(frame.width, frame.height, &frame.rgb));
                             }
                             Err(e) => t.results[slot] = format!("取不到画面：{e}"),
                         }
@@ -74,8 +66,20 @@ pub(super) fn test(s: &mut UiState, index: i32) {
     }
 }
 
-/// A card read while a reader test waits: the result shows the number masked, never whole.
-pub fn card_read(state: &mut UiState, identity: &drivers::Identity) -> bool {
+impl App {
+    /// A card placed while technician mode is open is not read into a session; while a reader test waits, the
+    /// result shows the number masked, never whole. True when technician mode took the card.
+    pub(in crate::app) fn technician_card_read(&mut self, identity: &drivers::Identity) -> bool {
+        card_read(self, identity)
+    }
+
+    /// A code scanned while technician mode is open (for a scanner test). True when technician mode took it.
+    pub(in crate::app) fn technician_code_scanned(&mut self, code: &str) -> bool {
+        code_scanned(self, code)
+    }
+}
+
+fn card_read(state: &mut App, identity: &drivers::Identity) -> bool {
     let Some(t) = state.technician.as_mut() else {
         return false;
     };
@@ -90,8 +94,7 @@ pub fn card_read(state: &mut UiState, identity: &drivers::Identity) -> bool {
     true
 }
 
-/// A code scanned while technician mode is open.
-pub fn code_scanned(state: &mut UiState, code: &str) -> bool {
+fn code_scanned(state: &mut App, code: &str) -> bool {
     let Some(t) = state.technician.as_mut() else {
         return false;
     };

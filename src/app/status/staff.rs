@@ -7,12 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-use slint::ComponentHandle;
 use zeroize::Zeroizing;
 
-use super::generated::{AppWindow, StatusViewAdapter};
-use super::status_adapter::{Field, LOOKUP_TIMEOUT};
-use super::{Actor, Shared, UiState};
+use super::{Field, LOOKUP_TIMEOUT};
+use crate::app::App;
 use crate::backoffice::{StaffLoginError, StaffSession};
 
 /// The longest a staff session lasts here, whatever the back office said (the contract's 15 minutes).
@@ -32,27 +30,48 @@ pub struct StaffState {
     pub until: Instant,
 }
 
-pub fn setup(window: &AppWindow, state: &Shared) {
-    let adapter = window.global::<StatusViewAdapter>();
-    let actor = Actor::new(window, state);
-    adapter.on_staff_start(actor.on(|s| {
-        s.status.staff_form = Some(StaffForm::default());
-        s.status.typing = Field::StaffId;
-        s.status.mode = 1;
-        s.status.problem.clear();
-    }));
-    adapter.on_staff_cancel(actor.on(|s| {
-        s.status.staff_form = None;
-        s.status.typing = Field::None;
-    }));
-    adapter.on_staff_submit(actor.on(sign_in));
-    adapter.on_staff_end(actor.on(|s| {
-        end(s);
-        s.status.problem = "已退出工作人员登录。".into();
-    }));
+impl App {
+    /// 工作人员登录: the sign-in form opens on the staff id.
+    pub fn staff_start(&mut self) {
+        self.status.staff_form = Some(StaffForm::default());
+        self.status.typing = Field::StaffId;
+        self.status.mode = 1;
+        self.status.problem.clear();
+    }
+
+    pub fn staff_cancel(&mut self) {
+        self.status.staff_form = None;
+        self.status.typing = Field::None;
+    }
+
+    /// 登录: the back office checks the id and PIN.
+    pub fn staff_submit(&mut self) {
+        sign_in(self)
+    }
+
+    /// 退出登录.
+    pub fn staff_sign_out(&mut self) {
+        end(self);
+        self.status.problem = "已退出工作人员登录。".into();
+    }
+
+    /// Ends staff mode (the visit ended): what was looked up with it goes too.
+    pub(crate) fn end_staff(&mut self) {
+        end(self)
+    }
+
+    /// The idle clock's tick: a session past its time ends. True when it did.
+    pub(crate) fn staff_tick(&mut self, now: Instant) -> bool {
+        tick(self, now)
+    }
+
+    /// The signed-in staff member's name.
+    pub fn staff_name(&self) -> Option<&str> {
+        self.staff.as_ref().map(|st| st.session.name.as_str())
+    }
 }
 
-pub(super) fn key(s: &mut UiState, key: &str) {
+pub(super) fn key(s: &mut App, key: &str) {
     let typing = s.status.typing;
     let Some(form) = s.status.staff_form.as_mut() else {
         return;
@@ -70,7 +89,7 @@ pub(super) fn key(s: &mut UiState, key: &str) {
     }
 }
 
-pub(super) fn backspace(s: &mut UiState) {
+pub(super) fn backspace(s: &mut App) {
     let typing = s.status.typing;
     if let Some(form) = s.status.staff_form.as_mut() {
         match typing {
@@ -86,7 +105,7 @@ pub(super) fn backspace(s: &mut UiState) {
 }
 
 /// The live session's token, for a look-up.
-pub(super) fn token(s: &UiState) -> Option<Zeroizing<String>> {
+pub(super) fn token(s: &App) -> Option<Zeroizing<String>> {
     s.staff
         .as_ref()
         .filter(|st| Instant::now() < st.until)
@@ -94,7 +113,7 @@ pub(super) fn token(s: &UiState) -> Option<Zeroizing<String>> {
 }
 
 /// The signed-in staff member's name.
-pub(super) fn name(s: &UiState) -> Option<String> {
+pub(super) fn name(s: &App) -> Option<String> {
     s.staff.as_ref().map(|st| st.session.name.clone())
 }
 
@@ -108,7 +127,8 @@ fn lasts(expires_at: &str) -> Duration {
         .min(LONGEST)
 }
 
-fn sign_in(s: &mut UiState) {
+fn sign_in(s: &mut App) {
+    let back_office = s.back_office();
     let Some(form) = s.status.staff_form.as_mut() else {
         return;
     };
@@ -119,16 +139,10 @@ fn sign_in(s: &mut UiState) {
         s.status.problem = "请输入工号和密码。".into();
         return;
     }
-    let Some((link, handle)) = s
-        .intake
-        .as_ref()
-        .and_then(|i| i.uplink.as_ref())
-        .map(|u| (u.link(), u.handle()))
-    else {
+    let Some((link, handle)) = back_office else {
         s.status.problem = "本机暂未连接受理系统，不能登录。".into();
         return;
     };
-    let Some(tasks) = &s.tasks else { return };
     form.signing_in = true;
     let staff_id = form.staff_id.clone();
     let pin = std::mem::take(&mut form.pin);
@@ -143,7 +157,7 @@ fn sign_in(s: &mut UiState) {
             )),
         }
     };
-    tasks.spawn(&handle, work, move |s, result| {
+    s.tasks.spawn(&handle, work, move |s, result| {
         if s.epoch != epoch || s.status.staff_form.is_none() {
             // The screen moved on meanwhile (the visit ended, a card was read): a session that came back is ended
             // at once, not kept for whoever is next, and the form (if still open) can be sent again.
@@ -182,15 +196,12 @@ fn sign_in(s: &mut UiState) {
 }
 
 /// Tells the back office the session ended (best effort: it expires by itself anyway).
-fn log_out(s: &UiState, session: StaffSession) {
-    let (Some(uplink), Some(tasks)) = (
-        s.intake.as_ref().and_then(|i| i.uplink.as_ref()),
-        s.tasks.as_ref(),
-    ) else {
+fn log_out(s: &App, session: StaffSession) {
+    let Some(uplink) = s.intake.as_ref().and_then(|i| i.uplink.as_ref()) else {
         return;
     };
     let link = uplink.link();
-    tasks.spawn(
+    s.tasks.spawn(
         &uplink.handle(),
         async move {
             let token = session.token;
@@ -205,7 +216,7 @@ fn log_out(s: &UiState, session: StaffSession) {
 }
 
 /// Ends staff mode (the visit ended, the staff member signed out): what was looked up with it goes too.
-pub(super) fn end(s: &mut UiState) {
+fn end(s: &mut App) {
     s.status.staff_form = None;
     if let Some(staff) = s.staff.take() {
         // A staff look-up still on its way is dropped when it comes (a new epoch), and what staff found goes.
@@ -220,39 +231,16 @@ pub(super) fn end(s: &mut UiState) {
 }
 
 /// The back office no longer takes the token (it expired there).
-pub(super) fn expired(s: &mut UiState) {
+pub(super) fn expired(s: &mut App) {
     end(s);
     s.status.problem = "工作人员登录已过期，请重新登录。".into();
 }
 
 /// The idle timer's tick: a session past its time ends.
-pub(super) fn tick(s: &mut UiState, now: Instant) -> bool {
+fn tick(s: &mut App, now: Instant) -> bool {
     if s.staff.as_ref().is_some_and(|st| now >= st.until) {
         expired(s);
         return true;
     }
     false
-}
-
-pub fn fill(window: &AppWindow, state: &UiState) {
-    let adapter = window.global::<StatusViewAdapter>();
-    adapter.set_staff_name(
-        state
-            .staff
-            .as_ref()
-            .map(|st| st.session.name.as_str())
-            .unwrap_or("")
-            .into(),
-    );
-    let form = state.status.staff_form.as_ref();
-    adapter.set_staff_form(form.is_some());
-    adapter.set_staff_signing_in(form.is_some_and(|f| f.signing_in));
-    adapter.set_staff_id(form.map(|f| f.staff_id.as_str()).unwrap_or("").into());
-    // The PIN as dots, one a digit.
-    adapter.set_staff_pin_dots(
-        "●"
-            .repeat(form.map(|f| f.pin.chars().count()).unwrap_or(0))
-            .into(),
-    );
-    adapter.set_can_sign_in_staff(state.intake.as_ref().is_some_and(|i| i.uplink.is_some()));
 }

@@ -1,11 +1,9 @@
-//! 保存并生效 and the outbox's export, for technician mode: the settings it may change, the configuration written
-//! atomically and read back, and the devices and the link restarted with what was read.
+//! 保存并生效 for technician mode: the settings it may change, the configuration written atomically and read back,
+//! and the devices and the link restarted with what was read.
 
-use super::technician_adapter::{describe_all, uri_of, TechnicianState, ORDER};
-use super::UiState;
-use crate::outbox::transfer::{self, Recipient};
+use super::{uri_of, TechnicianState, ORDER};
+use crate::app::App;
 use crate::services::devices::DeviceUris;
-use crate::services::uplink::worker::lock;
 use crate::technician::config_file::ConfigFile;
 
 /// One setting technicians may change here (besides the devices).
@@ -78,110 +76,8 @@ pub(super) fn load_settings(path: Option<&std::path::Path>) -> Vec<SettingDraft>
         .collect()
 }
 
-/// 导出到U盘: the waiting packages sealed to the back office's key, onto the first removable disk mounted, on a
-/// thread of its own (a large export must not stop the UI loop, which the watchdog watches), with its progress on
-/// screen. The outbox is locked only while each package is read.
-pub(super) fn export_outbox(s: &mut UiState, t: &mut TechnicianState) {
-    if s.exporting {
-        t.save_note = "正在导出，请等这一次完成".into();
-        return;
-    }
-    let Some(intake) = &s.intake else { return };
-    let recipient = match s
-        .technician_settings
-        .export_recipient
-        .as_deref()
-        .map(str::parse::<Recipient>)
-    {
-        Some(Ok(recipient)) => recipient,
-        Some(Err(e)) => {
-            t.save_note = format!("不能导出：{e}");
-            return;
-        }
-        None => {
-            t.save_note =
-                "不能导出：配置中没有导出公钥（[export] recipient），请向受理系统管理员索取".into();
-            return;
-        }
-    };
-    let Some(stick) = (s.technician_settings.removable_mounts.0)()
-        .into_iter()
-        .next()
-    else {
-        t.save_note = "没有发现U盘：请插入U盘，等它出现后再试".into();
-        return;
-    };
-    let entries = match lock(&intake.outbox).waiting_entries() {
-        Ok(entries) => entries,
-        Err(e) => {
-            t.save_note = format!("导出失败：{e}");
-            return;
-        }
-    };
-    let Some(tasks) = &s.tasks else { return };
-    let dir = stick.join(format!(
-        "kiosk-outbox-{}-{}",
-        s.kiosk_id,
-        chrono::Local::now().format("%Y%m%d-%H%M%S")
-    ));
-    let outbox = intake.outbox.clone();
-    let kiosk_id = s.kiosk_id.clone();
-    let poster = tasks.poster();
-    s.exporting = true;
-    t.save_note = format!("正在导出到U盘：0/{}", entries.len());
-    tasks.spawn_thread(
-        move || {
-            let exported = transfer::export(
-                &entries,
-                |id| lock(&outbox).load(id),
-                &dir,
-                &kiosk_id,
-                &recipient,
-                |done, total| {
-                    poster.post(move |s| {
-                        if let Some(t) = s.technician.as_mut() {
-                            t.save_note = format!("正在导出到U盘：{done}/{total}");
-                        }
-                    })
-                },
-            );
-            if let Ok(done) = &exported {
-                let mut outbox = lock(&outbox);
-                for (receipt_no, why) in &done.unreadable {
-                    if let Some(e) = entries.iter().find(|e| &e.receipt_no == receipt_no) {
-                        let _ = outbox
-                            .mark_damaged(&e.package_id, &format!("本机存储的材料包已损坏：{why}"));
-                    }
-                }
-            }
-            (exported.map_err(|e| e.to_string()), dir)
-        },
-        |s, (exported, dir)| {
-            let note = match exported {
-                Ok(done) if done.unreadable.is_empty() => format!(
-                    "已导出 {} 份待发送申请到 {}（已加密，只有受理系统能打开）",
-                    done.packages,
-                    dir.display()
-                ),
-                Ok(done) => format!(
-                    "已导出 {} 份到 {}；{} 份读不出来，已标为损坏",
-                    done.packages,
-                    dir.display(),
-                    done.unreadable.len()
-                ),
-                Err(e) => format!("导出失败：{e}"),
-            };
-            tracing::info!(note = %note, "outbox export finished");
-            s.exporting = false;
-            if let Some(t) = s.technician.as_mut() {
-                t.save_note = note;
-            }
-        },
-    );
-}
-
 /// 保存并生效: written atomically, read back, and the devices restarted with what was read.
-pub(super) fn save(s: &mut UiState, t: &mut TechnicianState) {
+pub(super) fn save(s: &mut App, t: &mut TechnicianState) {
     t.save_note.clear();
     let (Some(path), Some(draft)) = (s.technician_settings.config_path.clone(), t.draft.clone())
     else {
@@ -263,19 +159,17 @@ pub(super) fn save(s: &mut UiState, t: &mut TechnicianState) {
     if let Some(intake) = &s.intake {
         intake.set_policy(crate::services::uplink::IntakePolicy::from_config(&config));
     }
-    let weak = s.tasks.as_ref().map(|t| t.window());
     let mut problems = Vec::new();
     if link_changed {
-        let linked = match (&config.backoffice, weak.clone()) {
-            (Some(backoffice), Some(weak)) => super::intake::connect(
-                weak,
-                s,
-                backoffice,
-                &config.kiosk_id,
-                crate::services::uplink::CatalogCache::new(&config.data_dir),
-            )
-            .map_err(|e| e.to_string()),
-            _ => Ok(()),
+        let linked = match &config.backoffice {
+            Some(backoffice) => s
+                .connect_link(
+                    backoffice,
+                    &config.kiosk_id,
+                    crate::services::uplink::CatalogCache::new(&config.data_dir),
+                )
+                .map_err(|e| e.to_string()),
+            None => Ok(()),
         };
         if let Err(e) = linked {
             problems.push(format!("受理系统连接没有启动：{e}"));
@@ -286,14 +180,9 @@ pub(super) fn save(s: &mut UiState, t: &mut TechnicianState) {
     s.devices.health.clear();
     s.paper = config.devices.paper;
     s.technician_settings.devices = Some(config.devices.clone());
-    t.info = describe_all(Some(&config.devices));
     t.draft = Some(config.devices);
     t.results = Default::default();
-    let Some(window) = weak else {
-        t.save_note = "已保存，重启后生效".into();
-        return;
-    };
-    if let Err(e) = super::devices_adapter::start(window, s, &uris) {
+    if let Err(e) = s.start_devices(&uris) {
         problems.push(format!("设备没有启动：{e}"));
     }
     t.save_note = if problems.is_empty() && t.restart_needed {

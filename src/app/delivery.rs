@@ -1,0 +1,82 @@
+//! How results reach the applicant: at the window or by post (with an address typed on the keyboard), all
+//! together or each as it is ready.
+
+use zeroize::Zeroize;
+
+use super::text_entry::{Typing, ADDRESS};
+use super::App;
+use crate::session::{Delivery, DeliveryMethod, DeliveryMode};
+
+/// The choices before they are confirmed. The address is personal: zeroed when dropped.
+pub struct DeliveryDraft {
+    pub post: bool,
+    pub together: bool,
+    pub address: String,
+}
+
+impl Default for DeliveryDraft {
+    fn default() -> Self {
+        DeliveryDraft {
+            post: false,
+            together: true,
+            address: String::new(),
+        }
+    }
+}
+
+impl Drop for DeliveryDraft {
+    fn drop(&mut self) {
+        self.address.zeroize();
+    }
+}
+
+impl App {
+    /// 邮寄 or 到窗口领取. The business or home address on the form is the likeliest postal address.
+    pub fn set_post(&mut self, post: bool) {
+        self.delivery.post = post;
+        if post && self.delivery.address.is_empty() {
+            let form = self.session.form();
+            let guess = [form.get("business_address"), form.get("applicant_address")]
+                .into_iter()
+                .find(|a| !a.is_empty())
+                .unwrap_or("")
+                .to_string();
+            self.delivery.address = guess;
+        }
+    }
+
+    /// 全部办好后一起领取 or 办好一项领取一项.
+    pub fn set_together(&mut self, together: bool) {
+        self.delivery.together = together;
+    }
+
+    /// The postal address chosen for typing.
+    pub fn edit_address(&mut self) {
+        self.typing = Typing {
+            field: Some(ADDRESS.into()),
+            ..Typing::default()
+        };
+    }
+
+    /// 下一步 under the delivery choices.
+    pub fn confirm_delivery(&mut self) {
+        self.typing = Typing::default();
+        let delivery = Delivery {
+            method: if self.delivery.post {
+                DeliveryMethod::Post
+            } else {
+                DeliveryMethod::Window
+            },
+            mode: if self.delivery.together {
+                DeliveryMode::Together
+            } else {
+                DeliveryMode::Separately
+            },
+            address: self.delivery.post.then(|| self.delivery.address.clone()),
+        };
+        match self.session.set_delivery(delivery) {
+            Ok(()) => self.step_error.clear(),
+            Err(e) => self.step_error = e.to_string(),
+        }
+    }
+}

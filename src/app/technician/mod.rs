@@ -1,0 +1,478 @@
+//! Technician mode: the hidden entry, the PIN and its lockout, then the devices with their states and last
+//! errors, a choice of what this terminal has, a one-touch test each, the settings, 保存并生效 (`settings`), the
+//! outbox's export (`export`) and retry. What the terminal has (serial ports, cameras, USB ids) is found off the
+//! UI thread, as is the outbox's count.
+
+mod checks;
+mod export;
+mod settings;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use zeroize::Zeroizing;
+
+pub use self::settings::SettingDraft;
+use super::picture::Picture;
+use super::App;
+use crate::config::Devices;
+use crate::services::devices::discover::{self, Choices};
+use crate::services::devices::DeviceKind;
+use crate::services::uplink::worker::lock;
+use crate::technician::pin::{Attempt, PinGuard};
+
+/// Technician mode closes by itself after this long untouched.
+pub const IDLE_LOCK: Duration = Duration::from_secs(300);
+
+/// The devices in the order the screen lists them.
+pub const ORDER: [DeviceKind; 4] = [
+    DeviceKind::IdReader,
+    DeviceKind::Printer,
+    DeviceKind::Camera,
+    DeviceKind::Scanner,
+];
+
+/// Where technician mode saves, and what it starts from.
+#[derive(Clone, Default)]
+pub struct TechnicianSettings {
+    pub config_path: Option<PathBuf>,
+    pub data_dir: PathBuf,
+    pub pin_hash: Option<String>,
+    pub devices: Option<Devices>,
+    pub rotation: u32,
+    /// Where exports to a USB stick are sealed to (`[export] recipient`).
+    pub export_recipient: Option<String>,
+    /// Where removable disks are mounted now (tests, which have no USB stick, give a folder of their own).
+    pub removable_mounts: RemovableMounts,
+}
+
+/// Finds the mount points of removable disks.
+#[derive(Clone)]
+pub struct RemovableMounts(pub std::sync::Arc<dyn Fn() -> Vec<PathBuf> + Send + Sync>);
+
+impl Default for RemovableMounts {
+    fn default() -> Self {
+        RemovableMounts(std::sync::Arc::new(
+            crate::technician::usb::removable_mounts,
+        ))
+    }
+}
+
+/// What the keyboard types into in technician mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Editing {
+    /// A device's address, by its place in [`ORDER`].
+    Device(usize),
+    /// A setting, by its place in the settings list.
+    Setting(usize),
+}
+
+/// While technician mode is open.
+pub struct TechnicianState {
+    pub unlocked: bool,
+    pin: Zeroizing<String>,
+    pub pin_message: String,
+    /// The devices as chosen here, saved or not.
+    pub draft: Option<Devices>,
+    pub editing: Option<Editing>,
+    pub editing_value: String,
+    pub settings: Vec<SettingDraft>,
+    pub rotation: u32,
+    /// The addresses each device could have on this terminal, once found.
+    pub choices: Option<Choices>,
+    /// A line about each device (USB id, camera formats), found when the mode opens or a device changes.
+    pub info: [String; 4],
+    /// The rotation was saved: it takes effect when the kiosk starts again.
+    pub restart_needed: bool,
+    /// The keyboard's mode: 1 letters, 2 digits, 3 symbols.
+    pub mode: i32,
+    pub results: [String; 4],
+    pub frame: Option<Picture>,
+    pub save_note: String,
+    /// The outbox's counts and the link's words, as last worked out (off the UI thread).
+    pub outbox_words: String,
+    outbox_words_at: Option<Instant>,
+    /// A device test waiting for the next card or code.
+    pub awaiting: Option<DeviceKind>,
+    pub last_touch: Instant,
+}
+
+impl TechnicianState {
+    fn new(settings: &TechnicianSettings) -> TechnicianState {
+        TechnicianState {
+            unlocked: false,
+            pin: Zeroizing::new(String::new()),
+            pin_message: String::new(),
+            draft: settings.devices.clone(),
+            editing: None,
+            editing_value: String::new(),
+            settings: settings::load_settings(settings.config_path.as_deref()),
+            rotation: settings.rotation,
+            choices: None,
+            info: Default::default(),
+            restart_needed: false,
+            mode: 3,
+            results: Default::default(),
+            frame: None,
+            save_note: String::new(),
+            outbox_words: String::new(),
+            outbox_words_at: None,
+            awaiting: None,
+            last_touch: Instant::now(),
+        }
+    }
+
+    /// How many digits of the PIN are typed (shown as dots).
+    pub fn pin_len(&self) -> usize {
+        self.pin.chars().count()
+    }
+
+    /// Whether the draft differs from what is saved.
+    pub fn changed(&self, saved: &TechnicianSettings) -> bool {
+        saved.devices.as_ref() != self.draft.as_ref()
+            || self.settings.iter().any(|st| st.value != st.saved)
+            || self.rotation != saved.rotation
+    }
+}
+
+pub fn uri_of(devices: &Devices, kind: DeviceKind) -> &String {
+    match kind {
+        DeviceKind::IdReader => &devices.id_reader,
+        DeviceKind::Printer => &devices.printer,
+        DeviceKind::Camera => &devices.camera,
+        DeviceKind::Scanner => &devices.scanner,
+    }
+}
+
+fn uri_of_mut(devices: &mut Devices, kind: DeviceKind) -> &mut String {
+    match kind {
+        DeviceKind::IdReader => &mut devices.id_reader,
+        DeviceKind::Printer => &mut devices.printer,
+        DeviceKind::Camera => &mut devices.camera,
+        DeviceKind::Scanner => &mut devices.scanner,
+    }
+}
+
+/// The outbox's words go stale after this long while technician mode shows.
+const OUTBOX_WORDS_FOR: Duration = Duration::from_secs(5);
+
+impl App {
+    /// A tap on the header's right corner: five in a row open technician mode. Whoever was using the kiosk is
+    /// gone: their visit ends before anything else shows.
+    pub fn corner_tapped(&mut self) {
+        if self.technician.is_none() && self.technician_taps.tap(Instant::now()) {
+            self.end_visit();
+            self.technician = Some(TechnicianState::new(&self.technician_settings));
+        }
+    }
+
+    /// Runs `f` on the open technician mode (nothing when closed), as a touch of it.
+    pub fn with_technician(&mut self, f: impl FnOnce(&mut App, &mut TechnicianState)) {
+        if let Some(mut t) = self.technician.take() {
+            t.last_touch = Instant::now();
+            f(self, &mut t);
+            if self.technician_closing {
+                self.technician_closing = false;
+            } else {
+                self.technician = Some(t);
+            }
+        }
+    }
+
+    pub fn technician_pin_key(&mut self, digit: &str) {
+        self.with_technician(|_, t| {
+            if t.pin.len() < 12 {
+                t.pin.push_str(digit);
+            }
+        })
+    }
+
+    pub fn technician_pin_backspace(&mut self) {
+        self.with_technician(|_, t| {
+            t.pin.pop();
+        })
+    }
+
+    /// 确定 on the PIN pad.
+    pub fn technician_enter_pin(&mut self) {
+        self.with_technician(|app, t| {
+            enter_pin(app, t);
+            if t.unlocked {
+                app.discover_devices(t);
+                app.refresh_outbox_words(t);
+            }
+        })
+    }
+
+    /// 退出维护.
+    pub fn technician_leave(&mut self) {
+        self.with_technician(|app, _| app.technician_closing = true)
+    }
+
+    /// 修改 beside a device: its address on the keyboard.
+    pub fn technician_edit_device(&mut self, index: usize) {
+        self.with_technician(|_, t| {
+            if let (Some(draft), Some(kind)) = (t.draft.as_ref(), ORDER.get(index)) {
+                t.editing_value = uri_of(draft, *kind).clone();
+                t.editing = Some(Editing::Device(index));
+                t.mode = 3;
+            }
+        })
+    }
+
+    /// A setting chosen for typing. A secret is typed afresh, never shown.
+    pub fn technician_edit_setting(&mut self, index: usize) {
+        self.with_technician(|_, t| {
+            if let Some(setting) = t.settings.get(index) {
+                t.editing_value = if setting.secret {
+                    String::new()
+                } else {
+                    setting.value.clone()
+                };
+                t.mode = if setting.number { 2 } else { 3 };
+                t.editing = Some(Editing::Setting(index));
+            }
+        })
+    }
+
+    pub fn technician_key(&mut self, key: &str) {
+        self.with_technician(|_, t| {
+            if t.editing_value.len() < 200 {
+                t.editing_value.push_str(key);
+            }
+        })
+    }
+
+    pub fn technician_backspace(&mut self) {
+        self.with_technician(|_, t| {
+            t.editing_value.pop();
+        })
+    }
+
+    /// 1 letters, 2 digits, 3 symbols.
+    pub fn technician_set_mode(&mut self, mode: i32) {
+        self.with_technician(|_, t| t.mode = mode.clamp(1, 3))
+    }
+
+    /// 完成 on the keyboard: what was typed goes into the draft.
+    pub fn technician_close_keyboard(&mut self) {
+        self.with_technician(|app, t| match t.editing.take() {
+            Some(Editing::Device(i)) => {
+                if let (Some(draft), false) = (t.draft.as_mut(), t.editing_value.is_empty()) {
+                    *uri_of_mut(draft, ORDER[i]) = std::mem::take(&mut t.editing_value);
+                    app.discover_devices(t);
+                }
+            }
+            Some(Editing::Setting(i)) => {
+                if let Some(setting) = t.settings.get_mut(i) {
+                    setting.value = std::mem::take(&mut t.editing_value).trim().to_string();
+                }
+            }
+            None => {}
+        })
+    }
+
+    /// A device's address picked from what the terminal has.
+    pub fn technician_choose(&mut self, index: usize, uri: &str) {
+        self.with_technician(|app, t| {
+            if let (Some(draft), Some(kind)) = (t.draft.as_mut(), ORDER.get(index)) {
+                *uri_of_mut(draft, *kind) = uri.to_string();
+                t.save_note.clear();
+                app.discover_devices(t);
+            }
+        })
+    }
+
+    pub fn technician_set_paper(&mut self, mm: u32) {
+        self.with_technician(|_, t| {
+            if let (Some(draft), Some(paper)) =
+                (t.draft.as_mut(), drivers::printer::PaperWidth::from_mm(mm))
+            {
+                draft.paper = paper;
+            }
+        })
+    }
+
+    pub fn technician_set_rotation(&mut self, degrees: u32) {
+        self.with_technician(|_, t| {
+            if [0, 90, 180, 270].contains(&degrees) {
+                t.rotation = degrees;
+            }
+        })
+    }
+
+    /// 立即同步目录.
+    pub fn technician_sync_catalog(&mut self) {
+        self.with_technician(
+            |app, t| match app.intake.as_ref().and_then(|i| i.uplink.as_ref()) {
+                Some(uplink) => {
+                    uplink.sync_catalog_now();
+                    t.save_note = "已开始同步事项目录，结果见上方目录版本".into();
+                }
+                None => t.save_note = "未配置受理系统，不能同步目录".into(),
+            },
+        )
+    }
+
+    /// 立即重试: refused and damaged packages are queued again.
+    pub fn technician_retry_outbox(&mut self) {
+        self.with_technician(|app, t| {
+            let Some(intake) = &app.intake else { return };
+            let retried = lock(&intake.outbox).retry_all();
+            t.save_note = match retried {
+                Ok(n) => format!("已安排 {n} 份申请立即重新发送"),
+                Err(e) => format!("不能重试：{e}"),
+            };
+            if let Some(uplink) = &intake.uplink {
+                uplink.queued();
+            }
+            app.refresh_outbox_words(t);
+        })
+    }
+
+    /// 保存并生效.
+    pub fn technician_save(&mut self) {
+        self.with_technician(|app, t| {
+            settings::save(app, t);
+            app.discover_devices(t);
+            app.refresh_outbox_words(t);
+        })
+    }
+
+    /// 导出到U盘.
+    pub fn technician_export_outbox(&mut self) {
+        self.with_technician(export::export_outbox)
+    }
+
+    /// A device's one-touch test.
+    pub fn technician_test(&mut self, index: usize) {
+        if let Some(kind) = ORDER.get(index).copied() {
+            checks::test(self, kind)
+        }
+    }
+
+    /// The idle clock while technician mode shows: the outbox's words are kept fresh.
+    pub(super) fn technician_tick(&mut self, now: Instant) {
+        self.with_technician_quietly(|app, t| {
+            let stale = t
+                .outbox_words_at
+                .is_none_or(|at| now.saturating_duration_since(at) >= OUTBOX_WORDS_FOR);
+            if t.unlocked && stale {
+                app.refresh_outbox_words(t);
+            }
+        })
+    }
+
+    /// As [`App::with_technician`], but not a touch (the idle clock).
+    fn with_technician_quietly(&mut self, f: impl FnOnce(&mut App, &mut TechnicianState)) {
+        if let Some(mut t) = self.technician.take() {
+            f(self, &mut t);
+            self.technician = Some(t);
+        }
+    }
+
+    /// Finds, on a thread of its own, the addresses each device could have and a line about each chosen one.
+    fn discover_devices(&self, t: &TechnicianState) {
+        let Some(draft) = t.draft.clone() else { return };
+        self.tasks.spawn_thread(
+            move || {
+                let info = ORDER.map(|kind| discover::describe(uri_of(&draft, kind)));
+                (discover::choices(&draft), info, draft)
+            },
+            |app, (choices, info, draft)| {
+                if let Some(t) = app.technician.as_mut() {
+                    // Only for the draft it was found for (the technician may have chosen again since).
+                    if t.draft.as_ref() == Some(&draft) {
+                        t.choices = Some(choices);
+                        t.info = info;
+                    }
+                }
+            },
+        );
+    }
+
+    /// Counts the outbox and asks why intake may be paused, off the UI thread (SQLite and a probe write).
+    fn refresh_outbox_words(&self, t: &mut TechnicianState) {
+        t.outbox_words_at = Some(Instant::now());
+        let Some(intake) = &self.intake else { return };
+        let outbox = intake.outbox.clone();
+        let policy = intake.policy.clone();
+        self.tasks.spawn_thread(
+            move || {
+                let outbox = lock(&outbox);
+                let mut words = match outbox.counts() {
+                    Ok(c) => format!(
+                        "待发送 {} 份，被拒绝 {} 份，本机损坏 {} 份",
+                        c.queued, c.refused, c.damaged
+                    ),
+                    Err(e) => format!("待发送列表读不出来：{e}"),
+                };
+                // Why no application is taken now (simulated devices on a real back office, the key lost, the
+                // disk full).
+                if let Some(why) = crate::services::uplink::intake_policy::refusal(&policy, &outbox)
+                {
+                    words.push_str(&format!("；暂停受理：{why}"));
+                }
+                words
+            },
+            |app, words| {
+                if let Some(t) = app.technician.as_mut() {
+                    t.outbox_words = words;
+                }
+            },
+        );
+    }
+
+    /// The link's state in words, for technicians.
+    pub fn technician_link_words(&self) -> String {
+        let Some(intake) = &self.intake else {
+            return "本机未接入受理系统".into();
+        };
+        let Some(uplink) = &intake.uplink else {
+            return "未配置受理系统（[backoffice]），申请保存在本机待发送".to_string();
+        };
+        let st = uplink.status();
+        let mut words = vec![format!("本次运行已送达 {} 份", st.delivered)];
+        if let Some(e) = &st.last_error {
+            words.push(format!("最近错误：{e}"));
+        }
+        if let Some(code) = &st.refused {
+            words.push(format!("被拒绝：{code}"));
+        }
+        words.push(format!(
+            "事项目录版本：{}",
+            st.catalog_version.as_deref().unwrap_or("随机附带")
+        ));
+        if let Some(p) = &st.catalog_problem {
+            words.push(format!("目录同步问题：{p}"));
+        }
+        if let Some(p) = &st.heartbeat_problem {
+            words.push(format!("心跳问题：{p}"));
+        }
+        words.join("；")
+    }
+}
+
+fn enter_pin(app: &mut App, t: &mut TechnicianState) {
+    let Some(hash) = app.technician_settings.pin_hash.clone() else {
+        t.pin_message = "尚未设置维护密码".into();
+        return;
+    };
+    let pin = std::mem::replace(&mut t.pin, Zeroizing::new(String::new()));
+    // Kept for the life of the kiosk, so its lock runs on the monotonic clock, not on a settable one.
+    let data_dir = app.technician_settings.data_dir.clone();
+    let guard = app
+        .technician_guard
+        .get_or_insert_with(|| PinGuard::open(&data_dir));
+    t.pin_message = match guard.attempt(&hash, &pin, Instant::now()) {
+        Attempt::Accepted => {
+            tracing::info!("technician mode opened");
+            t.unlocked = true;
+            String::new()
+        }
+        Attempt::Wrong { wait, left } if wait.is_zero() => format!("密码错误，还可再试 {left} 次"),
+        Attempt::Wrong { wait, .. } => format!("密码错误次数过多，请 {} 秒后再试", wait.as_secs()),
+        Attempt::Locked(wait) => format!("已锁定，请 {} 秒后再试", wait.as_secs().max(1)),
+        Attempt::CannotCount => "现在不能验证密码（本机无法记录尝试次数，请检查数据目录）".into(),
+    };
+}

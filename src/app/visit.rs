@@ -1,0 +1,198 @@
+//! A visit from Home to Home: what starts one (我要办事, 办事指南, 进度查询/领取), 返回, and what ends one (首页, the
+//! idle timeout, an application stored), after which nothing of it stays. The idle clock's tick also closes a
+//! forgotten technician mode, a staff session past its time and a confirmation page left behind, and restarts
+//! into a newer build at idle Home.
+
+use std::time::Instant;
+
+use super::App;
+use crate::session::{IdleState, Step};
+
+/// What a tick of the idle clock did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ticked {
+    /// Something on screen changed (a screen closed, the visit timed out).
+    pub changed: bool,
+    /// Nobody is here and a newer build is installed: the UI loop should end, and the service start the new one.
+    pub restart: bool,
+    /// Seconds left before the visit times out, while the warning shows.
+    pub seconds_left: Option<u32>,
+}
+
+impl App {
+    /// 我要办事. A kiosk that could not keep an application safe, or must not file one (simulated devices or the
+    /// placeholder id on a real back office), takes none. The reason is for technicians (their screen, the
+    /// heartbeat, the log); the applicant gets plain words.
+    pub fn start_apply(&mut self) {
+        if let Some(why) = self.intake.as_ref().and_then(|i| i.refusal()) {
+            tracing::warn!(reason = %why, "an application was asked for while intake is paused");
+            self.message = Some((
+                "本机暂停受理新的申请".to_string(),
+                "本机正在维护，暂时不能受理新的申请。已经提交的申请不受影响，会照常送达。请到综合受理窗口办理，或稍后再来。"
+                    .to_string(),
+            ));
+            return;
+        }
+        let _ = self.session.start_apply();
+    }
+
+    /// 办事指南.
+    pub fn start_guide(&mut self) {
+        let _ = self.session.start_guide();
+    }
+
+    /// 进度查询/领取.
+    pub fn start_status(&mut self) {
+        self.status = Default::default();
+        let _ = self.session.start_status();
+    }
+
+    /// 返回: a message closes, or the session goes one step back; back at Home the visit is over.
+    pub fn back(&mut self) {
+        self.new_epoch();
+        self.clear_print_note();
+        if self.message.take().is_none() {
+            self.session.back();
+            // Back at Home the visit is over: nothing of it stays (a status look-up's results included).
+            if self.session.step() == Step::Home {
+                self.end_visit();
+            }
+        }
+    }
+
+    /// Back to Home with nothing of the visit left: the session, the search and every screen's state.
+    pub fn end_visit(&mut self) {
+        self.new_epoch();
+        self.session.end(Instant::now());
+        if let Some(devices) = &self.devices.service {
+            devices.reset_camera();
+        }
+        self.message = None;
+        self.step_error.clear();
+        self.clear_print_note();
+        self.typing = Default::default();
+        // The pictures of the applicant's papers are zeroed as they drop (the screens' copies by the UI).
+        self.capture = Default::default();
+        self.signing = Default::default();
+        self.delivery = Default::default();
+        self.done = None;
+        self.end_staff();
+        self.status = Default::default();
+        self.technician = None;
+        self.ime = None;
+        crate::memory::release_memory();
+        self.query.clear();
+        self.tab = crate::catalog::Target::Person;
+    }
+
+    /// The note about the last print and its QR code leave (the screen moved on).
+    pub fn clear_print_note(&mut self) {
+        self.print_note.clear();
+        self.print_qr = None;
+    }
+
+    /// The confirmation page's 完成.
+    pub fn finish_done(&mut self) {
+        self.done = None;
+    }
+
+    /// The idle clock, every half second.
+    pub fn tick(&mut self, now: Instant) -> Ticked {
+        let mut ticked = Ticked::default();
+        if self.idle_at_home()
+            && self
+                .installed
+                .as_mut()
+                .is_some_and(|b| b.replaced_and_settled(now))
+        {
+            tracing::info!("a newer build is installed: restarting into it at idle Home");
+            ticked.restart = true;
+            return ticked;
+        }
+        // Technician mode left open closes by itself: the next visitor must not find it.
+        if self.technician.as_ref().is_some_and(|t| {
+            now.saturating_duration_since(t.last_touch) >= super::technician::IDLE_LOCK
+        }) {
+            self.technician = None;
+            ticked.changed = true;
+        }
+        self.technician_tick(now);
+        // A staff session past its time ends, with what it looked up.
+        ticked.changed |= self.staff_tick(now);
+        // The confirmation page leaves by itself: the next applicant must find Home, not this receipt.
+        if self.done.as_ref().is_some_and(|d| d.expired(now)) {
+            self.done = None;
+            ticked.changed = true;
+        }
+        match self.session.idle_state(now) {
+            IdleState::Active => {}
+            IdleState::Warning { remaining } => {
+                ticked.seconds_left = Some(remaining.as_secs_f32().ceil() as u32)
+            }
+            IdleState::Expired => {
+                tracing::info!(step = ?self.session.step(), "visit timed out, wiped");
+                self.end_visit();
+                ticked.changed = true;
+            }
+        }
+        ticked
+    }
+
+    /// Nobody is using the kiosk: Home, no technician, no receipt or message on screen, nothing personal held.
+    pub fn idle_at_home(&self) -> bool {
+        self.session.step() == Step::Home
+            && self.technician.is_none()
+            && self.done.is_none()
+            && self.message.is_none()
+            && !self.session.holds_personal_data()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn app() -> App {
+        let catalog = crate::session::test_support::catalog();
+        let settings = super::super::Settings {
+            center_name: "测试中心".into(),
+            kiosk_id: "XX-KIOSK-01".into(),
+            idle: crate::session::IdlePolicy::default(),
+            simulated_devices: true,
+            paper: drivers::printer::PaperWidth::Mm80,
+            technician: Default::default(),
+        };
+        App::new(Arc::new(catalog), settings, Arc::new(|| {}))
+    }
+
+    #[test]
+    fn idle_home_is_home_with_nothing_on_screen_or_held() {
+        let mut app = app();
+        assert!(app.idle_at_home());
+        app.start_guide();
+        assert!(!app.idle_at_home(), "someone is reading a guide");
+        app.end_visit();
+        assert!(app.idle_at_home());
+        app.message = Some(("标题".into(), "内容".into()));
+        assert!(!app.idle_at_home(), "a message is on screen");
+        app.back();
+        assert!(app.idle_at_home(), "返回 closed the message");
+    }
+
+    #[test]
+    fn a_visit_left_alone_times_out_and_leaves_nothing() {
+        let mut app = app();
+        app.start_status();
+        app.status.typed = "XX-KIOSK-01-20261128-0001".into();
+        let later = Instant::now() + app.idle.warn_after + app.idle.warning;
+        let ticked = app.tick(later + std::time::Duration::from_secs(1));
+        assert!(ticked.changed);
+        assert_eq!(app.session.step(), Step::Home);
+        assert!(
+            app.status.typed.is_empty(),
+            "what was typed went with the visit"
+        );
+    }
+}
