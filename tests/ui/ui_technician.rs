@@ -140,6 +140,13 @@ fn technician_mode_reconfigures_and_retests_a_device() {
         message(&kiosk)
     );
     assert!(is_shown(&kiosk, "小票打印机"));
+    // What this terminal has is found off the UI thread, a moment after the mode opens.
+    until(&kiosk, "the devices found", |k| {
+        k.app()
+            .technician
+            .as_ref()
+            .is_some_and(|t| t.choices.is_some())
+    });
     screenshot(&kiosk, "71-technician");
 
     // A network printer appears; the technician types its address, picks 58 mm paper and saves.
