@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod devices;
 pub mod done;
 pub mod intake;
+pub mod keyboard;
 pub mod picture;
 pub mod print;
 pub mod signing;

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use super::keyboard::KeyboardMode;
 use super::App;
 use crate::catalog::{FieldDef, FieldKind, Prefill};
 use crate::ime::{Candidate, PinyinIme};
@@ -12,8 +13,7 @@ use crate::session::Step;
 #[derive(Default)]
 pub struct Typing {
     pub field: Option<String>,
-    /// 0 pinyin, 1 Latin letters, 2 digits.
-    pub mode: i32,
+    pub mode: KeyboardMode,
     pub composing: String,
     pub candidates: Vec<Candidate>,
 }
@@ -58,12 +58,16 @@ impl App {
     /// A key pressed on the keyboard, whichever screen shows it.
     pub fn type_key(&mut self, key: &str) {
         match self.typing.mode {
-            0 if key == " " && !self.typing.composing.is_empty() => self.pick_candidate(0),
-            0 if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase()) => {
+            KeyboardMode::Pinyin if key == " " && !self.typing.composing.is_empty() => {
+                self.pick_candidate(0)
+            }
+            KeyboardMode::Pinyin
+                if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase()) =>
+            {
                 self.typing.composing.push_str(key);
                 self.recompute_candidates();
             }
-            1 => self.append(&key.to_uppercase()),
+            KeyboardMode::Letters => self.append(&key.to_uppercase()),
             _ => self.append(key),
         }
     }
@@ -78,9 +82,12 @@ impl App {
         }
     }
 
-    /// 0 pinyin, 1 Latin letters, 2 digits.
-    pub fn set_keyboard_mode(&mut self, mode: i32) {
-        self.typing.mode = mode.clamp(0, 2);
+    /// Pinyin, letters or digits (no symbols for the form).
+    pub fn set_keyboard_mode(&mut self, mode: KeyboardMode) {
+        if mode == KeyboardMode::Symbols {
+            return;
+        }
+        self.typing.mode = mode;
         self.typing.composing.clear();
         self.typing.candidates.clear();
     }
@@ -91,11 +98,8 @@ impl App {
     }
 
     /// A candidate chosen: its characters join the value, the letters it stood for leave the input.
-    pub fn pick_candidate(&mut self, index: i32) {
-        let Some(candidate) = usize::try_from(index)
-            .ok()
-            .and_then(|i| self.typing.candidates.get(i).cloned())
-        else {
+    pub fn pick_candidate(&mut self, index: usize) {
+        let Some(candidate) = self.typing.candidates.get(index).cloned() else {
             return;
         };
         self.append(&candidate.text);
@@ -162,11 +166,11 @@ impl App {
         self.typing = Typing {
             field: Some(field.key.clone()),
             mode: if digits_only(field.kind) {
-                2
+                KeyboardMode::Digits
             } else if field.kind == FieldKind::CreditCode {
-                1
+                KeyboardMode::Letters
             } else {
-                0
+                KeyboardMode::Pinyin
             },
             ..Typing::default()
         };

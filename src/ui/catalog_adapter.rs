@@ -2,7 +2,7 @@
 
 use slint::ComponentHandle;
 
-use super::generated::{AppWindow, CatalogEntry, CatalogViewAdapter};
+use super::generated::{AppWindow, CatalogEntry, CatalogTab, CatalogViewAdapter};
 use super::{rows, Actor, Shared};
 use crate::app::App;
 use crate::catalog::Target;
@@ -14,10 +14,9 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     let a = actor.clone();
     adapter.on_tab_selected(move |tab| {
         a.run(|app| {
-            app.set_tab(if tab == 1 {
-                Target::Organisation
-            } else {
-                Target::Person
+            app.set_tab(match tab {
+                CatalogTab::Organisation => Target::Organisation,
+                CatalogTab::Person => Target::Person,
             })
         })
     });
@@ -49,10 +48,9 @@ pub fn fill(window: &AppWindow, app: &App) {
     adapter.set_items(rows::model(entries));
     adapter.set_person_count(count(Target::Person));
     adapter.set_organisation_count(count(Target::Organisation));
-    adapter.set_tab(if app.tab == Target::Organisation {
-        1
-    } else {
-        0
+    adapter.set_tab(match app.tab {
+        Target::Organisation => CatalogTab::Organisation,
+        Target::Person => CatalogTab::Person,
     });
     adapter.set_query(app.query.as_str().into());
     let heading = match app.session.flow() {

@@ -3,7 +3,7 @@
 
 use slint::ComponentHandle;
 
-use super::generated::{AppWindow, FormFieldRow, FormViewAdapter};
+use super::generated::{AppWindow, FieldInput, FormFieldRow, FormViewAdapter};
 use super::rows::{model, strings};
 use super::{Actor, Shared};
 use crate::app::text_entry::{digits_only, from_card, shown_value};
@@ -25,14 +25,6 @@ pub fn setup(window: &AppWindow, state: &Shared) {
             a.run(|app| app.choose_option(index, option))
         }
     });
-    let a = actor.clone();
-    adapter.on_key(move |k| a.run(|app| app.type_key(&k)));
-    adapter.on_backspace(actor.on(App::type_backspace));
-    let a = actor.clone();
-    adapter.on_pick(move |i| a.run(|app| app.pick_candidate(i)));
-    let a = actor.clone();
-    adapter.on_set_mode(move |mode| a.run(|app| app.set_keyboard_mode(mode)));
-    adapter.on_close_keyboard(actor.on(App::close_keyboard));
     adapter.on_submit(actor.on(App::submit_form));
 }
 
@@ -42,8 +34,6 @@ pub fn clear(window: &AppWindow) {
     adapter.set_focused(-1);
     adapter.set_fields(model(Vec::new()));
     adapter.set_errors(model(Vec::new()));
-    adapter.set_composing("".into());
-    adapter.set_candidates(model(Vec::new()));
 }
 
 pub fn fill(window: &AppWindow, app: &App) {
@@ -67,11 +57,11 @@ pub fn fill(window: &AppWindow, app: &App) {
                 required: f.required,
                 from_card: from_card(f),
                 input: if f.kind == FieldKind::Choice {
-                    2
+                    FieldInput::Choice
                 } else if digits_only(f.kind) {
-                    1
+                    FieldInput::Digits
                 } else {
-                    0
+                    FieldInput::Text
                 },
                 options: strings(&f.options),
             })
@@ -84,9 +74,4 @@ pub fn fill(window: &AppWindow, app: &App) {
         .and_then(|k| fields.iter().position(|f| &f.key == k))
         .map_or(-1, |i| i as i32);
     adapter.set_focused(focused);
-    adapter.set_mode(app.typing.mode);
-    adapter.set_composing(app.typing.composing.as_str().into());
-    adapter.set_candidates(strings(
-        app.typing.candidates.iter().map(|c| c.text.as_str()),
-    ));
 }

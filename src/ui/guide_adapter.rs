@@ -4,7 +4,7 @@ use slint::ComponentHandle;
 
 use super::generated::{AppWindow, GuideQuestion, GuideViewAdapter};
 use super::images::QrCache;
-use super::rows::{item_row, material_row, model, strings};
+use super::rows::{self, item_row, material_row, model, strings};
 use super::{Actor, Shared};
 use crate::app::App;
 
@@ -49,8 +49,6 @@ pub fn fill(window: &AppWindow, app: &App, qr: &mut QrCache) {
     adapter.set_to_submit_count(materials.iter().filter(|m| !m.is_exempt()).count() as i32);
     adapter.set_sample(chosen.iter().any(|c| c.item.sample) || materials.iter().any(|m| m.sample));
     adapter.set_materials(model(materials.iter().map(material_row).collect()));
-    adapter.set_print_note(app.print_note.as_str().into());
-    adapter.set_show_print_qr(app.print_qr.is_some());
-    adapter.set_print_qr(qr.image(app.print_qr.as_deref()));
+    adapter.set_print_note(rows::print_note(app, qr));
     adapter.set_can_print(app.devices.can_print());
 }

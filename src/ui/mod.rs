@@ -17,8 +17,8 @@ pub mod views {
     pub use super::generated::{
         AppWindow, CaptureViewAdapter, CatalogViewAdapter, CheckViewAdapter,
         CommitmentsViewAdapter, DeliveryViewAdapter, DoneViewAdapter, FormViewAdapter,
-        GuideViewAdapter, ItemsViewAdapter, ShellAdapter, StatusViewAdapter, TechnicianViewAdapter,
-        Theme,
+        GuideViewAdapter, ItemsViewAdapter, KeyboardAdapter, KeyboardMode, MaterialStatus,
+        ShellAdapter, StatusField, StatusPhase, StatusViewAdapter, TechnicianViewAdapter, Theme,
     };
 }
 
@@ -34,6 +34,7 @@ mod home_adapter;
 mod identify_adapter;
 mod images;
 mod items_adapter;
+mod keyboard_adapter;
 mod notice_adapter;
 mod question_adapter;
 mod rows;
@@ -102,6 +103,7 @@ impl Kiosk {
         done_adapter::setup(&window, &state);
         status_adapter::setup(&window, &state);
         technician_adapter::setup(&window, &state);
+        keyboard_adapter::setup(&window, &state);
         refresh(&window, &mut state.borrow_mut());
         Ok(Kiosk {
             window,
@@ -189,6 +191,7 @@ fn refresh(window: &AppWindow, state: &mut UiState) {
         Screen::Technician => technician_adapter::fill(window, app, pictures),
         Screen::Message => {}
     }
+    keyboard_adapter::fill(window, app);
     if !matches!(screen, Screen::Guide | Screen::Notice | Screen::Status) {
         qr.image(None);
     }

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use slint::{ModelRc, SharedString, VecModel};
 
-use super::generated::{GuideItem, MaterialLine};
+use super::generated::{GuideItem, MaterialLine, MaterialStatus, PrintNote};
 use crate::session::{ChosenItem, MergedMaterial, Treatment};
 
 pub fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
@@ -38,15 +38,21 @@ pub fn item_row(c: &ChosenItem) -> GuideItem {
 /// One line of the one-time notice, with its status in words.
 pub fn material_row(m: &MergedMaterial) -> MaterialLine {
     let (status, status_text, note) = match &m.treatment {
-        Treatment::Exempt { reason } => (2, "无需提交".to_string(), reason.clone()),
+        Treatment::Exempt { reason } => (
+            MaterialStatus::Exempt,
+            "无需提交".to_string(),
+            reason.clone(),
+        ),
         Treatment::Capture {
             defer_days: Some(days),
         } => (
-            1,
+            MaterialStatus::Deferrable,
             "可容缺".to_string(),
             format!("暂缺可先办理，{days}个工作日内补交"),
         ),
-        Treatment::Capture { defer_days: None } => (0, "需提交".to_string(), String::new()),
+        Treatment::Capture { defer_days: None } => {
+            (MaterialStatus::Submit, "需提交".to_string(), String::new())
+        }
     };
     let mut detail = format!("{} {}份 · {}", m.form.label(), m.copies, m.source);
     if !note.is_empty() {
@@ -58,5 +64,14 @@ pub fn material_row(m: &MergedMaterial) -> MaterialLine {
         status,
         status_text: status_text.into(),
         for_items: m.for_items.join("、").into(),
+    }
+}
+
+/// What happened to the last print, with the slip as a QR code when it did not print.
+pub fn print_note(app: &crate::app::App, qr: &mut super::images::QrCache) -> PrintNote {
+    PrintNote {
+        note: app.print_note.as_str().into(),
+        show_qr: app.print_qr.is_some(),
+        qr: qr.image(app.print_qr.as_deref()),
     }
 }

@@ -1,9 +1,11 @@
 //! 进度查询/领取 on screen: the ways to find an application (ID card, the receipt's QR code, its number with the
 //! check code), what was found in plain words, the pickup slip, and staff sign-in.
 
-use slint::{ComponentHandle, Model, SharedString};
+use slint::{ComponentHandle, Model};
 
-use super::generated::{AppWindow, StatusApplication, StatusItem, StatusViewAdapter};
+use super::generated::{
+    AppWindow, StatusApplication, StatusField, StatusItem, StatusPhase, StatusViewAdapter,
+};
 use super::images::QrCache;
 use super::{rows, Actor, Shared};
 use crate::app::status::Field;
@@ -15,22 +17,7 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     let adapter = window.global::<StatusViewAdapter>();
     let actor = Actor::new(window, state);
     let a = actor.clone();
-    adapter.on_type_field(move |field| {
-        let field = match field {
-            1 => Field::ReceiptNo,
-            2 => Field::CheckCode,
-            3 => Field::StaffId,
-            4 => Field::StaffPin,
-            _ => Field::None,
-        };
-        a.run(|app| app.status_type_field(field))
-    });
-    let a = actor.clone();
-    adapter.on_key(move |key: SharedString| a.run(|app| app.status_key(&key)));
-    adapter.on_backspace(actor.on(App::status_backspace));
-    let a = actor.clone();
-    adapter.on_set_mode(move |mode| a.run(|app| app.status_set_mode(mode)));
-    adapter.on_close_keyboard(actor.on(App::status_close_keyboard));
+    adapter.on_type_field(move |field| a.run(|app| app.status_type_field(field_from_view(field))));
     adapter.on_look_up_typed(actor.on(App::status_look_up_typed));
     adapter.on_print_pickup(actor.on(App::status_print_pickup));
     adapter.on_again(actor.on(App::status_again));
@@ -53,10 +40,8 @@ pub fn clear(window: &AppWindow) {
         adapter.set_typed(Default::default());
         adapter.set_typed_code(Default::default());
         adapter.set_ready_summary(Default::default());
-        adapter.set_print_note(Default::default());
     }
-    adapter.set_show_print_qr(false);
-    adapter.set_print_qr(Default::default());
+    adapter.set_print_note(Default::default());
     adapter.set_staff_name(Default::default());
     adapter.set_staff_form(false);
     adapter.set_staff_id(Default::default());
@@ -67,19 +52,18 @@ pub fn fill(window: &AppWindow, state: &App, qr: &mut QrCache) {
     let adapter = window.global::<StatusViewAdapter>();
     let s = &state.status;
     let phase = if s.looking {
-        1
+        StatusPhase::Looking
     } else if !s.found.is_empty() {
-        2
+        StatusPhase::Found
     } else {
-        0
+        StatusPhase::Asking
     };
     adapter.set_phase(phase);
     adapter.set_reader_ready(state.devices.ready(DeviceKind::IdReader));
     adapter.set_scanner_ready(state.devices.ready(DeviceKind::Scanner));
     adapter.set_simulated(state.demo_shortcuts());
     adapter.set_problem(s.problem.as_str().into());
-    adapter.set_typing_field(s.typing.code());
-    adapter.set_keyboard_mode(s.mode);
+    adapter.set_typing_field(field_to_view(s.typing));
     adapter.set_typed(s.typed.as_str().into());
     adapter.set_typed_code(s.typed_code.as_str().into());
     adapter.set_applications(rows::model(
@@ -110,22 +94,13 @@ pub fn fill(window: &AppWindow, state: &App, qr: &mut QrCache) {
     ));
     adapter.set_ready_summary(state.status_ready_summary().into());
     adapter.set_can_print_pickup(state.status_can_print_pickup());
-    adapter.set_print_note(state.print_note.as_str().into());
-    adapter.set_show_print_qr(state.print_qr.is_some());
-    adapter.set_print_qr(qr.image(state.print_qr.as_deref()));
+    adapter.set_print_note(rows::print_note(state, qr));
     fill_staff(&adapter, state);
 }
 
 /// Staff mode's part of the screen: who is signed in, or the sign-in form.
-fn fill_staff(adapter: &StatusViewAdapter, state: &App) {
-    adapter.set_staff_name(
-        state
-            .staff
-            .as_ref()
-            .map(|st| st.session.name.as_str())
-            .unwrap_or("")
-            .into(),
-    );
+fn fill_staff(adapter: &StatusViewAdapter<'_>, state: &App) {
+    adapter.set_staff_name(state.staff_name().unwrap_or("").into());
     let form = state.status.staff_form.as_ref();
     adapter.set_staff_form(form.is_some());
     adapter.set_staff_signing_in(form.is_some_and(|f| f.signing_in));
@@ -137,4 +112,24 @@ fn fill_staff(adapter: &StatusViewAdapter, state: &App) {
             .into(),
     );
     adapter.set_can_sign_in_staff(state.intake.as_ref().is_some_and(|i| i.uplink.is_some()));
+}
+
+fn field_from_view(field: StatusField) -> Field {
+    match field {
+        StatusField::None => Field::None,
+        StatusField::ReceiptNo => Field::ReceiptNo,
+        StatusField::CheckCode => Field::CheckCode,
+        StatusField::StaffId => Field::StaffId,
+        StatusField::StaffPin => Field::StaffPin,
+    }
+}
+
+fn field_to_view(field: Field) -> StatusField {
+    match field {
+        Field::None => StatusField::None,
+        Field::ReceiptNo => StatusField::ReceiptNo,
+        Field::CheckCode => StatusField::CheckCode,
+        Field::StaffId => StatusField::StaffId,
+        Field::StaffPin => StatusField::StaffPin,
+    }
 }

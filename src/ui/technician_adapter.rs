@@ -7,7 +7,7 @@ use super::generated::{AppWindow, TechDevice, TechSetting, TechnicianViewAdapter
 use super::images::Pictures;
 use super::rows::{model, strings};
 use super::{Actor, Shared};
-use crate::app::technician::{uri_of, Editing, ORDER};
+use crate::app::technician::{uri_of, ORDER};
 use crate::app::App;
 use crate::services::devices::{DeviceKind, Health};
 
@@ -26,8 +26,6 @@ pub fn setup(window: &AppWindow, state: &Shared) {
     adapter.on_pin_backspace(actor.on(App::technician_pin_backspace));
     adapter.on_pin_enter(actor.on(App::technician_enter_pin));
     adapter.on_leave(actor.on(App::technician_leave));
-    adapter.on_backspace(actor.on(App::technician_backspace));
-    adapter.on_close_keyboard(actor.on(App::technician_close_keyboard));
     let a = actor.clone();
     adapter.on_edit_setting(move |index| {
         if let Ok(index) = usize::try_from(index) {
@@ -52,10 +50,6 @@ pub fn setup(window: &AppWindow, state: &Shared) {
             a.run(|app| app.technician_edit_device(index))
         }
     });
-    let a = actor.clone();
-    adapter.on_key(move |key: SharedString| a.run(|app| app.technician_key(&key)));
-    let a = actor.clone();
-    adapter.on_set_mode(move |mode| a.run(|app| app.technician_set_mode(mode)));
     let a = actor.clone();
     adapter.on_set_paper(move |mm| {
         if let Ok(mm) = u32::try_from(mm) {
@@ -167,26 +161,6 @@ pub fn fill(window: &AppWindow, state: &App, pictures: &mut Pictures) {
             })
             .collect(),
     ));
-    adapter.set_editing_label(
-        match t.editing {
-            Some(Editing::Device(_)) => "设备地址",
-            Some(Editing::Setting(i)) => t.settings.get(i).map_or("", |st| st.label),
-            None => "",
-        }
-        .into(),
-    );
-    adapter.set_editing(if t.editing.is_some() { 1 } else { -1 });
-    // A secret being typed shows as dots, one a character, so the technician sees how many were typed.
-    let typing_secret = match t.editing {
-        Some(Editing::Setting(i)) => t.settings.get(i).is_some_and(|st| st.secret),
-        _ => false,
-    };
-    adapter.set_editing_value(if typing_secret {
-        "●".repeat(t.editing_value.chars().count()).into()
-    } else {
-        t.editing_value.as_str().into()
-    });
-    adapter.set_keyboard_mode(t.mode);
     adapter.set_save_note(t.save_note.as_str().into());
     adapter.set_rotation(t.rotation as i32);
     adapter.set_restart_needed(t.restart_needed);

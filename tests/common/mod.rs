@@ -194,3 +194,38 @@ pub fn required_fields(
         .map(|f| (f.key.clone(), f.label.clone(), f.kind, f.options.clone()))
         .collect()
 }
+
+/// The status screen's phase as the tests number it: 0 asking, 1 looking it up, 2 showing what was found.
+pub fn status_phase(kiosk: &Kiosk) -> i32 {
+    match kiosk
+        .window
+        .global::<kiosk::ui::views::StatusViewAdapter>()
+        .get_phase()
+    {
+        kiosk::ui::views::StatusPhase::Asking => 0,
+        kiosk::ui::views::StatusPhase::Looking => 1,
+        kiosk::ui::views::StatusPhase::Found => 2,
+    }
+}
+
+/// Chooses the status screen's field by the number the tests use: 1 receipt number, 2 check code, 3 staff id,
+/// 4 staff PIN.
+pub fn status_type_field(kiosk: &Kiosk, field: i32) {
+    use kiosk::ui::views::StatusField;
+    let field = match field {
+        1 => StatusField::ReceiptNo,
+        2 => StatusField::CheckCode,
+        3 => StatusField::StaffId,
+        4 => StatusField::StaffPin,
+        _ => StatusField::None,
+    };
+    kiosk
+        .window
+        .global::<kiosk::ui::views::StatusViewAdapter>()
+        .invoke_type_field(field);
+}
+
+/// The on-screen keyboard, whichever view shows it.
+pub fn keyboard(kiosk: &Kiosk) -> kiosk::ui::views::KeyboardAdapter<'_> {
+    kiosk.window.global::<kiosk::ui::views::KeyboardAdapter>()
+}

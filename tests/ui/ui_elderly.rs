@@ -257,14 +257,14 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
     }
     both_modes(&kiosk, "59-status");
     kiosk.app_mut().status.typing = kiosk::app::status::Field::CheckCode;
-    kiosk.app_mut().status.mode = 1;
+    kiosk.app_mut().status.mode = kiosk::app::keyboard::KeyboardMode::Letters;
     both_modes(&kiosk, "59-status-keyboard");
     // The staff sign-in form, with its keyboard.
     {
         let mut s = kiosk.app_mut();
         s.status.staff_form = Some(kiosk::app::status::staff::StaffForm::default());
         s.status.typing = kiosk::app::status::Field::StaffId;
-        s.status.mode = 1;
+        s.status.mode = kiosk::app::keyboard::KeyboardMode::Letters;
     }
     both_modes(&kiosk, "59-status-staff");
     press(&kiosk, "取消");

@@ -243,7 +243,7 @@ fn pinyin(kiosk: &kiosk::ui::Kiosk, letters: &str, word: &str) {
     keys(kiosk, letters);
     let candidates: Vec<String> = kiosk
         .window
-        .global::<FormViewAdapter>()
+        .global::<kiosk::ui::views::KeyboardAdapter>()
         .get_candidates()
         .iter()
         .map(|c| c.to_string())

@@ -127,7 +127,7 @@ fn browse_search_and_read_a_guide() {
     let exempt = guide
         .get_materials()
         .iter()
-        .filter(|m| m.status == 2)
+        .filter(|m| m.status == kiosk::ui::views::MaterialStatus::Exempt)
         .count();
     assert!(exempt > 0, "the ID card at least is read from the chip");
     assert!(is_shown(&kiosk, "无需提交") || scroll_to(&kiosk, "无需提交"));

@@ -16,7 +16,7 @@ use kiosk::outbox::Outbox;
 use kiosk::services::devices::DeviceUris;
 use kiosk::services::uplink::CatalogCache;
 use kiosk::session::Step;
-use kiosk::ui::views::{StatusViewAdapter, Theme};
+use kiosk::ui::views::{KeyboardMode, StatusViewAdapter, Theme};
 use kiosk::ui::Kiosk;
 use slint::{ComponentHandle, Model};
 
@@ -29,20 +29,17 @@ fn shot(kiosk: &Kiosk, name: &str) {
 }
 
 fn phase(kiosk: &Kiosk) -> i32 {
-    kiosk.window.global::<StatusViewAdapter>().get_phase()
+    status_phase(kiosk)
 }
 
 /// Types `text` on the status screen's keyboard, switching between letters and digits as a person would.
 fn type_keys(kiosk: &Kiosk, text: &str) {
     for c in text.chars() {
         let digits = c.is_ascii_digit() || c == '-';
-        let mode = kiosk
-            .window
-            .global::<StatusViewAdapter>()
-            .get_keyboard_mode();
-        if digits && mode != 2 {
+        let mode = keyboard(kiosk).get_mode();
+        if digits && mode != KeyboardMode::Digits {
             press(kiosk, "数字");
-        } else if !digits && mode != 1 {
+        } else if !digits && mode != KeyboardMode::Letters {
             press(kiosk, "英文");
         }
         let key = c.to_string();
@@ -188,7 +185,7 @@ fn pickup_flow_against_the_back_office() {
     assert!(elements.iter().any(|e| matches!(e,
         Element::Qr { data, .. } if *data == format!("{receipt_no}#{code}").into_bytes())));
     assert_eq!(elements.last(), Some(&Element::Cut { partial: true }));
-    assert!(!adapter().get_show_print_qr());
+    assert!(!adapter().get_print_note().show_qr);
 
     // No paper: the printer is asked first, nothing is sent, the screen never claims it printed.
     sim_printer.clear();
@@ -199,7 +196,7 @@ fn pickup_flow_against_the_back_office() {
     });
     assert!(kiosk.app().print_note.contains("缺纸"));
     assert!(
-        adapter().get_show_print_qr(),
+        adapter().get_print_note().show_qr,
         "the slip as a QR code instead"
     );
     assert!(sim_printer.received().is_empty());
@@ -208,7 +205,10 @@ fn pickup_flow_against_the_back_office() {
 
     // By ID card: the same application is found from the card's number.
     press(&kiosk, "查询其他申请");
-    assert!(!adapter().get_show_print_qr(), "a new look-up starts clean");
+    assert!(
+        !adapter().get_print_note().show_qr,
+        "a new look-up starts clean"
+    );
     press(&kiosk, "放上示例身份证（演示）");
     until(&kiosk, "the answer to the card", |k| phase(k) == 2);
     assert!(is_shown(&kiosk, &format!("受理编号 {receipt_no}")));
@@ -284,10 +284,13 @@ fn a_guide_prints_its_notice_without_identifying() {
         k.app().print_note.contains("没有打印出来")
     });
     assert!(kiosk.app().print_note.contains("打印机盖未关好"));
-    assert!(kiosk
-        .window
-        .global::<kiosk::ui::views::GuideViewAdapter>()
-        .get_show_print_qr());
+    assert!(
+        kiosk
+            .window
+            .global::<kiosk::ui::views::GuideViewAdapter>()
+            .get_print_note()
+            .show_qr
+    );
     assert!(printer.received().is_empty());
 }
 

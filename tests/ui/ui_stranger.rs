@@ -46,13 +46,13 @@ fn problem(kiosk: &Kiosk) -> String {
 fn type_query(kiosk: &Kiosk, receipt_no: &str, code: &str) {
     let a = adapter(kiosk);
     a.invoke_again();
-    a.invoke_type_field(1);
+    status_type_field(kiosk, 1);
     for c in receipt_no.chars() {
-        a.invoke_key(c.to_string().into());
+        keyboard(kiosk).invoke_key(c.to_string().into());
     }
-    a.invoke_type_field(2);
+    status_type_field(kiosk, 2);
     for c in code.chars() {
-        a.invoke_key(c.to_string().into());
+        keyboard(kiosk).invoke_key(c.to_string().into());
     }
     press(kiosk, "查询");
 }
@@ -114,7 +114,7 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     // The applicant, with the code from the receipt: everything.
     type_query(&kiosk, &receipt_no, CHECK_CODE);
     until(&kiosk, "the answer to the right code", |k| {
-        adapter(k).get_phase() == 2
+        status_phase(k) == 2
     });
     assert!(is_shown(&kiosk, "【请留意】已可领取：请到3号窗口"));
     assert!(adapter(&kiosk)
@@ -133,9 +133,7 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     press(&kiosk, "首页");
     press(&kiosk, "进度查询 / 领取");
     press(&kiosk, "放上示例身份证（演示）");
-    until(&kiosk, "the answer to the card", |k| {
-        adapter(k).get_phase() == 2
-    });
+    until(&kiosk, "the answer to the card", |k| status_phase(k) == 2);
     assert!(is_shown(&kiosk, &format!("受理编号 {receipt_no}")));
     press(&kiosk, "首页");
 
@@ -145,13 +143,13 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     press(&kiosk, "工作人员登录");
     let sign_in = |pin: &str| {
         let a = adapter(&kiosk);
-        a.invoke_type_field(3);
+        status_type_field(&kiosk, 3);
         for c in "S1024".chars() {
-            a.invoke_key(c.to_string().into());
+            keyboard(&kiosk).invoke_key(c.to_string().into());
         }
-        a.invoke_type_field(4);
+        status_type_field(&kiosk, 4);
         for c in pin.chars() {
-            a.invoke_key(c.to_string().into());
+            keyboard(&kiosk).invoke_key(c.to_string().into());
         }
         assert_eq!(
             a.get_staff_pin_dots().chars().count(),
@@ -177,11 +175,11 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     // Signed out while a look-up is on its way: its answer shows to no one (review finding).
     sim.set_faults("slow=1500@status");
     type_query(&kiosk, &receipt_no, "");
-    assert_eq!(adapter(&kiosk).get_phase(), 1, "looking it up");
+    assert_eq!(status_phase(&kiosk), 1, "looking it up");
     press(&kiosk, "退出登录");
     pump_for(&kiosk, std::time::Duration::from_millis(2500));
     assert_ne!(
-        adapter(&kiosk).get_phase(),
+        status_phase(&kiosk),
         2,
         "the answer after sign-out is dropped"
     );
@@ -197,7 +195,7 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
         "工作人员 王芳 已登录：可只凭受理编号为他人查询、打印取件凭证"
     ));
     type_query(&kiosk, &receipt_no, "");
-    until(&kiosk, "the staff look-up", |k| adapter(k).get_phase() == 2);
+    until(&kiosk, "the staff look-up", |k| status_phase(k) == 2);
     press(&kiosk, "打印取件凭证");
     until(&kiosk, "the slip printed", |k| {
         k.app().print_note.contains("代为打印")
@@ -222,7 +220,7 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     assert!(problem(&kiosk).contains("查询码"), "{}", problem(&kiosk));
     let nothing_shown = |when: &str| {
         pump_for(&kiosk, std::time::Duration::from_millis(300));
-        assert_ne!(adapter(&kiosk).get_phase(), 2, "{when}");
+        assert_ne!(status_phase(&kiosk), 2, "{when}");
         assert_eq!(adapter(&kiosk).get_applications().row_count(), 0, "{when}");
         assert!(adapter(&kiosk).get_ready_summary().is_empty(), "{when}");
         assert!(!adapter(&kiosk).get_can_print_pickup(), "{when}");
@@ -280,9 +278,7 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     screenshot(&kiosk, "65-status-wait");
     // The card still works during the wait: it proves who is asking.
     press(&kiosk, "放上示例身份证（演示）");
-    until(&kiosk, "the card during the wait", |k| {
-        adapter(k).get_phase() == 2
-    });
+    until(&kiosk, "the card during the wait", |k| status_phase(k) == 2);
     press(&kiosk, "首页");
     assert_eq!(adapter(&kiosk).get_applications().row_count(), 0);
 }

@@ -161,12 +161,12 @@ fn technician_mode_reconfigures_and_retests_a_device() {
         is_shown(&kiosk, "符号"),
         "the keyboard offers symbols for addresses"
     );
-    adapter.invoke_backspace();
+    keyboard(&kiosk).invoke_backspace();
     for _ in 0..10 {
-        adapter.invoke_backspace();
+        keyboard(&kiosk).invoke_backspace();
     }
-    adapter.invoke_key(address.as_str().into());
-    adapter.invoke_close_keyboard();
+    keyboard(&kiosk).invoke_key(address.as_str().into());
+    keyboard(&kiosk).invoke_close();
     press(&kiosk, "58 毫米");
     let before = std::fs::read_to_string(&config_path).unwrap();
     press(&kiosk, "保存并生效");
@@ -234,18 +234,18 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     ] {
         adapter.invoke_edit_setting(setting(label));
         for _ in 0..40 {
-            adapter.invoke_backspace();
+            keyboard(&kiosk).invoke_backspace();
         }
-        adapter.invoke_key(value.into());
+        keyboard(&kiosk).invoke_key(value.into());
         // Review finding: the secret was shown in clear on the keyboard's field while it was typed.
         if label == "终端密钥" {
-            let typing = adapter.get_editing_value();
+            let typing = keyboard(&kiosk).get_field_value();
             assert!(
                 !typing.contains(value) && typing.chars().count() == value.chars().count(),
                 "the secret is not shown while typed: {typing}"
             );
         }
-        adapter.invoke_close_keyboard();
+        keyboard(&kiosk).invoke_close();
     }
     let secret_shown = adapter
         .get_settings()

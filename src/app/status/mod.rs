@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use chrono::Local;
 use zeroize::Zeroizing;
 
+use super::keyboard::KeyboardMode;
 use super::App;
 use crate::backoffice::wire::Application;
 use crate::backoffice::{Credential, LinkError};
@@ -34,25 +35,12 @@ pub enum Field {
     StaffPin,
 }
 
-impl Field {
-    /// As the view numbers it.
-    pub fn code(self) -> i32 {
-        match self {
-            Field::None => 0,
-            Field::ReceiptNo => 1,
-            Field::CheckCode => 2,
-            Field::StaffId => 3,
-            Field::StaffPin => 4,
-        }
-    }
-}
-
 /// The status screen's state; reset when the visit ends.
 #[derive(Default)]
 pub struct StatusVisit {
     pub typing: Field,
     /// 1 letters, 2 digits (a receipt number is mostly digits).
-    pub mode: i32,
+    pub mode: KeyboardMode,
     pub typed: String,
     pub typed_code: Zeroizing<String>,
     pub looking: bool,
@@ -83,8 +71,8 @@ impl App {
         self.status.typing = field;
         // A receipt number and a PIN are mostly digits; a check code and a staff id mostly letters.
         self.status.mode = match field {
-            Field::ReceiptNo | Field::StaffPin => 2,
-            _ => 1,
+            Field::ReceiptNo | Field::StaffPin => KeyboardMode::Digits,
+            _ => KeyboardMode::Letters,
         };
         self.status.problem.clear();
     }
@@ -106,9 +94,13 @@ impl App {
         };
     }
 
-    /// 1 letters, 2 digits.
-    pub fn status_set_mode(&mut self, mode: i32) {
-        self.status.mode = if mode == 2 { 2 } else { 1 };
+    /// Letters or digits.
+    pub fn status_set_mode(&mut self, mode: KeyboardMode) {
+        self.status.mode = if mode == KeyboardMode::Digits {
+            KeyboardMode::Digits
+        } else {
+            KeyboardMode::Letters
+        };
     }
 
     pub fn status_close_keyboard(&mut self) {
@@ -267,14 +259,14 @@ fn look_up_typed(s: &mut App) {
         (None, _) if s.status.typed_code.is_empty() => {
             s.status.problem = "请再输入回执上受理编号旁边的 8 位查询码。只凭受理编号不能查询，这是为了保护申请人的信息。".into();
             s.status.typing = Field::CheckCode;
-            s.status.mode = 1;
+            s.status.mode = KeyboardMode::Letters;
             return;
         }
         (None, _) => {
             s.status.problem =
                 "查询码是 8 位字母和数字（没有 0、1、I、L、O），请对照回执核对。".into();
             s.status.typing = Field::CheckCode;
-            s.status.mode = 1;
+            s.status.mode = KeyboardMode::Letters;
             return;
         }
     };

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 pub use self::settings::SettingDraft;
+use super::keyboard::KeyboardMode;
 use super::picture::Picture;
 use super::App;
 use crate::config::Devices;
@@ -84,8 +85,8 @@ pub struct TechnicianState {
     pub info: [String; 4],
     /// The rotation was saved: it takes effect when the kiosk starts again.
     pub restart_needed: bool,
-    /// The keyboard's mode: 1 letters, 2 digits, 3 symbols.
-    pub mode: i32,
+    /// The keyboard's mode: letters, digits or symbols.
+    pub mode: KeyboardMode,
     pub results: [String; 4],
     pub frame: Option<Picture>,
     pub save_note: String,
@@ -111,7 +112,7 @@ impl TechnicianState {
             choices: None,
             info: Default::default(),
             restart_needed: false,
-            mode: 3,
+            mode: KeyboardMode::Symbols,
             results: Default::default(),
             frame: None,
             save_note: String::new(),
@@ -215,7 +216,7 @@ impl App {
             if let (Some(draft), Some(kind)) = (t.draft.as_ref(), ORDER.get(index)) {
                 t.editing_value = uri_of(draft, *kind).clone();
                 t.editing = Some(Editing::Device(index));
-                t.mode = 3;
+                t.mode = KeyboardMode::Symbols;
             }
         })
     }
@@ -229,7 +230,11 @@ impl App {
                 } else {
                     setting.value.clone()
                 };
-                t.mode = if setting.number { 2 } else { 3 };
+                t.mode = if setting.number {
+                    KeyboardMode::Digits
+                } else {
+                    KeyboardMode::Symbols
+                };
                 t.editing = Some(Editing::Setting(index));
             }
         })
@@ -249,9 +254,11 @@ impl App {
         })
     }
 
-    /// 1 letters, 2 digits, 3 symbols.
-    pub fn technician_set_mode(&mut self, mode: i32) {
-        self.with_technician(|_, t| t.mode = mode.clamp(1, 3))
+    /// Letters, digits or symbols (no pinyin for addresses).
+    pub fn technician_set_mode(&mut self, mode: KeyboardMode) {
+        if mode != KeyboardMode::Pinyin {
+            self.with_technician(|_, t| t.mode = mode)
+        }
     }
 
     /// 完成 on the keyboard: what was typed goes into the draft.
