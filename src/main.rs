@@ -163,7 +163,14 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
         kiosk.set_fullscreen();
     }
     if cli.exit_after_first_frame {
-        kiosk.quit_after_first_frame(started);
+        // How long the way to a first frame took since the process began, and the peak memory so far.
+        kiosk.quit_after_first_frame(move |rendered| {
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            println!(
+                "first_frame_ms={ms:.1} rendered={rendered} peak_rss_kb={}",
+                kiosk::memory::peak_rss_kb().unwrap_or(0)
+            );
+        });
     }
     let _watchdog = kiosk.start_watchdog(started);
     kiosk

@@ -3,22 +3,11 @@
 //! and technician mode's addresses and settings (letters, digits, symbols). Whatever is open, the keys go to it;
 //! the keyboard shows which field it types into and what it holds so far.
 
+pub use super::keyboard_mode::KeyboardMode;
 use super::status::Field;
 use super::technician::Editing;
 use super::App;
 use crate::session::Step;
-
-/// The keyboard's layouts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum KeyboardMode {
-    /// Letters become Chinese characters through the candidates.
-    #[default]
-    Pinyin,
-    Letters,
-    Digits,
-    /// : / . ? = _ @ & and digits, for addresses and device URIs.
-    Symbols,
-}
 
 /// The keyboard as it shows now.
 #[derive(Clone, Debug, PartialEq, Eq)]

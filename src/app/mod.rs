@@ -10,6 +10,7 @@ pub mod devices;
 pub mod done;
 pub mod intake;
 pub mod keyboard;
+pub mod keyboard_mode;
 pub mod picture;
 pub mod print;
 pub mod signing;

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::keyboard::KeyboardMode;
+use super::keyboard_mode::KeyboardMode;
 use super::App;
 use crate::catalog::{FieldDef, FieldKind, Prefill};
 use crate::ime::{Candidate, PinyinIme};

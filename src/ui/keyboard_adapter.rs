@@ -6,7 +6,7 @@ use slint::ComponentHandle;
 use super::generated::{AppWindow, KeyboardAdapter, KeyboardMode};
 use super::rows::strings;
 use super::{Actor, Shared};
-use crate::app::keyboard::KeyboardMode as Mode;
+use crate::app::keyboard_mode::KeyboardMode as Mode;
 use crate::app::App;
 
 fn to_view(mode: Mode) -> KeyboardMode {

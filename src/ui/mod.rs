@@ -291,19 +291,14 @@ impl Kiosk {
         self.window.window().set_fullscreen(true);
     }
 
-    /// For the startup benchmark: once the event loop runs, render the first frame, print how long it took since
-    /// `started` and the peak memory so far, and quit.
-    pub fn quit_after_first_frame(&self, started: Instant) {
+    /// For the startup benchmark: once the event loop runs, render the first frame, tell `rendered` whether it
+    /// rendered, and quit.
+    pub fn quit_after_first_frame(&self, rendered: impl FnOnce(bool) + 'static) {
         let weak = self.window.as_weak();
         slint::Timer::single_shot(std::time::Duration::ZERO, move || {
             if let Some(window) = weak.upgrade() {
                 // Rendering a snapshot makes sure the first frame's pixels exist, whatever the backend's pace.
-                let rendered = window.window().take_snapshot().is_ok();
-                let ms = started.elapsed().as_secs_f64() * 1000.0;
-                println!(
-                    "first_frame_ms={ms:.1} rendered={rendered} peak_rss_kb={}",
-                    crate::memory::peak_rss_kb().unwrap_or(0)
-                );
+                rendered(window.window().take_snapshot().is_ok());
             }
             let _ = slint::quit_event_loop();
         });

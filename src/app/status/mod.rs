@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use chrono::Local;
 use zeroize::Zeroizing;
 
-use super::keyboard::KeyboardMode;
+use super::keyboard_mode::KeyboardMode;
 use super::App;
 use crate::backoffice::wire::Application;
 use crate::backoffice::{Credential, LinkError};

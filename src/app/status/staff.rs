@@ -35,7 +35,7 @@ impl App {
     pub fn staff_start(&mut self) {
         self.status.staff_form = Some(StaffForm::default());
         self.status.typing = Field::StaffId;
-        self.status.mode = crate::app::keyboard::KeyboardMode::Letters;
+        self.status.mode = crate::app::keyboard_mode::KeyboardMode::Letters;
         self.status.problem.clear();
     }
 

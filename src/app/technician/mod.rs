@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 pub use self::settings::SettingDraft;
-use super::keyboard::KeyboardMode;
+use super::keyboard_mode::KeyboardMode;
 use super::picture::Picture;
 use super::App;
 use crate::config::Devices;
