@@ -172,3 +172,98 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::test_support::{app, app_on_the_form};
+    use crate::catalog::FieldKind;
+
+    fn field_of(app: &App, kind: FieldKind) -> (usize, String) {
+        app.session
+            .fields()
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.kind == kind && !crate::app::text_entry::from_card(f))
+            .map(|(i, f)| (i, f.label.clone()))
+            .expect("a field of that kind")
+    }
+
+    /// One keyboard for the form: it names the field, composes pinyin, and the chosen word lands in the field.
+    #[test]
+    fn the_form_is_typed_through_the_one_keyboard() {
+        let mut app = app_on_the_form();
+        assert_eq!(app.keyboard(), None, "no field open, no keyboard");
+        let (index, label) = field_of(&app, FieldKind::Text);
+        app.focus_field(index);
+        let shown = app.keyboard().expect("the keyboard");
+        assert_eq!(shown.label, label);
+        assert_eq!(shown.mode, KeyboardMode::Pinyin);
+        assert!(!shown.digits_only && !shown.symbols);
+        for _ in 0..100 {
+            if app.keyboard().is_some_and(|k| k.value.is_empty()) {
+                break;
+            }
+            app.keyboard_backspace();
+        }
+        for key in ["l", "a", "o"] {
+            app.keyboard_key(key);
+        }
+        let composing = app.keyboard().expect("the keyboard");
+        assert_eq!(composing.composing, "lao");
+        let word = composing.candidates.first().cloned().expect("candidates");
+        app.keyboard_pick(0);
+        let picked = app.keyboard().expect("the keyboard");
+        assert_eq!(picked.value, word);
+        assert!(picked.composing.is_empty());
+        app.keyboard_set_mode(KeyboardMode::Letters);
+        app.keyboard_key("a");
+        assert_eq!(app.keyboard().expect("keyboard").value, format!("{word}A"));
+        // The form offers no symbols: the mode stays.
+        app.keyboard_set_mode(KeyboardMode::Symbols);
+        assert_eq!(
+            app.keyboard().expect("keyboard").mode,
+            KeyboardMode::Letters
+        );
+        app.keyboard_close();
+        assert_eq!(app.keyboard(), None);
+    }
+
+    /// A phone number opens the number pad alone.
+    #[test]
+    fn a_phone_field_opens_the_number_pad() {
+        let mut app = app_on_the_form();
+        let (index, _) = field_of(&app, FieldKind::Phone);
+        app.focus_field(index);
+        let shown = app.keyboard().expect("the keyboard");
+        assert!(shown.digits_only);
+        assert_eq!(shown.mode, KeyboardMode::Digits);
+    }
+
+    /// On the status screen the same keys go to the receipt number, kept upper case, then to the check code.
+    #[test]
+    fn the_status_fields_take_the_same_keys() {
+        let mut app = app();
+        app.start_status();
+        app.status_type_field(Field::ReceiptNo);
+        let shown = app.keyboard().expect("the keyboard");
+        assert_eq!(
+            (shown.label.as_str(), shown.mode),
+            ("受理编号", KeyboardMode::Digits)
+        );
+        for key in ["x", "x", "-", "1"] {
+            app.keyboard_key(key);
+        }
+        assert_eq!(app.keyboard().expect("keyboard").value, "XX-1");
+        app.status_type_field(Field::CheckCode);
+        app.keyboard_key("k");
+        assert_eq!(app.keyboard().expect("keyboard").label, "查询码");
+        assert_eq!(app.status.typed_code.as_str(), "K");
+        app.keyboard_close();
+        assert_eq!(app.keyboard(), None);
+        assert_eq!(
+            app.status.typed, "XX-1",
+            "closing the keyboard keeps what was typed"
+        );
+    }
+}

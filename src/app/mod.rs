@@ -18,8 +18,11 @@ pub mod status;
 pub mod submit;
 pub mod tasks;
 pub mod technician;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod text_entry;
 pub mod visit;
+pub mod words;
 
 use std::rc::Rc;
 use std::sync::Arc;

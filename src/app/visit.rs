@@ -150,22 +150,8 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-
-    fn app() -> App {
-        let catalog = crate::session::test_support::catalog();
-        let settings = super::super::Settings {
-            center_name: "测试中心".into(),
-            kiosk_id: "XX-KIOSK-01".into(),
-            idle: crate::session::IdlePolicy::default(),
-            simulated_devices: true,
-            paper: drivers::printer::PaperWidth::Mm80,
-            technician: Default::default(),
-        };
-        App::new(Arc::new(catalog), settings, Arc::new(|| {}))
-    }
+    use crate::app::test_support::app;
 
     #[test]
     fn idle_home_is_home_with_nothing_on_screen_or_held() {

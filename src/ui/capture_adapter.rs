@@ -10,8 +10,9 @@ use super::images::Pictures;
 use super::rows::model;
 use super::{Actor, Shared};
 use crate::app::capture::PREVIEW_EVERY;
+use crate::app::words;
 use crate::app::App;
-use crate::services::devices::{DeviceKind, Health};
+use crate::services::devices::DeviceKind;
 use crate::session::Treatment;
 
 /// Wires the screen; the returned timer asks for preview frames while it shows.
@@ -62,14 +63,7 @@ pub fn fill(window: &AppWindow, app: &App, pictures: &mut Pictures) {
     adapter
         .set_camera_ready(app.devices.ready(DeviceKind::Camera) && app.devices.service.is_some());
     adapter.set_camera_problem(
-        match app.devices.health_of(DeviceKind::Camera) {
-            Some(Health::Absent(_)) | None => {
-                "高拍仪未连接。可选择暂缺补交，或到窗口提交纸质材料。"
-            }
-            Some(Health::Error(_)) => "高拍仪故障。可选择暂缺补交，或到窗口提交纸质材料。",
-            _ => "高拍仪正在启动，请稍候",
-        }
-        .into(),
+        words::camera_problem(app.devices.health_of(DeviceKind::Camera)).into(),
     );
     match &app.capture.preview {
         Some(picture) => {

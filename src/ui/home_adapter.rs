@@ -4,8 +4,9 @@ use slint::ComponentHandle;
 
 use super::generated::{AppWindow, HomeViewAdapter};
 use super::{Actor, Shared};
+use crate::app::words;
 use crate::app::App;
-use crate::services::devices::{DeviceKind, Health};
+use crate::services::devices::Health;
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let home = window.global::<HomeViewAdapter>();
@@ -31,21 +32,11 @@ fn device_note(app: &App) -> String {
             String::new()
         };
     }
-    let name = |d: DeviceKind| match d {
-        DeviceKind::IdReader => "读卡器",
-        DeviceKind::Printer => "打印机",
-        DeviceKind::Camera => "高拍仪",
-        DeviceKind::Scanner => "扫码器",
-    };
     let problems: Vec<String> = app
         .devices
         .health
         .iter()
-        .filter_map(|(device, health)| match health {
-            Health::Ok | Health::Starting => None,
-            Health::Absent(_) => Some(format!("{}未连接", name(*device))),
-            Health::Error(reason) => Some(format!("{}：{reason}", name(*device))),
-        })
+        .filter_map(|(device, health)| words::device_problem(*device, health))
         .collect();
     let starting =
         app.devices.health.len() < 4 || app.devices.health.values().any(|h| *h == Health::Starting);

@@ -5,8 +5,9 @@ use slint::ComponentHandle;
 
 use super::generated::{AppWindow, IdentifyViewAdapter};
 use super::{Actor, Shared};
+use crate::app::words;
 use crate::app::App;
-use crate::services::devices::{DeviceKind, Health};
+use crate::services::devices::DeviceKind;
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let actor = Actor::new(window, state);
@@ -17,15 +18,9 @@ pub fn setup(window: &AppWindow, state: &Shared) {
 
 pub fn fill(window: &AppWindow, app: &App) {
     let adapter = window.global::<IdentifyViewAdapter>();
-    let (ready, problem) = match app.devices.health_of(DeviceKind::IdReader) {
-        Some(Health::Ok) => (true, String::new()),
-        Some(Health::Absent(_)) => (false, "身份证读卡器未连接".to_string()),
-        Some(Health::Error(reason)) => (false, format!("身份证读卡器故障：{reason}")),
-        Some(Health::Starting) => (false, "身份证读卡器正在启动，请稍候".to_string()),
-        None => (false, "身份证读卡器尚未启用".to_string()),
-    };
-    adapter.set_reader_ready(ready);
-    adapter.set_reader_problem(problem.into());
+    let problem = words::reader_problem(app.devices.health_of(DeviceKind::IdReader));
+    adapter.set_reader_ready(problem.is_none());
+    adapter.set_reader_problem(problem.unwrap_or_default().into());
     adapter.set_card_error(app.devices.card_error.as_str().into());
     adapter.set_simulated(app.demo_shortcuts());
 }

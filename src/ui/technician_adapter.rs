@@ -8,17 +8,8 @@ use super::images::Pictures;
 use super::rows::{model, strings};
 use super::{Actor, Shared};
 use crate::app::technician::{uri_of, ORDER};
+use crate::app::words;
 use crate::app::App;
-use crate::services::devices::{DeviceKind, Health};
-
-fn name_of(kind: DeviceKind) -> &'static str {
-    match kind {
-        DeviceKind::IdReader => "身份证读卡器",
-        DeviceKind::Printer => "小票打印机",
-        DeviceKind::Camera => "高拍仪",
-        DeviceKind::Scanner => "扫码器",
-    }
-}
 
 pub fn setup(window: &AppWindow, state: &Shared) {
     let actor = Actor::new(window, state);
@@ -85,16 +76,6 @@ pub fn clear(window: &AppWindow) {
     adapter.set_pin_dots(Default::default());
 }
 
-fn state_words(health: Option<&Health>) -> (String, bool) {
-    match health {
-        Some(Health::Ok) => ("正常".into(), true),
-        Some(Health::Starting) => ("正在启动".into(), false),
-        Some(Health::Absent(reason)) => (format!("未连接：{reason}"), false),
-        Some(Health::Error(reason)) => (format!("故障：{reason}"), false),
-        None => ("未启用".into(), false),
-    }
-}
-
 pub fn fill(window: &AppWindow, state: &App, pictures: &mut Pictures) {
     let adapter = window.global::<TechnicianViewAdapter>();
     let Some(t) = &state.technician else {
@@ -119,21 +100,15 @@ pub fn fill(window: &AppWindow, state: &App, pictures: &mut Pictures) {
                 .zip(lists)
                 .enumerate()
                 .map(|(i, (kind, list))| {
-                    let (words, ok) = state_words(state.devices.health_of(*kind));
+                    let (words, ok) = words::health_words(state.devices.health_of(*kind));
                     TechDevice {
-                        name: name_of(*kind).into(),
+                        name: words::device_name(*kind).into(),
                         state: words.into(),
                         ok,
                         uri: uri_of(draft, *kind).as_str().into(),
                         info: t.info[i].as_str().into(),
                         choices: strings(list),
-                        test_label: match kind {
-                            DeviceKind::IdReader => "读卡测试",
-                            DeviceKind::Printer => "打印测试小票",
-                            DeviceKind::Camera => "拍摄测试",
-                            DeviceKind::Scanner => "扫码测试",
-                        }
-                        .into(),
+                        test_label: words::test_label(*kind).into(),
                         test_result: t.results[i].as_str().into(),
                     }
                 })

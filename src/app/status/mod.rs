@@ -6,6 +6,8 @@
 //! left by the time it comes.
 
 pub mod staff;
+#[cfg(test)]
+mod tests;
 
 use std::time::{Duration, Instant};
 

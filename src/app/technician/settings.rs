@@ -193,3 +193,72 @@ pub(super) fn save(s: &mut App, t: &mut TechnicianState) {
         format!("已保存，但{}", problems.join("；"))
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::app::Settings;
+    use crate::config::Config;
+
+    /// A kiosk whose configuration is a copy of the shipped one in a folder of its own.
+    fn kiosk_with_config() -> (tempfile::TempDir, std::path::PathBuf, App) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let shipped =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml"))
+                .expect("the shipped config");
+        let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/config/catalog");
+        let text = shipped
+            .replace("catalog = \"catalog\"", &format!("catalog = \"{catalog}\""))
+            .replace("data_dir = \"../data\"", "data_dir = \"data\"");
+        let path = dir.path().join("kiosk.toml");
+        std::fs::write(&path, text).expect("config written");
+        let config = Config::load(&path).expect("the config loads");
+        let app = App::new(
+            Arc::new(crate::session::test_support::catalog()),
+            Settings::from_config(&config),
+            Arc::new(|| {}),
+        );
+        (dir, path, app)
+    }
+
+    fn idle_setting(t: &TechnicianState) -> usize {
+        t.settings
+            .iter()
+            .position(|s| s.key == "idle_warn_seconds")
+            .expect("the idle setting")
+    }
+
+    /// 保存并生效: the file says it, the file read back says it, and the kiosk runs with it at once.
+    #[test]
+    fn saved_settings_are_written_read_back_and_in_force() {
+        let (_dir, path, mut app) = kiosk_with_config();
+        let mut t = TechnicianState::new(&app.technician_settings);
+        let idle = idle_setting(&t);
+        t.settings[idle].value = "150".into();
+        save(&mut app, &mut t);
+        assert_eq!(t.save_note, "已保存并生效");
+        let written = std::fs::read_to_string(&path).expect("config");
+        assert!(written.contains("idle_warn_seconds = 150"), "{written}");
+        assert!(written.contains("# Untouched this long"), "comments kept");
+        assert_eq!(app.idle.warn_after, Duration::from_secs(150));
+        assert_eq!(t.settings[idle].saved, "150");
+        assert!(app.devices.service.is_some(), "the devices restarted");
+    }
+
+    /// A number typed as letters saves nothing, and says which setting.
+    #[test]
+    fn a_number_that_is_not_one_saves_nothing() {
+        let (_dir, path, mut app) = kiosk_with_config();
+        let before = std::fs::read_to_string(&path).expect("config");
+        let mut t = TechnicianState::new(&app.technician_settings);
+        let idle = idle_setting(&t);
+        t.settings[idle].value = "九十".into();
+        save(&mut app, &mut t);
+        assert_eq!(t.save_note, "没有保存：无操作多久提醒（秒）要填数字");
+        assert_eq!(std::fs::read_to_string(&path).expect("config"), before);
+        assert_eq!(app.idle.warn_after, Duration::from_secs(90));
+    }
+}
