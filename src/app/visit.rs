@@ -3,10 +3,14 @@
 //! forgotten technician mode, a staff session past its time and a confirmation page left behind, and restarts
 //! into a newer build at idle Home.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::App;
 use crate::session::{IdleState, Step};
+
+/// A newer build takes over only after Home has been left alone this long: someone who just came back to Home
+/// (or is about to press 我要办事) does not see the kiosk vanish under their finger.
+pub const QUIET_BEFORE_UPGRADE: Duration = Duration::from_secs(10);
 
 /// What a tick of the idle clock did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -100,6 +104,7 @@ impl App {
     pub fn tick(&mut self, now: Instant) -> Ticked {
         let mut ticked = Ticked::default();
         if self.idle_at_home()
+            && self.session.untouched_for(now) >= QUIET_BEFORE_UPGRADE
             && self
                 .installed
                 .as_mut()
@@ -165,6 +170,35 @@ mod tests {
         assert!(!app.idle_at_home(), "a message is on screen");
         app.back();
         assert!(app.idle_at_home(), "返回 closed the message");
+    }
+
+    /// A newer build installed meanwhile takes over at idle Home, but only once Home has been left alone.
+    #[test]
+    fn a_newer_build_takes_over_only_at_quiet_home() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let binary = dir.path().join("kiosk");
+        std::fs::write(&binary, b"old build").expect("binary");
+        let mut app = app();
+        app.installed = Some(crate::services::upgrade::InstalledBinary::at(&binary));
+        // Replaced as a package manager does: a new file renamed over the old one.
+        let new = dir.path().join("kiosk.dpkg-new");
+        std::fs::write(&new, b"new build").expect("new binary");
+        std::fs::rename(&new, &binary).expect("replaced");
+        let start = Instant::now();
+        app.touch();
+        // Someone at Home a moment ago: not now, however often it looks.
+        for second in 0..QUIET_BEFORE_UPGRADE.as_secs() - 1 {
+            let ticked = app.tick(start + Duration::from_secs(second));
+            assert!(!ticked.restart, "{second} s after a touch");
+        }
+        // On the applicant's path: never.
+        app.start_guide();
+        assert!(!app.tick(start + Duration::from_secs(60)).restart);
+        app.end_visit();
+        // Home left alone: once the new file has settled over two looks.
+        let quiet = Instant::now() + QUIET_BEFORE_UPGRADE;
+        let restarted = (0..30).any(|s| app.tick(quiet + Duration::from_secs(s)).restart);
+        assert!(restarted);
     }
 
     #[test]

@@ -66,6 +66,11 @@ impl IdleClock {
         self.last_activity = now;
     }
 
+    /// How long nobody has touched the screen.
+    pub fn untouched_for(&self, now: Instant) -> Duration {
+        now.saturating_duration_since(self.last_activity)
+    }
+
     pub fn state(&self, now: Instant, policy: &IdlePolicy, capturing: bool) -> IdleState {
         let idle = now.saturating_duration_since(self.last_activity);
         let warn_after = if capturing {

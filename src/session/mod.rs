@@ -546,6 +546,11 @@ impl Session {
         self.idle.touch(now);
     }
 
+    /// How long nobody has touched the screen (since the last touch, or since this session began).
+    pub fn untouched_for(&self, now: Instant) -> std::time::Duration {
+        self.idle.untouched_for(now)
+    }
+
     /// New idle limits (technician mode), for this visit and the ones after it.
     pub fn set_idle_policy(&mut self, policy: IdlePolicy) {
         self.idle_policy = policy;
