@@ -19,7 +19,6 @@ pub struct Intake {
     /// What besides the outbox decides whether applications are taken (shared with the link's heartbeat).
     pub policy: SharedPolicy,
     pending_catalog: Option<Arc<Catalog>>,
-    refusal_cache: std::cell::RefCell<Option<(Instant, Option<String>)>>,
 }
 
 impl Intake {
@@ -27,21 +26,6 @@ impl Intake {
     /// the device key lost, the disk full), if so: for technicians.
     pub fn refusal(&self) -> Option<String> {
         intake_policy::refusal(&self.policy, &lock(&self.outbox))
-    }
-
-    /// [`Intake::refusal`], worked out at most every few seconds: for screens refreshed often (technician mode),
-    /// which must not write the outbox's probe on the UI thread at every touch.
-    pub fn refusal_lately(&self) -> Option<String> {
-        const FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(5);
-        let mut cached = self.refusal_cache.borrow_mut();
-        match &*cached {
-            Some((at, refusal)) if at.elapsed() < FRESH_FOR => refusal.clone(),
-            _ => {
-                let refusal = self.refusal();
-                *cached = Some((Instant::now(), refusal.clone()));
-                refusal
-            }
-        }
     }
 
     /// Whether the demonstration shortcuts may show.
@@ -58,7 +42,6 @@ impl Intake {
             .policy
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = policy;
-        self.refusal_cache.borrow_mut().take();
     }
 }
 
@@ -87,7 +70,6 @@ impl App {
             uplink: None,
             policy: Arc::new(std::sync::Mutex::new(policy)),
             pending_catalog: None,
-            refusal_cache: Default::default(),
         });
         match link {
             Some((settings, kiosk_id, cache)) => self.connect_link(settings, kiosk_id, cache),

@@ -402,7 +402,7 @@ fn pickup_slip(state: &App) -> PickupSlip {
         printed_by_staff: state
             .status
             .found_by_staff
-            .then(|| staff::name(state))
+            .then(|| state.staff_name().map(str::to_string))
             .flatten(),
     }
 }

@@ -112,11 +112,6 @@ pub(super) fn token(s: &App) -> Option<Zeroizing<String>> {
         .map(|st| st.session.token.clone())
 }
 
-/// The signed-in staff member's name.
-pub(super) fn name(s: &App) -> Option<String> {
-    s.staff.as_ref().map(|st| st.session.name.clone())
-}
-
 /// How long the back office's `expires_at` is from now, at most [`LONGEST`].
 fn lasts(expires_at: &str) -> Duration {
     chrono::DateTime::parse_from_rfc3339(expires_at)
