@@ -1,10 +1,10 @@
 //! The confirmation page: receipt number, its QR code, what happens next, the printed receipt. By the time it
 //! shows, the visit's personal data is gone; this page holds only the receipt and masked identity.
 
-use slint::{ComponentHandle, Image};
+use slint::ComponentHandle;
 
 use super::generated::{AppWindow, DoneViewAdapter};
-use super::images::qr_image;
+use super::images::QrCache;
 use super::{Actor, Shared};
 use crate::app::App;
 use crate::receipts::acceptance::NEXT_STEPS;
@@ -27,19 +27,13 @@ pub fn clear(window: &AppWindow) {
     adapter.set_print_note(Default::default());
 }
 
-pub fn fill(window: &AppWindow, app: &App) {
+pub fn fill(window: &AppWindow, app: &App, qr: &mut QrCache) {
     let adapter = window.global::<DoneViewAdapter>();
     let Some(done) = &app.done else {
         return;
     };
-    if adapter.get_qr_text().as_str() != done.qr_text {
-        adapter.set_qr(if done.qr_text.is_empty() {
-            Image::default()
-        } else {
-            qr_image(&done.qr_text)
-        });
-        adapter.set_qr_text(done.qr_text.as_str().into());
-    }
+    adapter.set_qr(qr.image((!done.qr_text.is_empty()).then_some(done.qr_text.as_str())));
+    adapter.set_qr_text(done.qr_text.as_str().into());
     adapter.set_receipt_no(done.receipt.receipt_no.as_str().into());
     // The code shows only when the receipt did not print (it is then the one place the applicant finds it).
     let code = match (&done.receipt.check_code, done.qr_text.is_empty()) {

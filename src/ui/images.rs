@@ -153,7 +153,7 @@ impl Pictures {
 }
 
 /// `text` as a QR code, eight pixels a module with a quiet zone.
-pub fn qr_image(text: &str) -> Image {
+fn qr_image(text: &str) -> Image {
     // Long texts (a receipt shown instead of printed) use the lowest error correction, for the fewest modules.
     let level = if text.len() > 200 {
         qrcode::EcLevel::L

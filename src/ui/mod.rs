@@ -53,13 +53,12 @@ use crate::app::{App, Settings};
 use crate::catalog::Catalog;
 use generated::{AppWindow, Screen, ShellAdapter};
 
-/// What the UI keeps beside the kiosk's state: the screens' copies of pictures and QR codes, and which view
-/// shows.
+/// What the UI keeps beside the kiosk's state: the screen's copies of pictures and QR codes. (Which view shows
+/// is the shell's `screen` property.)
 struct UiState {
     app: App,
     pictures: images::Pictures,
     qr: images::QrCache,
-    shown: Option<Screen>,
 }
 
 type Shared = Rc<RefCell<UiState>>;
@@ -85,7 +84,6 @@ impl Kiosk {
             app: App::new(catalog, settings, wake),
             pictures: Default::default(),
             qr: Default::default(),
-            shown: None,
         }));
         let idle_timer = shell_adapter::setup(&window, &state);
         home_adapter::setup(&window, &state);
@@ -162,17 +160,12 @@ impl Kiosk {
 
 /// Shows the screen for the state and fills its view alone; the view that showed before lets go of what it held.
 fn refresh(window: &AppWindow, state: &mut UiState) {
-    let UiState {
-        app,
-        pictures,
-        qr,
-        shown,
-    } = state;
+    let UiState { app, pictures, qr } = state;
+    let left = window.global::<ShellAdapter>().get_screen();
     let screen = shell_adapter::fill(window, app);
-    if let Some(old) = shown.filter(|old| *old != screen) {
-        clear(window, old);
+    if left != screen {
+        clear(window, left);
     }
-    *shown = Some(screen);
     match screen {
         Screen::Home => home_adapter::fill(window, app),
         Screen::Identify => identify_adapter::fill(window, app),
@@ -186,13 +179,16 @@ fn refresh(window: &AppWindow, state: &mut UiState) {
         Screen::Commitments => commitments_adapter::fill(window, app),
         Screen::Delivery => delivery_adapter::fill(window, app),
         Screen::Check => check_adapter::fill(window, app),
-        Screen::Done => done_adapter::fill(window, app),
+        Screen::Done => done_adapter::fill(window, app, qr),
         Screen::Status => status_adapter::fill(window, app, qr),
         Screen::Technician => technician_adapter::fill(window, app, pictures),
         Screen::Message => {}
     }
     keyboard_adapter::fill(window, app);
-    if !matches!(screen, Screen::Guide | Screen::Notice | Screen::Status) {
+    if !matches!(
+        screen,
+        Screen::Guide | Screen::Notice | Screen::Status | Screen::Done
+    ) {
         qr.image(None);
     }
     // The views hold the new pictures now, and have let go of those no longer shown: those are zeroed.
