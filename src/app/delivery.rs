@@ -1,17 +1,17 @@
 //! How results reach the applicant: at the window or by post (with an address typed on the keyboard), all
 //! together or each as it is ready.
 
-use zeroize::Zeroize;
+use zeroize::Zeroizing;
 
-use super::text_entry::{Typing, ADDRESS};
+use super::keyboard::{KeyboardMode, Target};
 use super::App;
 use crate::session::{Delivery, DeliveryMethod, DeliveryMode};
 
-/// The choices before they are confirmed. The address is personal: zeroed when dropped.
+/// The choices before they are confirmed. The address is personal: zeroed when dropped or replaced.
 pub struct DeliveryDraft {
     pub post: bool,
     pub together: bool,
-    pub address: String,
+    pub address: Zeroizing<String>,
 }
 
 impl Default for DeliveryDraft {
@@ -19,14 +19,8 @@ impl Default for DeliveryDraft {
         DeliveryDraft {
             post: false,
             together: true,
-            address: String::new(),
+            address: Zeroizing::new(String::new()),
         }
-    }
-}
-
-impl Drop for DeliveryDraft {
-    fn drop(&mut self) {
-        self.address.zeroize();
     }
 }
 
@@ -41,7 +35,7 @@ impl App {
                 .find(|a| !a.is_empty())
                 .unwrap_or("")
                 .to_string();
-            self.delivery.address = guess;
+            self.delivery.address = Zeroizing::new(guess);
         }
     }
 
@@ -52,15 +46,13 @@ impl App {
 
     /// The postal address chosen for typing.
     pub fn edit_address(&mut self) {
-        self.typing = Typing {
-            field: Some(ADDRESS.into()),
-            ..Typing::default()
-        };
+        let address = self.delivery.address.clone();
+        self.open_keyboard(Target::Address, &address, KeyboardMode::Pinyin);
     }
 
     /// 下一步 under the delivery choices.
     pub fn confirm_delivery(&mut self) {
-        self.typing = Typing::default();
+        self.typing = None;
         let delivery = Delivery {
             method: if self.delivery.post {
                 DeliveryMethod::Post
@@ -72,7 +64,10 @@ impl App {
             } else {
                 DeliveryMode::Separately
             },
-            address: self.delivery.post.then(|| self.delivery.address.clone()),
+            address: self
+                .delivery
+                .post
+                .then(|| self.delivery.address.to_string()),
         };
         match self.session.set_delivery(delivery) {
             Ok(()) => self.step_error.clear(),

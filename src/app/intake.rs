@@ -28,6 +28,12 @@ impl Intake {
         intake_policy::refusal(&self.policy, &lock(&self.outbox))
     }
 
+    /// [`Intake::refusal`] as work for another thread (it writes a probe file and asks for the disk's space).
+    pub fn refusal_check(&self) -> impl FnOnce() -> Option<String> + Send + 'static {
+        let (policy, outbox) = (self.policy.clone(), self.outbox.clone());
+        move || intake_policy::refusal(&policy, &lock(&outbox))
+    }
+
     /// Whether the demonstration shortcuts may show.
     pub fn demo_allowed(&self) -> bool {
         self.policy

@@ -1,13 +1,104 @@
 //! The on-screen keyboard, one for every field that is typed: the form's fields and the delivery address
 //! (pinyin, letters, digits), the status screen's receipt number, check code, staff id and PIN (letters, digits),
-//! and technician mode's addresses and settings (letters, digits, symbols). Whatever is open, the keys go to it;
-//! the keyboard shows which field it types into and what it holds so far.
+//! and technician mode's addresses and settings (letters, digits, symbols). One field is open at a time; its text
+//! is a [`TextEntry`] under that field's rule. The form, the address and the status fields get every change at
+//! once; technician mode takes what was typed at 完成 (a device's address is tried only then).
 
+use std::rc::Rc;
+use std::time::Instant;
+
+use zeroize::Zeroizing;
+
+use super::form;
 pub use super::keyboard_mode::KeyboardMode;
 use super::status::Field;
 use super::technician::Editing;
+use super::text_entry::{Accepts, TextEntry};
 use super::App;
-use crate::session::Step;
+use crate::ime::{Candidate, PinyinIme};
+
+/// The field the keys go to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A form field, by its key.
+    Form(String),
+    /// The delivery screen's postal address.
+    Address,
+    /// The status screen's receipt number and check code, the staff sign-in's id and PIN.
+    Status(Field),
+    /// Technician mode: a device's address or a setting.
+    Technician(Editing),
+}
+
+/// The longest text each kind of field takes, in characters.
+const FORM_LIMIT: usize = 1000;
+const ADDRESS_LIMIT: usize = 200;
+const RECEIPT_NO_LIMIT: usize = 40;
+const STAFF_ID_LIMIT: usize = 20;
+pub const PIN_LIMIT: usize = 12;
+const TECHNICIAN_LIMIT: usize = 200;
+
+impl Target {
+    /// An empty entry under this field's rule.
+    fn entry(&self) -> TextEntry {
+        match self {
+            Target::Form(_) => TextEntry::new(Accepts::Any, FORM_LIMIT),
+            Target::Address => TextEntry::new(Accepts::Any, ADDRESS_LIMIT),
+            Target::Status(Field::ReceiptNo) => {
+                TextEntry::new(Accepts::ReceiptNo, RECEIPT_NO_LIMIT)
+            }
+            Target::Status(Field::CheckCode) => {
+                TextEntry::new(Accepts::Code, crate::package::check_code::LENGTH)
+            }
+            Target::Status(Field::StaffId) => TextEntry::new(Accepts::Code, STAFF_ID_LIMIT),
+            Target::Status(Field::StaffPin | Field::None) => {
+                TextEntry::new(Accepts::Digits, PIN_LIMIT)
+            }
+            Target::Technician(_) => TextEntry::new(Accepts::Any, TECHNICIAN_LIMIT),
+        }
+    }
+
+    /// The layout shown when `wanted` is asked for, or none when this field keeps the one it has: the form and
+    /// the address offer no symbols; the status fields only letters and digits (their pinyin key means letters);
+    /// technicians type no Chinese.
+    fn layout_for(&self, wanted: KeyboardMode) -> Option<KeyboardMode> {
+        match (self, wanted) {
+            (Target::Form(_) | Target::Address, KeyboardMode::Symbols) => None,
+            (Target::Status(_), KeyboardMode::Digits) => Some(KeyboardMode::Digits),
+            (Target::Status(_), _) => Some(KeyboardMode::Letters),
+            (Target::Technician(_), KeyboardMode::Pinyin) => None,
+            (_, mode) => Some(mode),
+        }
+    }
+
+    /// Letters typed on the letter layout become capitals (credit codes, plate numbers on the form).
+    fn capital_letters(&self) -> bool {
+        matches!(self, Target::Form(_) | Target::Address)
+    }
+}
+
+/// The field open on the keyboard: its text, the layout, and in pinyin the letters not yet turned into
+/// characters with the candidates the IME offers for them.
+pub struct Typing {
+    pub target: Target,
+    entry: TextEntry,
+    pub mode: KeyboardMode,
+    composing: String,
+    candidates: Vec<Candidate>,
+}
+
+impl Typing {
+    /// What was typed, as the field holds it.
+    pub fn text(&self) -> &str {
+        self.entry.as_str()
+    }
+
+    pub fn composing(&self) -> &str {
+        &self.composing
+    }
+}
+
+const CANDIDATES_SHOWN: usize = 8;
 
 /// The keyboard as it shows now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,150 +116,194 @@ pub struct KeyboardView {
     pub symbols: bool,
 }
 
-/// Which field the keys go to.
-enum Typed {
-    Technician,
-    Status(Field),
-    Text,
-}
-
 impl App {
-    fn typed(&self) -> Option<Typed> {
-        if let Some(t) = &self.technician {
-            return t.editing.is_some().then_some(Typed::Technician);
-        }
-        if self.session.step() == Step::Status && self.status.typing != Field::None {
-            return Some(Typed::Status(self.status.typing));
-        }
-        self.typing.field.is_some().then_some(Typed::Text)
+    /// `target` opens on the keyboard, holding `text`, on the `mode` layout.
+    pub(super) fn open_keyboard(&mut self, target: Target, text: &str, mode: KeyboardMode) {
+        self.typing = Some(Typing {
+            entry: target.entry().holding(text),
+            target,
+            mode,
+            composing: String::new(),
+            candidates: Vec::new(),
+        });
     }
 
     /// The keyboard, while a field is being typed.
     pub fn keyboard(&self) -> Option<KeyboardView> {
-        let view = match self.typed()? {
-            Typed::Technician => {
-                let t = self.technician.as_ref()?;
-                let (label, secret) = match t.editing? {
-                    Editing::Device(_) => ("设备地址", false),
-                    Editing::Setting(i) => t
-                        .settings
-                        .get(i)
-                        .map_or(("", false), |st| (st.label, st.secret)),
-                };
-                KeyboardView {
-                    label: label.into(),
-                    // A secret being typed shows as dots, one a character, so the technician sees how many.
-                    value: if secret {
-                        "●".repeat(t.editing_value.chars().count())
-                    } else {
-                        t.editing_value.clone()
-                    },
-                    mode: t.mode,
-                    composing: String::new(),
-                    candidates: Vec::new(),
-                    digits_only: false,
-                    symbols: true,
-                }
+        let typing = self.typing.as_ref()?;
+        let text = typing.entry.as_str();
+        // A secret being typed shows as dots, one a character, so whoever types sees how many.
+        let dots = || "●".repeat(typing.entry.char_count());
+        let (label, value, digits_only) = match &typing.target {
+            Target::Form(key) => {
+                let fields = self.session.fields();
+                let field = fields.iter().find(|f| &f.key == key)?;
+                (
+                    field.label.clone(),
+                    form::shown_value(field, text),
+                    form::digits_only(field.kind),
+                )
             }
-            Typed::Status(field) => {
-                let form = self.status.staff_form.as_ref();
-                let (label, value) = match field {
-                    Field::ReceiptNo => ("受理编号", self.status.typed.clone()),
-                    Field::CheckCode => ("查询码", self.status.typed_code.to_string()),
-                    Field::StaffId => {
-                        ("工号", form.map(|f| f.staff_id.clone()).unwrap_or_default())
-                    }
-                    Field::StaffPin | Field::None => (
-                        "密码",
-                        "●".repeat(form.map_or(0, |f| f.pin.chars().count())),
-                    ),
-                };
-                KeyboardView {
-                    label: label.into(),
-                    value,
-                    mode: self.status.mode,
-                    composing: String::new(),
-                    candidates: Vec::new(),
-                    digits_only: field == Field::StaffPin,
-                    symbols: false,
-                }
+            Target::Address => ("邮寄地址".to_string(), text.to_string(), false),
+            Target::Status(field) => {
+                let pin = *field == Field::StaffPin;
+                let value = if pin { dots() } else { text.to_string() };
+                (field.label().to_string(), value, pin)
             }
-            Typed::Text => {
-                let key = self.typing.field.as_deref()?;
-                let (label, value, digits_only) = if self.session.step() == Step::Delivery {
-                    ("邮寄地址".to_string(), self.delivery.address.clone(), false)
-                } else {
-                    let fields = self.session.fields();
-                    let field = fields.iter().find(|f| f.key == key)?;
-                    (
-                        field.label.clone(),
-                        super::text_entry::shown_value(field, self.session.form().get(key)),
-                        super::text_entry::digits_only(field.kind),
-                    )
-                };
-                KeyboardView {
-                    label,
-                    value,
-                    mode: self.typing.mode,
-                    composing: self.typing.composing.clone(),
-                    candidates: self
-                        .typing
-                        .candidates
-                        .iter()
-                        .map(|c| c.text.clone())
-                        .collect(),
-                    digits_only,
-                    symbols: false,
-                }
+            Target::Technician(editing) => {
+                let (label, secret) = self.technician.as_ref()?.editing_label(*editing);
+                let value = if secret { dots() } else { text.to_string() };
+                (label.to_string(), value, false)
             }
         };
-        Some(view)
+        Some(KeyboardView {
+            label,
+            value,
+            mode: typing.mode,
+            composing: typing.composing.clone(),
+            candidates: typing.candidates.iter().map(|c| c.text.clone()).collect(),
+            digits_only,
+            symbols: matches!(typing.target, Target::Technician(_)),
+        })
     }
 
     /// A key pressed.
     pub fn keyboard_key(&mut self, key: &str) {
-        match self.typed() {
-            Some(Typed::Technician) => self.technician_key(key),
-            Some(Typed::Status(_)) => self.status_key(key),
-            Some(Typed::Text) => self.type_key(key),
-            None => {}
+        self.keyboard_touched();
+        let Some(typing) = self.typing.as_mut() else {
+            return;
+        };
+        match typing.mode {
+            KeyboardMode::Pinyin if key == " " && !typing.composing.is_empty() => {
+                self.keyboard_pick(0)
+            }
+            KeyboardMode::Pinyin
+                if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase()) =>
+            {
+                typing.composing.push_str(key);
+                self.recompute_candidates();
+            }
+            KeyboardMode::Letters if typing.target.capital_letters() => {
+                self.type_text(&key.to_uppercase())
+            }
+            _ => self.type_text(key),
         }
     }
 
-    /// 删除.
+    /// 删除: the last pinyin letter, or else the last character of the text.
     pub fn keyboard_backspace(&mut self) {
-        match self.typed() {
-            Some(Typed::Technician) => self.technician_backspace(),
-            Some(Typed::Status(_)) => self.status_backspace(),
-            Some(Typed::Text) => self.type_backspace(),
-            None => {}
+        self.keyboard_touched();
+        let Some(typing) = self.typing.as_mut() else {
+            return;
+        };
+        if typing.composing.pop().is_some() {
+            self.recompute_candidates();
+        } else if typing.entry.backspace() {
+            self.write_through();
         }
     }
 
-    /// A pinyin candidate chosen.
+    /// A pinyin candidate chosen: its characters join the text, the letters it stood for leave the input.
     pub fn keyboard_pick(&mut self, index: usize) {
-        if let Some(Typed::Text) = self.typed() {
-            self.pick_candidate(index)
+        let Some(typing) = self.typing.as_mut() else {
+            return;
+        };
+        let Some(candidate) = typing.candidates.get(index).cloned() else {
+            return;
+        };
+        if !typing.entry.type_text(&candidate.text) {
+            return;
         }
+        typing.composing = typing
+            .composing
+            .get(candidate.letters..)
+            .unwrap_or("")
+            .to_string();
+        self.write_through();
+        self.recompute_candidates();
     }
 
-    /// 拼音 · 英文 · 数字 · 符号.
+    /// 拼音 · 英文 · 数字 · 符号, as far as the open field offers it.
     pub fn keyboard_set_mode(&mut self, mode: KeyboardMode) {
-        match self.typed() {
-            Some(Typed::Technician) => self.technician_set_mode(mode),
-            Some(Typed::Status(_)) => self.status_set_mode(mode),
-            Some(Typed::Text) => self.set_keyboard_mode(mode),
-            None => {}
+        self.keyboard_touched();
+        let Some(typing) = self.typing.as_mut() else {
+            return;
+        };
+        if let Some(mode) = typing.target.layout_for(mode) {
+            typing.mode = mode;
+            typing.composing.clear();
+            typing.candidates.clear();
         }
     }
 
-    /// 完成.
+    /// 完成: the keyboard closes; technician mode takes what was typed.
     pub fn keyboard_close(&mut self) {
-        match self.typed() {
-            Some(Typed::Technician) => self.technician_close_keyboard(),
-            Some(Typed::Status(_)) => self.status_close_keyboard(),
-            Some(Typed::Text) => self.close_keyboard(),
-            None => {}
+        match self.typing.take() {
+            Some(Typing {
+                target: Target::Technician(editing),
+                entry,
+                ..
+            }) => self.technician_typed(editing, entry.as_str()),
+            _ => self.typing = None,
+        }
+    }
+
+    /// Technician mode stays open while its technician types.
+    fn keyboard_touched(&mut self) {
+        if let (Some(t), Some(Target::Technician(_))) = (
+            self.technician.as_mut(),
+            self.typing.as_ref().map(|t| &t.target),
+        ) {
+            t.last_touch = Instant::now();
+        }
+    }
+
+    fn type_text(&mut self, text: &str) {
+        if self
+            .typing
+            .as_mut()
+            .is_some_and(|t| t.entry.type_text(text))
+        {
+            self.write_through();
+        }
+    }
+
+    /// The form, the address and the status fields hold every change at once (what the screen shows beside
+    /// the keyboard, and what a look-up sends).
+    fn write_through(&mut self) {
+        let Some(typing) = self.typing.as_ref() else {
+            return;
+        };
+        let text = typing.entry.as_str();
+        match &typing.target {
+            Target::Form(key) => {
+                let _ = self.session.set_field(key, text);
+            }
+            Target::Address => self.delivery.address = Zeroizing::new(text.to_string()),
+            Target::Status(field) => self.status.set_text(*field, text),
+            Target::Technician(_) => {}
+        }
+    }
+
+    fn ime(&mut self) -> Rc<PinyinIme> {
+        self.ime
+            .get_or_insert_with(|| Rc::new(PinyinIme::new()))
+            .clone()
+    }
+
+    fn recompute_candidates(&mut self) {
+        let composing = match self.typing.as_ref() {
+            Some(typing) if !typing.composing.is_empty() => typing.composing.clone(),
+            Some(_) => String::new(),
+            None => return,
+        };
+        let candidates = if composing.is_empty() {
+            Vec::new()
+        } else {
+            self.ime().candidates(&composing, CANDIDATES_SHOWN)
+        };
+        if let Some(typing) = self.typing.as_mut() {
+            typing.candidates = candidates;
         }
     }
 }
@@ -184,7 +319,7 @@ mod tests {
             .fields()
             .iter()
             .enumerate()
-            .find(|(_, f)| f.kind == kind && !crate::app::text_entry::from_card(f))
+            .find(|(_, f)| f.kind == kind && !crate::app::form::from_card(f))
             .map(|(i, f)| (i, f.label.clone()))
             .expect("a field of that kind")
     }

@@ -8,6 +8,7 @@ pub mod choose;
 pub mod delivery;
 pub mod devices;
 pub mod done;
+pub mod form;
 pub mod intake;
 pub mod keyboard;
 pub mod keyboard_mode;
@@ -63,8 +64,8 @@ pub struct App {
     pub paper: drivers::printer::PaperWidth,
     /// Work off the UI thread and events from the services, whose results come back here.
     pub tasks: Tasks,
-    /// The field being typed into and the keyboard's state.
-    pub typing: text_entry::Typing,
+    /// The field open on the keyboard, what it holds and the keyboard's layout.
+    pub typing: Option<keyboard::Typing>,
     /// The pinyin engine, built the first time someone types.
     pub ime: Option<Rc<crate::ime::PinyinIme>>,
     /// The capture screen's pages, thumbnails and preview.
@@ -75,6 +76,8 @@ pub struct App {
     pub delivery: delivery::DeliveryDraft,
     /// A package is being built and stored.
     pub saving: bool,
+    /// 我要办事 was pressed: whether the outbox can keep an application is being asked off the UI thread.
+    pub checking_intake: bool,
     /// The confirmation page, once the package is stored (the visit's personal data is gone by then).
     pub done: Option<done::DoneInfo>,
     pub kiosk_id: String,
@@ -93,8 +96,9 @@ pub struct App {
     pub technician: Option<technician::TechnicianState>,
     pub technician_settings: TechnicianSettings,
     pub technician_taps: crate::technician::entry::TapCounter,
-    /// The PIN's lockout, opened at the first try and kept while the kiosk runs.
-    pub technician_guard: Option<crate::technician::pin::PinGuard>,
+    /// The PIN's lockout, opened at the first try and kept while the kiosk runs (shared with the thread that
+    /// checks a PIN).
+    pub technician_guard: Option<Arc<std::sync::Mutex<crate::technician::pin::PinGuard>>>,
     /// Set by 退出维护 while the technician state is out of its slot.
     pub technician_closing: bool,
     /// An export to a USB stick is under way (it outlives technician mode closing by itself).
@@ -155,12 +159,13 @@ impl App {
             print_qr: None,
             paper: settings.paper,
             tasks: Tasks::new(wake),
-            typing: Default::default(),
+            typing: None,
             ime: None,
             capture: Default::default(),
             signing: Default::default(),
             delivery: Default::default(),
             saving: false,
+            checking_intake: false,
             done: None,
             kiosk_id: settings.kiosk_id,
             status: Default::default(),

@@ -1,194 +1,145 @@
-//! Typing on the on-screen keyboard into the form's fields and the delivery address: the keyboard's mode, and in
-//! pinyin mode the letters not yet turned into characters with the candidates the IME offers for them.
+//! One line of text typed on the on-screen keyboard, whichever field it is. What a field may hold (which
+//! characters, how many) is its rule, kept with the text, so no screen keeps a buffer and a check of its own. The
+//! text is zeroed when dropped: it may be a PIN, a secret or an applicant's address.
 
-use std::rc::Rc;
+use zeroize::Zeroizing;
 
-use super::keyboard_mode::KeyboardMode;
-use super::App;
-use crate::catalog::{FieldDef, FieldKind, Prefill};
-use crate::ime::{Candidate, PinyinIme};
-use crate::session::Step;
-
-/// What is being typed: the field, the keyboard's mode, the pinyin letters not yet turned into characters.
-#[derive(Default)]
-pub struct Typing {
-    pub field: Option<String>,
-    pub mode: KeyboardMode,
-    pub composing: String,
-    pub candidates: Vec<Candidate>,
+/// Which characters a field takes. A key outside them is ignored whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accepts {
+    /// Whatever the keyboard types, control characters aside (the form, the postal address, technicians'
+    /// settings).
+    Any,
+    /// Digits alone (a PIN).
+    Digits,
+    /// ASCII letters and digits, kept upper case (a check code, a staff id).
+    Code,
+    /// ASCII letters, digits and hyphens, kept upper case (a receipt number).
+    ReceiptNo,
 }
 
-const CANDIDATES_SHOWN: usize = 8;
-
-/// The form's key of the delivery screen's postal address while it is typed.
-pub const ADDRESS: &str = "address";
-
-/// Fields whose value is the chip's: shown, never typed.
-pub fn from_card(field: &FieldDef) -> bool {
-    matches!(
-        field.prefill,
-        Some(
-            Prefill::Name
-                | Prefill::IdNumber
-                | Prefill::Gender
-                | Prefill::Nation
-                | Prefill::BirthDate
-        )
-    )
-}
-
-/// A field's value as the screen may show it: an ID number never whole.
-pub fn shown_value(field: &FieldDef, value: &str) -> String {
-    if field.kind == FieldKind::IdNumber {
-        drivers::id_number::mask(value)
-    } else {
-        value.to_string()
-    }
-}
-
-/// Fields typed on the number pad alone.
-pub fn digits_only(kind: FieldKind) -> bool {
-    matches!(
-        kind,
-        FieldKind::Phone | FieldKind::Number | FieldKind::Date | FieldKind::IdNumber
-    )
-}
-
-impl App {
-    /// A key pressed on the keyboard, whichever screen shows it.
-    pub fn type_key(&mut self, key: &str) {
-        match self.typing.mode {
-            KeyboardMode::Pinyin if key == " " && !self.typing.composing.is_empty() => {
-                self.pick_candidate(0)
-            }
-            KeyboardMode::Pinyin
-                if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase()) =>
-            {
-                self.typing.composing.push_str(key);
-                self.recompute_candidates();
-            }
-            KeyboardMode::Letters => self.append(&key.to_uppercase()),
-            _ => self.append(key),
-        }
-    }
-
-    /// 删除: the last pinyin letter, or else the last character of the text.
-    pub fn type_backspace(&mut self) {
-        if self.typing.composing.pop().is_some() {
-            self.recompute_candidates();
-        } else if let Some(mut value) = self.current_text() {
-            value.pop();
-            self.set_text(value);
-        }
-    }
-
-    /// Pinyin, letters or digits (no symbols for the form).
-    pub fn set_keyboard_mode(&mut self, mode: KeyboardMode) {
-        if mode == KeyboardMode::Symbols {
-            return;
-        }
-        self.typing.mode = mode;
-        self.typing.composing.clear();
-        self.typing.candidates.clear();
-    }
-
-    /// 完成: the keyboard closes.
-    pub fn close_keyboard(&mut self) {
-        self.typing = Typing::default();
-    }
-
-    /// A candidate chosen: its characters join the value, the letters it stood for leave the input.
-    pub fn pick_candidate(&mut self, index: usize) {
-        let Some(candidate) = self.typing.candidates.get(index).cloned() else {
-            return;
+impl Accepts {
+    /// `text` as the field keeps it, or `None` when the field does not take it.
+    fn admit(self, text: &str) -> Option<String> {
+        let taken = match self {
+            Accepts::Any => !text.chars().any(char::is_control),
+            Accepts::Digits => text.chars().all(|c| c.is_ascii_digit()),
+            Accepts::Code => text.chars().all(|c| c.is_ascii_alphanumeric()),
+            Accepts::ReceiptNo => text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
         };
-        self.append(&candidate.text);
-        let rest = self
-            .typing
-            .composing
-            .get(candidate.letters..)
-            .unwrap_or("")
-            .to_string();
-        self.typing.composing = rest;
-        self.recompute_candidates();
-    }
-
-    fn ime(&mut self) -> Rc<PinyinIme> {
-        self.ime
-            .get_or_insert_with(|| Rc::new(PinyinIme::new()))
-            .clone()
-    }
-
-    fn recompute_candidates(&mut self) {
-        self.typing.candidates = if self.typing.composing.is_empty() {
-            Vec::new()
-        } else {
-            let composing = self.typing.composing.clone();
-            self.ime().candidates(&composing, CANDIDATES_SHOWN)
-        };
-    }
-
-    /// The text being typed into: a form field, or on the delivery screen the postal address.
-    fn current_text(&self) -> Option<String> {
-        let key = self.typing.field.as_ref()?;
-        Some(if self.session.step() == Step::Delivery {
-            self.delivery.address.clone()
-        } else {
-            self.session.form().get(key).to_string()
+        taken.then(|| match self {
+            Accepts::Any | Accepts::Digits => text.to_string(),
+            Accepts::Code | Accepts::ReceiptNo => text.to_ascii_uppercase(),
         })
     }
+}
 
-    fn set_text(&mut self, value: String) {
-        let Some(key) = self.typing.field.clone() else {
-            return;
-        };
-        if self.session.step() == Step::Delivery {
-            self.delivery.address = value;
-        } else {
-            let _ = self.session.set_field(&key, &value);
+/// A field's text under its rule.
+pub struct TextEntry {
+    text: Zeroizing<String>,
+    accepts: Accepts,
+    /// The most characters it holds.
+    limit: usize,
+}
+
+impl TextEntry {
+    pub fn new(accepts: Accepts, limit: usize) -> TextEntry {
+        TextEntry {
+            text: Zeroizing::new(String::new()),
+            accepts,
+            limit,
         }
     }
 
-    fn append(&mut self, text: &str) {
-        if let Some(value) = self.current_text() {
-            self.set_text(format!("{value}{text}"));
-        }
+    /// The entry starting from what the field holds already (cut at the limit).
+    pub fn holding(mut self, text: &str) -> TextEntry {
+        self.text.clear();
+        self.text.extend(text.chars().take(self.limit));
+        self
     }
 
-    /// The form's field `index` chosen for typing (a field from the card is not typed).
-    pub fn focus_field(&mut self, index: usize) {
-        let Some(field) = self.session.fields().get(index).map(|f| (*f).clone()) else {
-            return;
+    /// A key (or a chosen word) typed: taken whole when the rule allows it and it fits, else ignored. True when
+    /// the text changed.
+    pub fn type_text(&mut self, text: &str) -> bool {
+        let Some(text) = self.accepts.admit(text) else {
+            return false;
         };
-        if from_card(&field) {
-            return;
+        if text.is_empty() || self.char_count() + text.chars().count() > self.limit {
+            return false;
         }
-        self.typing = Typing {
-            field: Some(field.key.clone()),
-            mode: if digits_only(field.kind) {
-                KeyboardMode::Digits
-            } else if field.kind == FieldKind::CreditCode {
-                KeyboardMode::Letters
-            } else {
-                KeyboardMode::Pinyin
-            },
-            ..Typing::default()
-        };
+        self.text.push_str(&text);
+        true
     }
 
-    /// One of a choice field's options chosen.
-    pub fn choose_option(&mut self, index: usize, option: usize) {
-        let Some(field) = self.session.fields().get(index).map(|f| (*f).clone()) else {
-            return;
-        };
-        if let (false, Some(value)) = (from_card(&field), field.options.get(option)) {
-            let _ = self.session.set_field(&field.key, value);
-        }
+    /// 删除: the last character. True when there was one.
+    pub fn backspace(&mut self) -> bool {
+        self.text.pop().is_some()
     }
 
-    /// 下一步 under the form.
-    pub fn submit_form(&mut self) {
-        self.typing = Typing::default();
-        let _ = self.session.submit_form();
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    pub fn char_count(&self) -> usize {
+        self.text.chars().count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A code field keeps letters and digits upper case and ignores anything else whole.
+    #[test]
+    fn a_code_takes_letters_and_digits_upper_case() {
+        let mut code = TextEntry::new(Accepts::Code, 8);
+        assert!(code.type_text("k"));
+        assert!(code.type_text("7"));
+        assert!(!code.type_text("-"), "a hyphen is not part of a code");
+        assert!(!code.type_text("好"));
+        assert_eq!(code.as_str(), "K7");
+    }
+
+    /// A receipt number takes hyphens too; a key that would pass the limit is not taken in part.
+    #[test]
+    fn nothing_goes_past_the_limit() {
+        let mut no = TextEntry::new(Accepts::ReceiptNo, 5);
+        for key in ["x", "x", "-", "1"] {
+            assert!(no.type_text(key));
+        }
+        assert!(!no.type_text("23"), "two characters where one fits");
+        assert!(no.type_text("2"));
+        assert!(!no.type_text("3"));
+        assert_eq!(no.as_str(), "XX-12");
+        assert_eq!(no.char_count(), 5);
+    }
+
+    /// A PIN takes digits alone; the limit counts characters, so Chinese text is not cut short by its bytes.
+    #[test]
+    fn digits_and_characters_are_counted_as_characters() {
+        let mut pin = TextEntry::new(Accepts::Digits, 12);
+        assert!(!pin.type_text("a"));
+        assert!(pin.type_text("2468"));
+        assert!(pin.backspace());
+        assert_eq!(pin.as_str(), "246");
+
+        let mut name = TextEntry::new(Accepts::Any, 3).holding("老马拉面馆");
+        assert_eq!(name.as_str(), "老马拉", "what it held is cut at the limit");
+        assert!(!name.type_text("面"));
+        assert!(name.backspace());
+        assert!(name.type_text("面"));
+        assert_eq!(name.as_str(), "老马面");
+        assert!(!name.type_text("\n"), "no control characters");
+    }
+
+    #[test]
+    fn backspace_on_nothing_changes_nothing() {
+        let mut empty = TextEntry::new(Accepts::Any, 10);
+        assert!(!empty.backspace());
+        assert!(empty.is_empty());
     }
 }

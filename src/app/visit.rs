@@ -25,19 +25,40 @@ pub struct Ticked {
 
 impl App {
     /// 我要办事. A kiosk that could not keep an application safe, or must not file one (simulated devices or the
-    /// placeholder id on a real back office), takes none. The reason is for technicians (their screen, the
-    /// heartbeat, the log); the applicant gets plain words.
+    /// placeholder id on a real back office), takes none. Whether it can is asked off the UI thread (the disk's
+    /// free space and a probe write); the applicant goes on, or is told in plain words, when the answer comes.
+    /// The reason is for technicians (their screen, the heartbeat, the log).
     pub fn start_apply(&mut self) {
-        if let Some(why) = self.intake.as_ref().and_then(|i| i.refusal()) {
-            tracing::warn!(reason = %why, "an application was asked for while intake is paused");
-            self.message = Some((
-                "本机暂停受理新的申请".to_string(),
-                "本机正在维护，暂时不能受理新的申请。已经提交的申请不受影响，会照常送达。请到综合受理窗口办理，或稍后再来。"
-                    .to_string(),
-            ));
+        let Some(intake) = &self.intake else {
+            let _ = self.session.start_apply();
+            return;
+        };
+        if self.checking_intake {
             return;
         }
-        let _ = self.session.start_apply();
+        self.checking_intake = true;
+        let check = intake.refusal_check();
+        let epoch = self.epoch;
+        self.tasks.spawn_thread(check, move |app, refusal| {
+            app.checking_intake = false;
+            // Only if nothing else happened meanwhile (首页, another button, technician mode).
+            if app.epoch != epoch || app.session.step() != Step::Home || app.message.is_some() {
+                return;
+            }
+            match refusal {
+                Some(why) => {
+                    tracing::warn!(reason = %why, "an application was asked for while intake is paused");
+                    app.message = Some((
+                        "本机暂停受理新的申请".to_string(),
+                        "本机正在维护，暂时不能受理新的申请。已经提交的申请不受影响，会照常送达。请到综合受理窗口办理，或稍后再来。"
+                            .to_string(),
+                    ));
+                }
+                None => {
+                    let _ = app.session.start_apply();
+                }
+            }
+        });
     }
 
     /// 办事指南.
@@ -74,7 +95,7 @@ impl App {
         self.message = None;
         self.step_error.clear();
         self.clear_print_note();
-        self.typing = Default::default();
+        self.typing = None;
         // The pictures of the applicant's papers are zeroed as they drop (the screens' copies by the UI).
         self.capture = Default::default();
         self.signing = Default::default();
@@ -118,7 +139,7 @@ impl App {
         if self.technician.as_ref().is_some_and(|t| {
             now.saturating_duration_since(t.last_touch) >= super::technician::IDLE_LOCK
         }) {
-            self.technician = None;
+            self.close_technician();
             ticked.changed = true;
         }
         self.technician_tick(now);

@@ -111,9 +111,9 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
             let _ = kiosk.app_mut().session.change(step);
             frame(&format!("{name}{mode}"), &mut rows);
             if step == Step::Form {
-                kiosk.app_mut().typing.field = Some("org_name".into());
+                kiosk.app_mut().focus_field_key("org_name");
                 frame(&format!("form with keyboard{mode}"), &mut rows);
-                kiosk.app_mut().typing = Default::default();
+                kiosk.app_mut().keyboard_close();
             }
         }
     }

@@ -6,7 +6,7 @@ use super::generated::{AppWindow, CheckSection, CheckViewAdapter};
 use super::rows::{model, strings};
 use super::{Actor, Shared};
 use crate::app::choose::CHANGES;
-use crate::app::text_entry::shown_value;
+use crate::app::form::shown_value;
 use crate::app::App;
 use crate::session::{DeliveryMethod, DeliveryMode, Step, Treatment};
 

@@ -29,6 +29,6 @@ pub fn fill(window: &AppWindow, app: &App) {
     adapter.set_post(app.delivery.post);
     adapter.set_together(app.delivery.together);
     adapter.set_address(app.delivery.address.as_str().into());
-    adapter.set_typing(app.typing.field.is_some());
+    adapter.set_typing(app.typing.is_some());
     adapter.set_error(app.step_error.as_str().into());
 }

@@ -6,7 +6,7 @@ use slint::ComponentHandle;
 use super::generated::{AppWindow, FieldInput, FormFieldRow, FormViewAdapter};
 use super::rows::{model, strings};
 use super::{Actor, Shared};
-use crate::app::text_entry::{digits_only, from_card, shown_value};
+use crate::app::form::{digits_only, from_card, shown_value};
 use crate::app::App;
 use crate::catalog::FieldKind;
 
@@ -68,10 +68,8 @@ pub fn fill(window: &AppWindow, app: &App) {
             .collect(),
     ));
     let focused = app
-        .typing
-        .field
-        .as_ref()
-        .and_then(|k| fields.iter().position(|f| &f.key == k))
+        .typing_form_field()
+        .and_then(|k| fields.iter().position(|f| f.key == k))
         .map_or(-1, |i| i as i32);
     adapter.set_focused(focused);
 }

@@ -63,7 +63,7 @@ pub fn fill(window: &AppWindow, state: &App, qr: &mut QrCache) {
     adapter.set_scanner_ready(state.devices.ready(DeviceKind::Scanner));
     adapter.set_simulated(state.demo_shortcuts());
     adapter.set_problem(s.problem.as_str().into());
-    adapter.set_typing_field(field_to_view(s.typing));
+    adapter.set_typing_field(field_to_view(state.status_typing()));
     adapter.set_typed(s.typed.as_str().into());
     adapter.set_typed_code(s.typed_code.as_str().into());
     adapter.set_applications(rows::model(

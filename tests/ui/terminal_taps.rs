@@ -238,6 +238,9 @@ fn the_path_the_virtual_terminal_walks_with_a_finger() {
     let mut r = Recorder::new(&kiosk);
 
     r.tap("我要办事");
+    // Whether the outbox can keep an application is asked off the UI thread.
+    until(&kiosk, "the identify screen", |k| step(k) == Step::Identify);
+    r.settle();
     assert_eq!(step(&kiosk), Step::Identify);
     r.host("place_card");
     sim_id_reader(&kiosk).place(drivers::idcard::sim::sample_identity(), false);

@@ -230,9 +230,9 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
         kiosk.app_mut().session.change(step).unwrap();
         both_modes(&kiosk, name);
         if step == Step::Form {
-            kiosk.app_mut().typing.field = Some("org_name".into());
+            kiosk.app_mut().focus_field_key("org_name");
             both_modes(&kiosk, "54-form-keyboard");
-            kiosk.app_mut().typing = Default::default();
+            kiosk.app_mut().keyboard_close();
         }
         // Back to the check page as finishing the step would.
         kiosk.app_mut().session.back();
@@ -256,16 +256,12 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
         s.session.start_status().unwrap();
     }
     both_modes(&kiosk, "59-status");
-    kiosk.app_mut().status.typing = kiosk::app::status::Field::CheckCode;
-    kiosk.app_mut().status.mode = kiosk::app::keyboard::KeyboardMode::Letters;
+    kiosk
+        .app_mut()
+        .status_type_field(kiosk::app::status::Field::CheckCode);
     both_modes(&kiosk, "59-status-keyboard");
     // The staff sign-in form, with its keyboard.
-    {
-        let mut s = kiosk.app_mut();
-        s.status.staff_form = Some(kiosk::app::status::staff::StaffForm::default());
-        s.status.typing = kiosk::app::status::Field::StaffId;
-        s.status.mode = kiosk::app::keyboard::KeyboardMode::Letters;
-    }
+    kiosk.app_mut().staff_start();
     both_modes(&kiosk, "59-status-staff");
     press(&kiosk, "取消");
     let receipt =
@@ -276,7 +272,7 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
     app.items[2].note = Some("效果图缺少尺寸标注，请补充后到窗口提交".into());
     {
         let mut s = kiosk.app_mut();
-        s.status.typing = kiosk::app::status::Field::None;
+        s.status_close_field();
         s.status.found = vec![app];
     }
     both_modes(&kiosk, "59-status-results");

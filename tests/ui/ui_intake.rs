@@ -9,6 +9,12 @@ use common::{init_headless, is_shown, open_kiosk, press, screenshot, until};
 use kiosk::outbox::Outbox;
 use slint::ComponentHandle;
 
+/// 我要办事, and the answer to whether the outbox can keep an application (asked off the UI thread).
+fn apply(kiosk: &kiosk::ui::Kiosk) {
+    press(kiosk, "我要办事");
+    until(kiosk, "the intake checked", |k| !k.app().checking_intake);
+}
+
 #[test]
 fn an_unwritable_outbox_stops_new_applications_with_a_plain_message() {
     init_headless();
@@ -23,7 +29,7 @@ fn an_unwritable_outbox_stops_new_applications_with_a_plain_message() {
     let spool = dir.path().join("spool");
     std::fs::remove_dir_all(&spool).unwrap();
     std::fs::write(&spool, b"").unwrap();
-    press(&kiosk, "我要办事");
+    apply(&kiosk);
     assert!(is_shown(&kiosk, "本机暂停受理新的申请"));
     assert_eq!(kiosk.app().session.step(), kiosk::session::Step::Home);
     assert!(
@@ -41,7 +47,7 @@ fn an_unwritable_outbox_stops_new_applications_with_a_plain_message() {
 
     std::fs::remove_file(&spool).unwrap();
     std::fs::create_dir(&spool).unwrap();
-    press(&kiosk, "我要办事");
+    apply(&kiosk);
     assert!(!is_shown(&kiosk, "本机暂停受理新的申请"));
     assert_eq!(
         kiosk.app().session.step(),
@@ -96,7 +102,7 @@ fn a_real_back_office_takes_nothing_from_simulated_devices() {
             .and_then(|i| i.refusal())
             .unwrap_or_default();
         assert!(reason.contains(why), "{kiosk_id}: {reason}");
-        press(&kiosk, "我要办事");
+        apply(&kiosk);
         assert!(is_shown(&kiosk, "本机暂停受理新的申请"), "{kiosk_id}");
         assert_eq!(kiosk.app().session.step(), kiosk::session::Step::Home);
         press(&kiosk, "首页");

@@ -39,6 +39,7 @@ fn the_path_from_card_to_notice() {
         is_shown(k, "设备正常（演示模式）")
     });
     press(&kiosk, "我要办事");
+    until(&kiosk, "the identify screen", |k| step(k) == Step::Identify);
     press(&kiosk, "演示：放置样例身份证");
     until(&kiosk, "the card read", |k| step(k) == Step::Choose);
     assert!(is_shown(&kiosk, "选择要办的事"));

@@ -40,6 +40,18 @@ fn enter(kiosk: &Kiosk, pin: &str) {
         press(kiosk, &digit.to_string());
     }
     press(kiosk, "确定");
+    // The PIN is checked off the UI thread.
+    until(kiosk, "the PIN checked", |k| {
+        !k.app().technician.as_ref().is_some_and(|t| t.checking_pin)
+    });
+}
+
+/// 保存并生效, written off the UI thread.
+fn save(kiosk: &Kiosk) {
+    press(kiosk, "保存并生效");
+    until(kiosk, "the settings saved", |k| {
+        !k.app().technician.as_ref().is_some_and(|t| t.saving)
+    });
 }
 
 fn message(kiosk: &Kiosk) -> String {
@@ -169,7 +181,7 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     keyboard(&kiosk).invoke_close();
     press(&kiosk, "58 毫米");
     let before = std::fs::read_to_string(&config_path).unwrap();
-    press(&kiosk, "保存并生效");
+    save(&kiosk);
     assert_eq!(adapter.get_save_note(), "已保存并生效");
 
     // On disk: the new values, every comment kept, nothing half-written left beside it; read back the same.
@@ -220,6 +232,10 @@ fn technician_mode_reconfigures_and_retests_a_device() {
 
     // The back office and the idle limit: typed, saved, and in force at once (the link starts and reports).
     let backoffice = common::sim::Sim::start(&dir.path().join("backoffice"), &[]);
+    // The settings are read from the file off the UI thread when the mode opens.
+    until(&kiosk, "the settings read", |_| {
+        adapter.get_settings().row_count() > 0
+    });
     let setting = |label: &str| {
         adapter
             .get_settings()
@@ -257,7 +273,7 @@ fn technician_mode_reconfigures_and_retests_a_device() {
         !secret_shown.contains(common::sim::SECRET),
         "the secret is never shown: {secret_shown}"
     );
-    press(&kiosk, "保存并生效");
+    save(&kiosk);
     assert_eq!(adapter.get_save_note(), "已保存并生效");
     let after = std::fs::read_to_string(&config_path).unwrap();
     assert!(after.contains("idle_warn_seconds = 120"), "{after}");
@@ -299,7 +315,7 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     // Screen rotation is saved for the next start (the DRM backend takes it when it starts), and says so.
     assert!(scroll_to(&kiosk, "90°"));
     press(&kiosk, "90°");
-    press(&kiosk, "保存并生效");
+    save(&kiosk);
     assert_eq!(adapter.get_save_note(), "已保存；屏幕方向在终端重启后生效");
     assert!(std::fs::read_to_string(&config_path)
         .unwrap()

@@ -87,7 +87,7 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
     let state = kiosk.app();
     assert_eq!(state.session.step(), Step::Home);
     assert!(!state.session.holds_personal_data());
-    assert!(state.typing.field.is_none() && state.typing.composing.is_empty());
+    assert!(state.typing.is_none(), "no field open, no pinyin composing");
     assert!(state.capture.thumbnails.is_empty());
     drop(state);
     assert_eq!(

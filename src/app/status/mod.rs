@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use chrono::Local;
 use zeroize::Zeroizing;
 
-use super::keyboard_mode::KeyboardMode;
+use super::keyboard::{KeyboardMode, Target};
 use super::App;
 use crate::backoffice::wire::Application;
 use crate::backoffice::{Credential, LinkError};
@@ -37,12 +37,30 @@ pub enum Field {
     StaffPin,
 }
 
+impl Field {
+    /// The field's name on the keyboard.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::ReceiptNo => "受理编号",
+            Field::CheckCode => "查询码",
+            Field::StaffId => "工号",
+            Field::StaffPin | Field::None => "密码",
+        }
+    }
+
+    /// The layout a field opens on: a receipt number and a PIN are mostly digits, a check code and a staff id
+    /// mostly letters.
+    fn layout(self) -> KeyboardMode {
+        match self {
+            Field::ReceiptNo | Field::StaffPin => KeyboardMode::Digits,
+            _ => KeyboardMode::Letters,
+        }
+    }
+}
+
 /// The status screen's state; reset when the visit ends.
 #[derive(Default)]
 pub struct StatusVisit {
-    pub typing: Field,
-    /// 1 letters, 2 digits (a receipt number is mostly digits).
-    pub mode: KeyboardMode,
     pub typed: String,
     pub typed_code: Zeroizing<String>,
     pub looking: bool,
@@ -52,6 +70,40 @@ pub struct StatusVisit {
     pub found_by_staff: bool,
     /// The staff sign-in form, while it shows.
     pub staff_form: Option<staff::StaffForm>,
+}
+
+impl StatusVisit {
+    /// What `field` holds.
+    fn text(&self, field: Field) -> &str {
+        let form = self.staff_form.as_ref();
+        match field {
+            Field::ReceiptNo => &self.typed,
+            Field::CheckCode => &self.typed_code,
+            Field::StaffId => form.map_or("", |f| f.staff_id.as_str()),
+            Field::StaffPin => form.map_or("", |f| f.pin.as_str()),
+            Field::None => "",
+        }
+    }
+
+    /// `field` now holds `text` (typed on the keyboard).
+    pub(crate) fn set_text(&mut self, field: Field, text: &str) {
+        let form = self.staff_form.as_mut();
+        match field {
+            Field::ReceiptNo => self.typed = text.to_string(),
+            Field::CheckCode => self.typed_code = Zeroizing::new(text.to_string()),
+            Field::StaffId => {
+                if let Some(form) = form {
+                    form.staff_id = text.to_string();
+                }
+            }
+            Field::StaffPin => {
+                if let Some(form) = form {
+                    form.pin = Zeroizing::new(text.to_string());
+                }
+            }
+            Field::None => {}
+        }
+    }
 }
 
 /// What proves a look-up may see the application.
@@ -70,43 +122,33 @@ enum Query {
 impl App {
     /// A field of the status screen chosen for typing.
     pub fn status_type_field(&mut self, field: Field) {
-        self.status.typing = field;
-        // A receipt number and a PIN are mostly digits; a check code and a staff id mostly letters.
-        self.status.mode = match field {
-            Field::ReceiptNo | Field::StaffPin => KeyboardMode::Digits,
-            _ => KeyboardMode::Letters,
-        };
+        self.status_open_field(field);
         self.status.problem.clear();
     }
 
-    pub fn status_key(&mut self, key: &str) {
-        key_typed(self, key)
+    /// `field` opens on the keyboard with what it holds (what the screen says stays).
+    fn status_open_field(&mut self, field: Field) {
+        if field == Field::None {
+            self.status_close_field();
+            return;
+        }
+        let text = self.status.text(field).to_string();
+        self.open_keyboard(Target::Status(field), &text, field.layout());
     }
 
-    pub fn status_backspace(&mut self) {
-        match self.status.typing {
-            Field::ReceiptNo => {
-                self.status.typed.pop();
-            }
-            Field::CheckCode => {
-                self.status.typed_code.pop();
-            }
-            Field::StaffId | Field::StaffPin => staff::backspace(self),
-            Field::None => {}
-        };
+    /// The status field being typed closes (what it holds stays).
+    pub fn status_close_field(&mut self) {
+        if self.status_typing() != Field::None {
+            self.typing = None;
+        }
     }
 
-    /// Letters or digits.
-    pub fn status_set_mode(&mut self, mode: KeyboardMode) {
-        self.status.mode = if mode == KeyboardMode::Digits {
-            KeyboardMode::Digits
-        } else {
-            KeyboardMode::Letters
-        };
-    }
-
-    pub fn status_close_keyboard(&mut self) {
-        self.status.typing = Field::None;
+    /// The status screen's field being typed into, if one is.
+    pub fn status_typing(&self) -> Field {
+        match self.typing.as_ref().map(|t| &t.target) {
+            Some(Target::Status(field)) => *field,
+            _ => Field::None,
+        }
     }
 
     /// 查询 after typing.
@@ -160,28 +202,6 @@ impl App {
     }
 }
 
-fn key_typed(s: &mut App, key: &str) {
-    // Receipt numbers are letters, digits and hyphens, check codes letters and digits: kept upper case.
-    let key = key.to_ascii_uppercase();
-    let status = &mut s.status;
-    match status.typing {
-        Field::ReceiptNo
-            if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && status.typed.len() < 40 =>
-        {
-            status.typed.push_str(&key)
-        }
-        Field::CheckCode
-            if key.chars().all(|c| c.is_ascii_alphanumeric())
-                && status.typed_code.len() < crate::package::check_code::LENGTH =>
-        {
-            status.typed_code.push_str(&key)
-        }
-        Field::StaffId | Field::StaffPin => staff::key(s, &key),
-        _ => {}
-    }
-}
-
 /// Demo mode: scan the receipt the simulated printer printed last, as an applicant would hold it to the scanner.
 /// The code comes from the paper, not from the kiosk, which keeps it nowhere.
 fn scan_printed_receipt(s: &mut App) {
@@ -228,12 +248,12 @@ fn code_scanned(state: &mut App, code: &str) {
     }
     match receipt_query_in(code) {
         Some((no, Some(code))) => {
-            state.status.typing = Field::None;
+            state.status_close_field();
             look_up(state, Query::Receipt(no, Proof::Code(code)));
         }
         Some((no, None)) => match staff::token(state) {
             Some(token) => {
-                state.status.typing = Field::None;
+                state.status_close_field();
                 look_up(state, Query::Receipt(no, Proof::Staff(token)));
             }
             None => {
@@ -260,19 +280,17 @@ fn look_up_typed(s: &mut App) {
         (None, Some(token)) if s.status.typed_code.is_empty() => Proof::Staff(token),
         (None, _) if s.status.typed_code.is_empty() => {
             s.status.problem = "请再输入回执上受理编号旁边的 8 位查询码。只凭受理编号不能查询，这是为了保护申请人的信息。".into();
-            s.status.typing = Field::CheckCode;
-            s.status.mode = KeyboardMode::Letters;
+            s.status_open_field(Field::CheckCode);
             return;
         }
         (None, _) => {
             s.status.problem =
                 "查询码是 8 位字母和数字（没有 0、1、I、L、O），请对照回执核对。".into();
-            s.status.typing = Field::CheckCode;
-            s.status.mode = KeyboardMode::Letters;
+            s.status_open_field(Field::CheckCode);
             return;
         }
     };
-    s.status.typing = Field::None;
+    s.status_close_field();
     look_up(s, Query::Receipt(no, proof));
 }
 

@@ -34,14 +34,12 @@ impl App {
     /// 工作人员登录: the sign-in form opens on the staff id.
     pub fn staff_start(&mut self) {
         self.status.staff_form = Some(StaffForm::default());
-        self.status.typing = Field::StaffId;
-        self.status.mode = crate::app::keyboard_mode::KeyboardMode::Letters;
-        self.status.problem.clear();
+        self.status_type_field(Field::StaffId);
     }
 
     pub fn staff_cancel(&mut self) {
         self.status.staff_form = None;
-        self.status.typing = Field::None;
+        self.status_close_field();
     }
 
     /// 登录: the back office checks the id and PIN.
@@ -68,39 +66,6 @@ impl App {
     /// The signed-in staff member's name.
     pub fn staff_name(&self) -> Option<&str> {
         self.staff.as_ref().map(|st| st.session.name.as_str())
-    }
-}
-
-pub(super) fn key(s: &mut App, key: &str) {
-    let typing = s.status.typing;
-    let Some(form) = s.status.staff_form.as_mut() else {
-        return;
-    };
-    match typing {
-        Field::StaffId
-            if key.chars().all(|c| c.is_ascii_alphanumeric()) && form.staff_id.len() < 20 =>
-        {
-            form.staff_id.push_str(key)
-        }
-        Field::StaffPin if key.chars().all(|c| c.is_ascii_digit()) && form.pin.len() < 12 => {
-            form.pin.push_str(key)
-        }
-        _ => {}
-    }
-}
-
-pub(super) fn backspace(s: &mut App) {
-    let typing = s.status.typing;
-    if let Some(form) = s.status.staff_form.as_mut() {
-        match typing {
-            Field::StaffId => {
-                form.staff_id.pop();
-            }
-            Field::StaffPin => {
-                form.pin.pop();
-            }
-            _ => {}
-        }
     }
 }
 
@@ -141,7 +106,7 @@ fn sign_in(s: &mut App) {
     form.signing_in = true;
     let staff_id = form.staff_id.clone();
     let pin = std::mem::take(&mut form.pin);
-    s.status.typing = Field::None;
+    s.status_close_field();
     s.status.problem.clear();
     let epoch = s.epoch;
     let work = async move {

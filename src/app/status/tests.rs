@@ -101,7 +101,7 @@ fn until(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
 fn type_into(app: &mut App, field: Field, text: &str) {
     app.status_type_field(field);
     for c in text.chars() {
-        app.status_key(&c.to_string());
+        app.keyboard_key(&c.to_string());
     }
 }
 
@@ -120,7 +120,7 @@ fn a_number_alone_is_not_enough_and_an_unknown_one_says_so_plainly() {
         "{}",
         app.status.problem
     );
-    assert_eq!(app.status.typing, Field::CheckCode);
+    assert_eq!(app.status_typing(), Field::CheckCode);
     type_into(&mut app, Field::CheckCode, "K7M2PQRS");
     app.status_look_up_typed();
     assert!(app.status.looking);
@@ -147,7 +147,7 @@ fn staff_sign_in_is_checked_by_the_back_office() {
         .expect("staff added");
     let mut app = kiosk(dir.path(), &url);
     app.staff_start();
-    assert_eq!(app.status.typing, Field::StaffId);
+    assert_eq!(app.status_typing(), Field::StaffId);
     type_into(&mut app, Field::StaffId, "S1024");
     type_into(&mut app, Field::StaffPin, "24680");
     app.staff_submit();

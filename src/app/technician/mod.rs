@@ -8,13 +8,13 @@ mod export;
 mod settings;
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use zeroize::Zeroizing;
-
 pub use self::settings::SettingDraft;
-use super::keyboard_mode::KeyboardMode;
+use super::keyboard::{KeyboardMode, Target, PIN_LIMIT};
 use super::picture::Picture;
+use super::text_entry::{Accepts, TextEntry};
 use super::App;
 use crate::config::Devices;
 use crate::services::devices::discover::{self, Choices};
@@ -71,12 +71,10 @@ pub enum Editing {
 /// While technician mode is open.
 pub struct TechnicianState {
     pub unlocked: bool,
-    pin: Zeroizing<String>,
+    pin: TextEntry,
     pub pin_message: String,
     /// The devices as chosen here, saved or not.
     pub draft: Option<Devices>,
-    pub editing: Option<Editing>,
-    pub editing_value: String,
     pub settings: Vec<SettingDraft>,
     pub rotation: u32,
     /// The addresses each device could have on this terminal, once found.
@@ -85,11 +83,13 @@ pub struct TechnicianState {
     pub info: [String; 4],
     /// The rotation was saved: it takes effect when the kiosk starts again.
     pub restart_needed: bool,
-    /// The keyboard's mode: letters, digits or symbols.
-    pub mode: KeyboardMode,
     pub results: [String; 4],
     pub frame: Option<Picture>,
     pub save_note: String,
+    /// 保存并生效 is writing the file.
+    pub saving: bool,
+    /// The PIN typed is being checked (Argon2 and the lockout's file, off the UI thread).
+    pub checking_pin: bool,
     /// The outbox's counts and the link's words, as last worked out (off the UI thread).
     pub outbox_words: String,
     outbox_words_at: Option<Instant>,
@@ -102,17 +102,17 @@ impl TechnicianState {
     fn new(settings: &TechnicianSettings) -> TechnicianState {
         TechnicianState {
             unlocked: false,
-            pin: Zeroizing::new(String::new()),
+            pin: TextEntry::new(Accepts::Digits, PIN_LIMIT),
             pin_message: String::new(),
             draft: settings.devices.clone(),
-            editing: None,
-            editing_value: String::new(),
-            settings: settings::load_settings(settings.config_path.as_deref()),
+            // Read off the UI thread once the mode shows.
+            settings: Vec::new(),
+            saving: false,
+            checking_pin: false,
             rotation: settings.rotation,
             choices: None,
             info: Default::default(),
             restart_needed: false,
-            mode: KeyboardMode::Symbols,
             results: Default::default(),
             frame: None,
             save_note: String::new(),
@@ -125,7 +125,18 @@ impl TechnicianState {
 
     /// How many digits of the PIN are typed (shown as dots).
     pub fn pin_len(&self) -> usize {
-        self.pin.chars().count()
+        self.pin.char_count()
+    }
+
+    /// What the keyboard calls `editing`, and whether it is a secret (shown as dots).
+    pub fn editing_label(&self, editing: Editing) -> (&'static str, bool) {
+        match editing {
+            Editing::Device(_) => ("设备地址", false),
+            Editing::Setting(i) => self
+                .settings
+                .get(i)
+                .map_or(("", false), |st| (st.label, st.secret)),
+        }
     }
 
     /// Whether the draft differs from what is saved.
@@ -164,6 +175,7 @@ impl App {
         if self.technician.is_none() && self.technician_taps.tap(Instant::now()) {
             self.end_visit();
             self.technician = Some(TechnicianState::new(&self.technician_settings));
+            self.load_technician_settings();
         }
     }
 
@@ -174,35 +186,39 @@ impl App {
             f(self, &mut t);
             if self.technician_closing {
                 self.technician_closing = false;
+                self.close_technician();
             } else {
                 self.technician = Some(t);
             }
         }
     }
 
+    /// Technician mode closes, and what its keyboard held goes with it.
+    pub(crate) fn close_technician(&mut self) {
+        self.technician = None;
+        if matches!(
+            self.typing.as_ref().map(|t| &t.target),
+            Some(Target::Technician(_))
+        ) {
+            self.typing = None;
+        }
+    }
+
     pub fn technician_pin_key(&mut self, digit: &str) {
         self.with_technician(|_, t| {
-            if t.pin.len() < 12 {
-                t.pin.push_str(digit);
-            }
+            t.pin.type_text(digit);
         })
     }
 
     pub fn technician_pin_backspace(&mut self) {
         self.with_technician(|_, t| {
-            t.pin.pop();
+            t.pin.backspace();
         })
     }
 
     /// 确定 on the PIN pad.
     pub fn technician_enter_pin(&mut self) {
-        self.with_technician(|app, t| {
-            enter_pin(app, t);
-            if t.unlocked {
-                app.discover_devices(t);
-                app.refresh_outbox_words(t);
-            }
-        })
+        self.with_technician(enter_pin)
     }
 
     /// 退出维护.
@@ -212,70 +228,51 @@ impl App {
 
     /// 修改 beside a device: its address on the keyboard.
     pub fn technician_edit_device(&mut self, index: usize) {
-        self.with_technician(|_, t| {
+        self.with_technician(|app, t| {
             if let (Some(draft), Some(kind)) = (t.draft.as_ref(), ORDER.get(index)) {
-                t.editing_value = uri_of(draft, *kind).clone();
-                t.editing = Some(Editing::Device(index));
-                t.mode = KeyboardMode::Symbols;
+                let uri = uri_of(draft, *kind).clone();
+                app.open_keyboard(
+                    Target::Technician(Editing::Device(index)),
+                    &uri,
+                    KeyboardMode::Symbols,
+                );
             }
         })
     }
 
     /// A setting chosen for typing. A secret is typed afresh, never shown.
     pub fn technician_edit_setting(&mut self, index: usize) {
-        self.with_technician(|_, t| {
+        self.with_technician(|app, t| {
             if let Some(setting) = t.settings.get(index) {
-                t.editing_value = if setting.secret {
-                    String::new()
+                let value = if setting.secret {
+                    ""
                 } else {
-                    setting.value.clone()
+                    setting.value.as_str()
                 };
-                t.mode = if setting.number {
+                let mode = if setting.number {
                     KeyboardMode::Digits
                 } else {
                     KeyboardMode::Symbols
                 };
-                t.editing = Some(Editing::Setting(index));
+                app.open_keyboard(Target::Technician(Editing::Setting(index)), value, mode);
             }
         })
-    }
-
-    pub fn technician_key(&mut self, key: &str) {
-        self.with_technician(|_, t| {
-            if t.editing_value.len() < 200 {
-                t.editing_value.push_str(key);
-            }
-        })
-    }
-
-    pub fn technician_backspace(&mut self) {
-        self.with_technician(|_, t| {
-            t.editing_value.pop();
-        })
-    }
-
-    /// Letters, digits or symbols (no pinyin for addresses).
-    pub fn technician_set_mode(&mut self, mode: KeyboardMode) {
-        if mode != KeyboardMode::Pinyin {
-            self.with_technician(|_, t| t.mode = mode)
-        }
     }
 
     /// 完成 on the keyboard: what was typed goes into the draft.
-    pub fn technician_close_keyboard(&mut self) {
-        self.with_technician(|app, t| match t.editing.take() {
-            Some(Editing::Device(i)) => {
-                if let (Some(draft), false) = (t.draft.as_mut(), t.editing_value.is_empty()) {
-                    *uri_of_mut(draft, ORDER[i]) = std::mem::take(&mut t.editing_value);
+    pub(crate) fn technician_typed(&mut self, editing: Editing, typed: &str) {
+        self.with_technician(|app, t| match editing {
+            Editing::Device(i) => {
+                if let (Some(draft), false) = (t.draft.as_mut(), typed.is_empty()) {
+                    *uri_of_mut(draft, ORDER[i]) = typed.to_string();
                     app.discover_devices(t);
                 }
             }
-            Some(Editing::Setting(i)) => {
+            Editing::Setting(i) => {
                 if let Some(setting) = t.settings.get_mut(i) {
-                    setting.value = std::mem::take(&mut t.editing_value).trim().to_string();
+                    setting.value = typed.trim().to_string();
                 }
             }
-            None => {}
         })
     }
 
@@ -321,19 +318,26 @@ impl App {
         )
     }
 
-    /// 立即重试: refused and damaged packages are queued again.
+    /// 立即重试: refused and damaged packages are queued again (SQLite, off the UI thread).
     pub fn technician_retry_outbox(&mut self) {
-        self.with_technician(|app, t| {
+        self.with_technician(|app, _| {
             let Some(intake) = &app.intake else { return };
-            let retried = lock(&intake.outbox).retry_all();
-            t.save_note = match retried {
-                Ok(n) => format!("已安排 {n} 份申请立即重新发送"),
-                Err(e) => format!("不能重试：{e}"),
-            };
-            if let Some(uplink) = &intake.uplink {
-                uplink.queued();
-            }
-            app.refresh_outbox_words(t);
+            let outbox = intake.outbox.clone();
+            app.tasks.spawn_thread(
+                move || lock(&outbox).retry_all(),
+                |app, retried| {
+                    if let Some(uplink) = app.intake.as_ref().and_then(|i| i.uplink.as_ref()) {
+                        uplink.queued();
+                    }
+                    app.with_technician_quietly(|app, t| {
+                        t.save_note = match retried {
+                            Ok(n) => format!("已安排 {n} 份申请立即重新发送"),
+                            Err(e) => format!("不能重试：{e}"),
+                        };
+                        app.refresh_outbox_words(t);
+                    })
+                },
+            );
         })
     }
 
@@ -370,7 +374,20 @@ impl App {
         })
     }
 
-    /// As [`App::with_technician`], but not a touch (the idle clock).
+    /// Reads the settings technicians may change from the configuration file, off the UI thread.
+    fn load_technician_settings(&self) {
+        let path = self.technician_settings.config_path.clone();
+        self.tasks.spawn_thread(
+            move || settings::load_settings(path.as_deref()),
+            |app, loaded| {
+                if let Some(t) = app.technician.as_mut().filter(|t| t.settings.is_empty()) {
+                    t.settings = loaded;
+                }
+            },
+        );
+    }
+
+    /// As [`App::with_technician`], but not a touch (the idle clock, work that came back).
     fn with_technician_quietly(&mut self, f: impl FnOnce(&mut App, &mut TechnicianState)) {
         if let Some(mut t) = self.technician.take() {
             f(self, &mut t);
@@ -460,26 +477,57 @@ impl App {
     }
 }
 
+/// 确定 on the PIN pad: the PIN is checked against its hash, and the try counted in the lockout's file, off the UI
+/// thread (Argon2 takes a moment by design).
 fn enter_pin(app: &mut App, t: &mut TechnicianState) {
+    if t.checking_pin {
+        return;
+    }
     let Some(hash) = app.technician_settings.pin_hash.clone() else {
         t.pin_message = "尚未设置维护密码".into();
         return;
     };
-    let pin = std::mem::replace(&mut t.pin, Zeroizing::new(String::new()));
-    // Kept for the life of the kiosk, so its lock runs on the monotonic clock, not on a settable one.
+    let pin = std::mem::replace(&mut t.pin, TextEntry::new(Accepts::Digits, PIN_LIMIT));
     let data_dir = app.technician_settings.data_dir.clone();
-    let guard = app
-        .technician_guard
-        .get_or_insert_with(|| PinGuard::open(&data_dir));
-    t.pin_message = match guard.attempt(&hash, &pin, Instant::now()) {
-        Attempt::Accepted => {
-            tracing::info!("technician mode opened");
-            t.unlocked = true;
-            String::new()
-        }
+    let guard = app.technician_guard.clone();
+    t.checking_pin = true;
+    t.pin_message = "正在验证密码…".into();
+    app.tasks.spawn_thread(
+        move || {
+            // Kept for the life of the kiosk, so its lock runs on the monotonic clock, not on a settable one.
+            let guard = guard.unwrap_or_else(|| Arc::new(Mutex::new(PinGuard::open(&data_dir))));
+            let attempt = guard
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .attempt(&hash, pin.as_str(), Instant::now());
+            (guard, attempt)
+        },
+        |app, (guard, attempt)| {
+            app.technician_guard.get_or_insert(guard);
+            app.with_technician_quietly(|app, t| {
+                // Only for the PIN pad that asked (technician mode may have closed and opened again).
+                if !std::mem::take(&mut t.checking_pin) {
+                    return;
+                }
+                t.pin_message = pin_words(&attempt);
+                if attempt == Attempt::Accepted {
+                    tracing::info!("technician mode opened");
+                    t.unlocked = true;
+                    app.discover_devices(t);
+                    app.refresh_outbox_words(t);
+                }
+            })
+        },
+    );
+}
+
+/// What the PIN pad says after a try.
+fn pin_words(attempt: &Attempt) -> String {
+    match attempt {
+        Attempt::Accepted => String::new(),
         Attempt::Wrong { wait, left } if wait.is_zero() => format!("密码错误，还可再试 {left} 次"),
         Attempt::Wrong { wait, .. } => format!("密码错误次数过多，请 {} 秒后再试", wait.as_secs()),
         Attempt::Locked(wait) => format!("已锁定，请 {} 秒后再试", wait.as_secs().max(1)),
         Attempt::CannotCount => "现在不能验证密码（本机无法记录尝试次数，请检查数据目录）".into(),
-    };
+    }
 }

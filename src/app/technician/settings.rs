@@ -3,6 +3,7 @@
 
 use super::{uri_of, TechnicianState, ORDER};
 use crate::app::App;
+use crate::config::{Config, Devices};
 use crate::services::devices::DeviceUris;
 use crate::technician::config_file::ConfigFile;
 
@@ -76,68 +77,101 @@ pub(super) fn load_settings(path: Option<&std::path::Path>) -> Vec<SettingDraft>
         .collect()
 }
 
-/// 保存并生效: written atomically, read back, and the devices restarted with what was read.
+/// What 保存并生效 writes: technician mode's draft as it was when pressed.
+struct Changes {
+    path: std::path::PathBuf,
+    devices: Devices,
+    settings: Vec<SettingDraft>,
+    /// The screen's rotation, when it changed.
+    rotation: Option<u32>,
+}
+
+/// 保存并生效: the file is written atomically and read back off the UI thread; then the kiosk runs with what was
+/// read (devices and, when its settings changed, the link restarted).
 pub(super) fn save(s: &mut App, t: &mut TechnicianState) {
+    if t.saving {
+        return;
+    }
     t.save_note.clear();
-    let (Some(path), Some(draft)) = (s.technician_settings.config_path.clone(), t.draft.clone())
+    let (Some(path), Some(devices)) = (s.technician_settings.config_path.clone(), t.draft.clone())
     else {
         t.save_note = "本机没有可保存的配置文件".into();
         return;
     };
-    let mut file = match ConfigFile::open(&path) {
-        Ok(file) => file,
-        Err(e) => {
-            t.save_note = format!("配置文件读不出来：{e}");
-            return;
-        }
+    let changes = Changes {
+        path,
+        devices,
+        settings: t.settings.clone(),
+        rotation: (t.rotation != s.technician_settings.rotation).then_some(t.rotation),
     };
+    t.saving = true;
+    s.tasks.spawn_thread(
+        move || {
+            let written = write(&changes);
+            (changes, written)
+        },
+        |app, (changes, written)| {
+            app.with_technician_quietly(|app, t| {
+                t.saving = false;
+                match written {
+                    Ok(config) => apply(app, t, &changes, config),
+                    Err(note) => t.save_note = note,
+                }
+                app.discover_devices(t);
+                app.refresh_outbox_words(t);
+            })
+        },
+    );
+}
+
+/// The configuration file with `changes`, checked, written atomically and read back; or why nothing was saved.
+fn write(changes: &Changes) -> Result<Config, String> {
+    let mut file = ConfigFile::open(&changes.path).map_err(|e| format!("配置文件读不出来：{e}"))?;
     for kind in ORDER {
-        file.set_str("devices", kind.code(), uri_of(&draft, kind));
+        file.set_str("devices", kind.code(), uri_of(&changes.devices, kind));
     }
-    file.set_int("devices", "printer_width_mm", draft.paper.mm() as i64);
-    let rotation_changed = t.rotation != s.technician_settings.rotation;
-    if rotation_changed {
-        file.set_int("display", "rotation", t.rotation as i64);
+    file.set_int(
+        "devices",
+        "printer_width_mm",
+        changes.devices.paper.mm() as i64,
+    );
+    if let Some(rotation) = changes.rotation {
+        file.set_int("display", "rotation", rotation as i64);
     }
-    let link_changed = t
-        .settings
-        .iter()
-        .any(|st| st.value != st.saved && (st.section == "backoffice" || st.key == "id"));
-    let has_server = t
+    let has_server = changes
         .settings
         .iter()
         .any(|st| st.section == "backoffice" && st.key == "url" && !st.value.is_empty());
-    for st in t.settings.iter().filter(|st| st.value != st.saved) {
+    for st in changes.settings.iter().filter(|st| st.value != st.saved) {
         // Without a server address the [backoffice] section stays as it is (absent: applications wait).
         if st.section == "backoffice" && !has_server {
             continue;
         }
         if st.number {
-            match st.value.parse::<i64>() {
-                Ok(n) => file.set_int(st.section, st.key, n),
-                Err(_) => {
-                    t.save_note = format!("没有保存：{}要填数字", st.label);
-                    return;
-                }
-            }
+            let n = st
+                .value
+                .parse::<i64>()
+                .map_err(|_| format!("没有保存：{}要填数字", st.label))?;
+            file.set_int(st.section, st.key, n);
         } else {
             file.set_str(st.section, st.key, &st.value);
         }
     }
-    let config = match file.save() {
-        Ok(config) => config,
-        Err(problems) => {
-            t.save_note = format!(
-                "没有保存：{}",
-                problems
-                    .iter()
-                    .map(|p| p.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("；")
-            );
-            return;
-        }
-    };
+    file.save().map_err(|problems| {
+        format!(
+            "没有保存：{}",
+            problems
+                .iter()
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
+                .join("；")
+        )
+    })
+}
+
+/// The configuration read back is put in force: the idle limits and the kiosk's id at once, the link restarted
+/// when its settings changed, the devices restarted with their new addresses.
+fn apply(s: &mut App, t: &mut TechnicianState, changes: &Changes, config: Config) {
     let uris = match DeviceUris::from_config(&config.devices) {
         Ok(uris) => uris,
         Err(e) => {
@@ -146,11 +180,16 @@ pub(super) fn save(s: &mut App, t: &mut TechnicianState) {
         }
     };
     tracing::info!("settings saved, devices restarting");
-    for st in t.settings.iter_mut() {
-        st.saved = st.value.clone();
+    let link_changed = changes
+        .settings
+        .iter()
+        .any(|st| st.value != st.saved && (st.section == "backoffice" || st.key == "id"));
+    // What was written is what is saved now (the technician may have typed more meanwhile).
+    for (st, written) in t.settings.iter_mut().zip(&changes.settings) {
+        st.saved = written.value.clone();
     }
     s.technician_settings.rotation = config.rotation;
-    if rotation_changed {
+    if changes.rotation.is_some() {
         t.restart_needed = true;
     }
     s.idle = config.idle;
@@ -201,7 +240,19 @@ mod tests {
 
     use super::*;
     use crate::app::Settings;
-    use crate::config::Config;
+
+    /// 保存并生效 pressed in technician mode, and its answer taken in.
+    fn saved(app: &mut App, t: TechnicianState) -> TechnicianState {
+        app.technician = Some(t);
+        app.technician_save();
+        let end = std::time::Instant::now() + Duration::from_secs(10);
+        while app.technician.as_ref().is_some_and(|t| t.saving) {
+            assert!(std::time::Instant::now() < end, "saving took too long");
+            std::thread::sleep(Duration::from_millis(10));
+            app.take_in();
+        }
+        app.technician.take().expect("technician mode")
+    }
 
     /// A kiosk whose configuration is a copy of the shipped one in a folder of its own.
     fn kiosk_with_config() -> (tempfile::TempDir, std::path::PathBuf, App) {
@@ -236,9 +287,10 @@ mod tests {
     fn saved_settings_are_written_read_back_and_in_force() {
         let (_dir, path, mut app) = kiosk_with_config();
         let mut t = TechnicianState::new(&app.technician_settings);
+        t.settings = load_settings(Some(&path));
         let idle = idle_setting(&t);
         t.settings[idle].value = "150".into();
-        save(&mut app, &mut t);
+        let t = saved(&mut app, t);
         assert_eq!(t.save_note, "已保存并生效");
         let written = std::fs::read_to_string(&path).expect("config");
         assert!(written.contains("idle_warn_seconds = 150"), "{written}");
@@ -254,9 +306,10 @@ mod tests {
         let (_dir, path, mut app) = kiosk_with_config();
         let before = std::fs::read_to_string(&path).expect("config");
         let mut t = TechnicianState::new(&app.technician_settings);
+        t.settings = load_settings(Some(&path));
         let idle = idle_setting(&t);
         t.settings[idle].value = "九十".into();
-        save(&mut app, &mut t);
+        let t = saved(&mut app, t);
         assert_eq!(t.save_note, "没有保存：无操作多久提醒（秒）要填数字");
         assert_eq!(std::fs::read_to_string(&path).expect("config"), before);
         assert_eq!(app.idle.warn_after, Duration::from_secs(90));
