@@ -3,6 +3,8 @@
 
 pub mod client;
 pub mod contract;
+pub mod platform_client;
+pub mod platform_wire;
 pub mod signing;
 pub mod sim;
 pub mod status_client;

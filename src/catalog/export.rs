@@ -73,6 +73,8 @@ struct ExportMaterial<'a> {
     source: &'a str,
     exempt: Exemption,
     exempt_note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    licence_type: Option<&'a str>,
     deferrable: bool,
     defer_days: Option<u32>,
     sample: bool,
@@ -85,6 +87,8 @@ struct ExportField<'a> {
     kind: FieldKind,
     required: bool,
     prefill: Option<Prefill>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shared: Option<&'a str>,
     options: &'a [String],
     hint: Option<&'a str>,
     sample: bool,
@@ -121,6 +125,7 @@ pub fn to_json(catalog: &Catalog) -> String {
                 source: &m.source,
                 exempt: m.exempt,
                 exempt_note: m.exempt_note.as_deref(),
+                licence_type: m.licence_type.as_deref(),
                 deferrable: m.deferrable,
                 defer_days: m.defer_days,
                 sample: m.sample,
@@ -135,6 +140,7 @@ pub fn to_json(catalog: &Catalog) -> String {
                 kind: f.kind,
                 required: f.required,
                 prefill: f.prefill,
+                shared: f.shared.as_deref(),
                 options: &f.options,
                 hint: f.hint.as_deref(),
                 sample: f.sample,

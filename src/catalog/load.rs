@@ -240,7 +240,24 @@ impl Builder<'_> {
             ),
             _ => {}
         }
-        if raw.deferrable.get_ref() & (raw.exempt != Exemption::None) {
+        let exempt = *raw.exempt.get_ref();
+        let platform_proves = matches!(exempt, Exemption::ELicence | Exemption::SharedData);
+        match (&raw.licence_type, platform_proves) {
+            (None, true) => self.report(
+                src,
+                &raw.exempt,
+                "a material an e-licence or shared data proves needs `licence_type` (the licence the platform \
+                 must confirm for the applicant)",
+            ),
+            (Some(licence), true) => self.non_empty(src, licence, "licence_type"),
+            (Some(licence), false) => self.report(
+                src,
+                licence,
+                "`licence_type` is only for materials with exempt = \"e_licence\" or \"shared_data\"",
+            ),
+            (None, false) => {}
+        }
+        if raw.deferrable.get_ref() & (exempt != Exemption::None) {
             self.report(
                 src,
                 &raw.deferrable,
@@ -253,8 +270,9 @@ impl Builder<'_> {
             form: raw.form,
             copies: *raw.copies.get_ref(),
             source: raw.source.get_ref().clone(),
-            exempt: raw.exempt,
+            exempt,
             exempt_note: raw.exempt_note.clone(),
+            licence_type: raw.licence_type.as_ref().map(|l| l.get_ref().clone()),
             deferrable: *raw.deferrable.get_ref(),
             defer_days: raw.defer_days.as_ref().map(|d| *d.get_ref()),
             sample: raw.sample,
@@ -304,12 +322,32 @@ impl Builder<'_> {
                 );
             }
         }
+        if let Some(shared) = &raw.shared {
+            if !is_key(shared.get_ref()) {
+                self.report(
+                    src,
+                    shared,
+                    format!(
+                        "shared field `{}` must be lower_snake_case ASCII",
+                        shared.get_ref()
+                    ),
+                );
+            }
+            if raw.prefill.is_some() {
+                self.report(
+                    src,
+                    shared,
+                    "a field filled from the ID card cannot also be filled from shared data",
+                );
+            }
+        }
         Some(FieldDef {
             key: key.get_ref().clone(),
             label: raw.label.get_ref().clone(),
             kind,
             required: raw.required,
             prefill: raw.prefill.as_ref().map(|p| *p.get_ref()),
+            shared: raw.shared.as_ref().map(|s| s.get_ref().clone()),
             options: raw.options.clone(),
             hint: raw.hint.clone(),
             sample: raw.sample,

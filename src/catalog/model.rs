@@ -211,6 +211,9 @@ pub struct Material {
     pub source: String,
     pub exempt: Exemption,
     pub exempt_note: Option<String>,
+    /// For a material an electronic licence or shared data may prove: the licence type the platform must
+    /// confirm for this applicant before it is exempt.
+    pub licence_type: Option<String>,
     pub deferrable: bool,
     pub defer_days: Option<u32>,
     pub sample: bool,
@@ -248,6 +251,8 @@ pub struct FieldDef {
     pub kind: FieldKind,
     pub required: bool,
     pub prefill: Option<Prefill>,
+    /// The shared-data field that fills it when the platform has it for this applicant.
+    pub shared: Option<String>,
     pub options: Vec<String>,
     pub hint: Option<String>,
     pub sample: bool,

@@ -78,8 +78,10 @@ pub struct RawMaterial {
     pub form: MaterialForm,
     pub copies: Spanned<u32>,
     pub source: Spanned<String>,
-    pub exempt: Exemption,
+    pub exempt: Spanned<Exemption>,
     pub exempt_note: Option<String>,
+    /// The electronic licence (or shared-data record) that proves it, as the platform names its type.
+    pub licence_type: Option<Spanned<String>>,
     pub deferrable: Spanned<bool>,
     pub defer_days: Option<Spanned<u32>>,
     pub sample: bool,
@@ -92,6 +94,8 @@ pub struct RawField {
     pub kind: Spanned<FieldKind>,
     pub required: bool,
     pub prefill: Option<Spanned<Prefill>>,
+    /// The shared-data field that fills it, as the platform names it.
+    pub shared: Option<Spanned<String>>,
     #[serde(default)]
     pub options: Vec<String>,
     pub hint: Option<String>,

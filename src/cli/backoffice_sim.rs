@@ -34,6 +34,13 @@ pub struct BackofficeArgs {
     /// The PEM private key for --tls-cert.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// The government platform's sample records (people, companies, e-licences); by default `sim/platform.toml`
+    /// beside the kiosk's configuration, when it is there.
+    #[arg(long)]
+    platform: Option<PathBuf>,
+    /// What real-person verification answers until told otherwise (POST /_sim/face): match, no_match, unusable.
+    #[arg(long, default_value = "match", value_parser = sim::platform::face_result)]
+    face: kiosk::backoffice::platform_wire::FaceResult,
     #[command(subcommand)]
     action: Option<BackofficeAction>,
 }
@@ -84,6 +91,19 @@ fn kiosks(config: &Path, given: &[String]) -> Result<BTreeMap<String, String>, F
                 .ok_or_else(|| Failed::with_message(format!("--kiosk `{pair}`: use ID=SECRET")))
         })
         .collect()
+}
+
+/// The platform's records: the file given, or `sim/platform.toml` beside the configuration when it is there, or
+/// none at all.
+fn platform(config: &Path, given: Option<&Path>) -> Result<sim::Platform, Failed> {
+    let beside = config
+        .parent()
+        .map(|dir| dir.join("sim/platform.toml"))
+        .filter(|p| p.exists());
+    match given.map(Path::to_path_buf).or(beside) {
+        Some(path) => sim::Platform::load(&path).map_err(|p| Failed::with_message(p.to_string())),
+        None => Ok(sim::Platform::default()),
+    }
 }
 
 fn add_staff(data: &Path, staff_id: &str, name: &str) -> Result<(), Failed> {
@@ -143,6 +163,8 @@ pub fn run(config: &Path, args: &BackofficeArgs) -> Result<(), Failed> {
         catalog,
         faults: args.faults.clone(),
         tls: args.tls_cert.clone().zip(args.tls_key.clone()),
+        platform: platform(config, args.platform.as_deref())?,
+        face: args.face,
     };
     let scheme = if settings.tls.is_some() {
         "https"

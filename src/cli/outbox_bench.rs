@@ -206,6 +206,8 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
             catalog: None,
             faults: Vec::new(),
             tls: None,
+            platform: Default::default(),
+            face: kiosk::backoffice::platform_wire::FaceResult::Match,
         },
         move |addr| {
             let _ = sender.send(addr);

@@ -145,19 +145,26 @@ fn check_names_file_and_line_of_every_problem() {
     let out = kiosk(&["catalog", "check", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let errors = String::from_utf8_lossy(&out.stderr);
-    let expect = |file: &Path, line: usize, words: &str| {
-        let prefix = format!("{}:{line}: ", file.display());
-        assert!(
-            errors
-                .lines()
-                .any(|l| l.starts_with(&prefix) && l.contains(words)),
-            "no `{prefix}…{words}…` in:\n{errors}"
-        );
-    };
     // A type error stops its own file only: the others are still checked in full.
-    expect(&things, bad_target, "公司");
-    expect(&items, bad_material, "unknown material `no_such_material`");
-    expect(&materials, bad_copies, "copies must be at least 1");
+    expect_problem(&errors, &things, bad_target, "公司");
+    expect_problem(
+        &errors,
+        &items,
+        bad_material,
+        "unknown material `no_such_material`",
+    );
+    expect_problem(&errors, &materials, bad_copies, "copies must be at least 1");
+}
+
+/// `errors` (what `catalog check` printed) has a line naming `file` at `line` and saying `words`.
+fn expect_problem(errors: &str, file: &Path, line: usize, words: &str) {
+    let prefix = format!("{}:{line}: ", file.display());
+    assert!(
+        errors
+            .lines()
+            .any(|l| l.starts_with(&prefix) && l.contains(words)),
+        "no `{prefix}…{words}…` in:\n{errors}"
+    );
 }
 
 #[test]
@@ -194,6 +201,41 @@ fn check_reports_broken_references_and_unknown_keys() {
         )),
         "{errors}"
     );
+}
+
+/// The links to the platform are checked: a material an e-licence proves names its licence type, a material
+/// nothing proves names none, and a shared field is a plain key that the card does not fill already.
+#[test]
+fn platform_links_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_catalog(dir.path());
+    let materials = dir.path().join("materials.toml");
+    let stray_type = break_file(
+        &materials,
+        "exempt = \"none\"\n",
+        "exempt = \"none\"\nlicence_type = \"结婚证\"\n",
+    ) + 1;
+    // (After the line above, which moves the lines below it down by one.)
+    let no_type = break_file(&materials, "licence_type = \"营业执照\"\n", "") - 2;
+    let fields = dir.path().join("fields.toml");
+    let on_card = break_file(
+        &fields,
+        "prefill = \"name\"\n",
+        "prefill = \"name\"\nshared = \"name\"\n",
+    ) + 1;
+    let bad_name = break_file(&fields, "shared = \"org_name\"", "shared = \"Org Name\"");
+
+    let out = kiosk(&["catalog", "check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = String::from_utf8_lossy(&out.stderr);
+    for (file, line, words) in [
+        (&materials, no_type, "needs `licence_type`"),
+        (&materials, stray_type, "`licence_type` is only for"),
+        (&fields, bad_name, "must be lower_snake_case"),
+        (&fields, on_card, "cannot also be filled from shared data"),
+    ] {
+        expect_problem(&errors, file, line, words);
+    }
 }
 
 #[test]

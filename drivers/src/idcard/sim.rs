@@ -70,6 +70,18 @@ pub fn sample_identity() -> Identity {
     id
 }
 
+/// A second made-up resident: the sample company's agent (经办人) on the simulated platform, not its legal
+/// representative. The number is made up with a valid check digit.
+pub fn sample_agent_identity() -> Identity {
+    let mut id = sample_identity();
+    id.name = "李四".into();
+    id.gender = crate::Gender::Female;
+    id.birth_date = "1990-05-20".into();
+    id.address = "河南省南阳市西峡县莲花路20号".into();
+    id.id_number = "411323199005206622".into();
+    id
+}
+
 /// The photo bytes the simulator serves: 1024 bytes shaped like a WLT header, not a real image.
 pub fn sample_photo() -> Vec<u8> {
     let mut photo = vec![0u8; 1024];

@@ -30,6 +30,8 @@ fn back_office(data: &std::path::Path) -> (tokio::runtime::Runtime, String) {
         catalog: None,
         faults: Vec::new(),
         tls: None,
+        platform: Default::default(),
+        face: crate::backoffice::platform_wire::FaceResult::Match,
     };
     runtime.spawn(async move {
         let _ = serve(settings, move |address| {

@@ -2,7 +2,8 @@
 //! - KIND: `500`, `502`, `503`, `429` (answered with `Retry-After: 1`), `slow=MS` (answer after MS milliseconds),
 //!   `drop` (close the connection without answering, before doing anything), `drop-after-store` (do the work, then
 //!   close without answering: the answer is lost), `truncate` (do the work, then cut the answer's body short);
-//! - TARGET: `file`, `manifest`, `status`, `lookup`, `staff`, `catalog`, `heartbeat` or `any` (the default);
+//! - TARGET: `file`, `manifest`, `status`, `lookup`, `staff`, `catalog`, `heartbeat`, `identity` (real-person
+//!   verification), `shared` (shared data), `licence` (a shown e-licence) or `any` (the default);
 //! - COUNT: how many matching requests it hits (default: every one).
 
 use std::str::FromStr;
@@ -26,6 +27,9 @@ pub enum Target {
     Staff,
     Catalog,
     Heartbeat,
+    Identity,
+    Shared,
+    Licence,
     Any,
 }
 
@@ -79,6 +83,9 @@ impl FromStr for Fault {
             "staff" => Target::Staff,
             "catalog" => Target::Catalog,
             "heartbeat" => Target::Heartbeat,
+            "identity" => Target::Identity,
+            "shared" => Target::Shared,
+            "licence" => Target::Licence,
             "any" => Target::Any,
             other => return Err(format!("fault `{text}`: unknown target `{other}`")),
         };

@@ -2,10 +2,13 @@
 //! on demand.
 
 pub mod faults;
+pub mod platform;
+mod platform_routes;
 pub mod server;
 pub mod staff;
 pub mod store;
 
 pub use faults::Fault;
+pub use platform::Platform;
 pub use server::{catalog_document, serve, SimSettings};
 pub use store::SimStore;

@@ -1,5 +1,6 @@
-//! The simulated back office's HTTP(S) server: the whole of `back-office-api.md` on top of [`SimStore`], with
-//! injectable faults and two unsigned control routes for tests (`/_sim/faults`, `/_sim/catalog`).
+//! The simulated back office's HTTP(S) server: the whole of `back-office-api.md` on top of [`SimStore`] and the
+//! sample [`Platform`], with injectable faults and unsigned control routes for tests (`/_sim/faults`,
+//! `/_sim/catalog`, `/_sim/face`).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
@@ -19,6 +20,8 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
 use super::faults::{Fault, FaultKind, Faults, Target};
+use super::platform::{FaceAnswers, Platform};
+use super::platform_routes;
 use super::staff::StaffOutcome;
 use super::store::{ManifestOutcome, SimStore};
 use crate::backoffice::contract::check_manifest;
@@ -39,10 +42,16 @@ pub struct SimSettings {
     pub faults: Vec<Fault>,
     /// PEM certificate chain and private key: serve HTTPS instead of HTTP.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// The government platform's sample records (shared data, e-licences).
+    pub platform: Platform,
+    /// What the face comparison answers until told otherwise.
+    pub face: crate::backoffice::platform_wire::FaceResult,
 }
 
-struct Shared {
+pub(super) struct Shared {
     store: Mutex<SimStore>,
+    pub(super) platform: Platform,
+    pub(super) face: Mutex<FaceAnswers>,
     kiosks: BTreeMap<String, String>,
     catalog: Mutex<Option<(String, Bytes)>>,
     faults: Mutex<Faults>,
@@ -54,7 +63,7 @@ struct Shared {
 const MAX_FAILED_LOOKUPS: usize = 5;
 const LOOKUP_WINDOW: Duration = Duration::from_secs(60);
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -64,7 +73,7 @@ fn tag(body: &[u8]) -> String {
 
 /// The connection is closed without an answer (an injected fault).
 #[derive(Debug)]
-struct Dropped;
+pub(super) struct Dropped;
 
 impl std::fmt::Display for Dropped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -74,10 +83,10 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-type Answer = Response<SimBody>;
+pub(super) type Answer = Response<SimBody>;
 
 /// A whole answer body, or one cut off half way (the `truncate` fault).
-struct SimBody {
+pub(super) struct SimBody {
     data: Option<Bytes>,
     fail_after: bool,
 }
@@ -105,7 +114,7 @@ impl Body for SimBody {
     }
 }
 
-fn answer(status: StatusCode, body: Value) -> Answer {
+pub(super) fn answer(status: StatusCode, body: Value) -> Answer {
     let mut response = Response::new(SimBody {
         data: Some(Bytes::from(body.to_string())),
         fail_after: false,
@@ -118,7 +127,7 @@ fn answer(status: StatusCode, body: Value) -> Answer {
     response
 }
 
-fn empty(status: StatusCode) -> Answer {
+pub(super) fn empty(status: StatusCode) -> Answer {
     let mut response = Response::new(SimBody {
         data: None,
         fail_after: false,
@@ -127,7 +136,7 @@ fn empty(status: StatusCode) -> Answer {
     response
 }
 
-fn error(status: StatusCode, code: &str) -> Answer {
+pub(super) fn error(status: StatusCode, code: &str) -> Answer {
     answer(status, json!({ "error": code }))
 }
 
@@ -168,8 +177,12 @@ enum Route {
     Heartbeat {
         kiosk_id: String,
     },
+    IdentityVerify,
+    SharedData,
+    LicenceVerify,
     SetFaults,
     SetCatalog,
+    SetFace,
     Unknown,
 }
 
@@ -205,7 +218,11 @@ fn route(method: &Method, path: &str) -> Route {
         (&Method::POST, ["v1", "kiosks", id, "heartbeat"]) if safe(id) => Route::Heartbeat {
             kiosk_id: id.to_string(),
         },
+        (&Method::POST, ["v1", "identity", "verify"]) => Route::IdentityVerify,
+        (&Method::POST, ["v1", "applicants", "shared-data"]) => Route::SharedData,
+        (&Method::POST, ["v1", "licences", "verify"]) => Route::LicenceVerify,
         (&Method::POST, ["_sim", "faults"]) => Route::SetFaults,
+        (&Method::POST, ["_sim", "face"]) => Route::SetFace,
         (&Method::PUT, ["_sim", "catalog"]) => Route::SetCatalog,
         _ => Route::Unknown,
     }
@@ -220,6 +237,9 @@ fn target(route: &Route) -> Option<Target> {
         Route::StaffLogin | Route::StaffLogout { .. } => Target::Staff,
         Route::Catalog => Target::Catalog,
         Route::Heartbeat { .. } => Target::Heartbeat,
+        Route::IdentityVerify => Target::Identity,
+        Route::SharedData => Target::Shared,
+        Route::LicenceVerify => Target::Licence,
         _ => return None,
     })
 }
@@ -408,7 +428,10 @@ fn serve_route(
                 Err(e) => store_failed(e),
             }
         }
-        Route::SetFaults | Route::SetCatalog | Route::Unknown => {
+        Route::IdentityVerify => platform_routes::identity_verify(shared, body),
+        Route::SharedData => platform_routes::shared_data(shared, body),
+        Route::LicenceVerify => platform_routes::licence_verify(shared, body),
+        Route::SetFaults | Route::SetCatalog | Route::SetFace | Route::Unknown => {
             error(StatusCode::NOT_FOUND, "not_found")
         }
     }
@@ -506,6 +529,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
             *lock(&shared.catalog) = Some((tag(&body), body));
             return Ok(empty(StatusCode::NO_CONTENT));
         }
+        Route::SetFace => return Ok(platform_routes::set_face(&shared, &body)),
         Route::Unknown => return Ok(error(StatusCode::NOT_FOUND, "not_found")),
         _ => {}
     }
@@ -562,6 +586,11 @@ pub async fn serve(settings: SimSettings, ready: impl FnOnce(SocketAddr)) -> Res
         catalog: Mutex::new(settings.catalog.map(|c| (tag(&c), Bytes::from(c)))),
         faults: Mutex::new(faults),
         failed_lookups: Mutex::new(BTreeMap::new()),
+        platform: settings.platform,
+        face: Mutex::new(FaceAnswers {
+            standing: settings.face,
+            ..Default::default()
+        }),
     });
     let acceptor = settings
         .tls
