@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use super::failure::CaptureFailure;
 use super::picture::Picture;
-use super::App;
+use super::{words, App};
 use crate::package::quality;
 use crate::services::devices::DeviceKind;
 use crate::session::{Blob, MergedMaterial, Step, Treatment};
@@ -143,9 +144,8 @@ impl App {
                 let assessed = quality::assess(&jpeg.0);
                 (jpeg, assessed)
             })
-            .await
-            .map_err(|e| e.to_string())?;
-            Ok::<_, String>((jpeg, assessed?))
+            .await?;
+            Ok::<_, CaptureFailure>((jpeg, assessed?))
         };
         self.tasks.spawn(&service.handle(), work, move |s, result| {
             s.capture.busy = false;
@@ -184,7 +184,7 @@ impl App {
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "page not captured");
-                    s.capture.note = format!("没有拍到：{e}。请重试。");
+                    s.capture.note = format!("没有拍到：{}。请重试。", words::capture_failure(&e));
                     s.capture.note_is_warning = true;
                 }
             }

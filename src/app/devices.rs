@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::App;
+use super::{words, App};
 use crate::services::devices::{DeviceEvent, DeviceKind, DeviceService, DeviceUris, Health};
 use crate::session::Step;
 
@@ -74,9 +74,9 @@ impl App {
                     _ => {}
                 }
             }
-            DeviceEvent::CardUnreadable(message) => {
+            DeviceEvent::CardUnreadable(kind) => {
                 self.devices.card_on_reader = true;
-                self.devices.card_error = message;
+                self.devices.card_error = words::card_error(kind);
             }
             DeviceEvent::CardRemoved => {
                 self.devices.card_on_reader = false;

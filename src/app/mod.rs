@@ -8,6 +8,7 @@ pub mod choose;
 pub mod delivery;
 pub mod devices;
 pub mod done;
+pub mod failure;
 pub mod form;
 pub mod intake;
 pub mod keyboard;

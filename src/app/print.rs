@@ -6,11 +6,12 @@
 use chrono::Local;
 
 use super::done::DoneInfo;
-use super::App;
+use super::failure::PrintFailure;
+use super::{words, App};
 use crate::receipts::{NoticeSlip, Receipt};
 
-/// Whether a receipt printed, and if not, why (in plain words).
-pub type Printed = Result<(), String>;
+/// Whether a receipt printed, and if not, why.
+pub type Printed = Result<(), PrintFailure>;
 
 impl App {
     /// Sends `receipt` to the printer; `done` learns on the UI thread whether it printed. An `Err` here means
@@ -19,11 +20,11 @@ impl App {
         &self,
         receipt: &Receipt,
         done: impl FnOnce(&mut App, Printed) + Send + 'static,
-    ) -> Result<(), String> {
+    ) -> Result<(), PrintFailure> {
         // (Handed to the printer task, which zeroes them once printed.)
-        let bytes = receipt.escpos(self.paper).map_err(|e| e.to_string())?;
+        let bytes = receipt.escpos(self.paper)?;
         let Some(service) = &self.devices.service else {
-            return Err("本机打印机未启用".into());
+            return Err(PrintFailure::NoPrinter);
         };
         let epoch = self.epoch;
         self.tasks.spawn(
@@ -35,7 +36,7 @@ impl App {
                 }
                 // The screen has moved on (the visitor left, went back, looked up another): the note is not theirs.
                 if app.epoch == epoch {
-                    done(app, result.map(|_| ()))
+                    done(app, result.map(|_| ()).map_err(PrintFailure::from))
                 }
             },
         );
@@ -52,7 +53,8 @@ impl App {
             return;
         };
         let screen_text = slip.screen_text();
-        let failed = move |app: &mut App, why: String| {
+        let failed = move |app: &mut App, why: PrintFailure| {
+            let why = words::print_failure(&why);
             app.print_note = format!(
                 "告知单没有打印出来（{why}）。请用手机扫描下方二维码保存告知单，或到窗口领取。"
             );
@@ -76,13 +78,13 @@ impl App {
             if let Some(done) = app.done.as_mut() {
                 match printed {
                     Ok(()) => done.printed(),
-                    Err(why) => done.not_printed(&why),
+                    Err(why) => done.not_printed(&words::print_failure(&why)),
                 }
             }
         });
         match sent {
             Ok(()) => done.print_note = "正在打印回执…".into(),
-            Err(why) => done.not_printed(&why),
+            Err(why) => done.not_printed(&words::print_failure(&why)),
         }
     }
 }

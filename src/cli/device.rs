@@ -5,13 +5,14 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Subcommand;
-use drivers::idcard::{CardEvent, CardPoller, SamReader};
+use drivers::idcard::{CardEvent, CardPoller, ReaderError, SamReader};
 use drivers::printer::{
     Align, PaperWidth, PrinterConnection, PrinterError, PrinterState, PrinterUri, ReceiptWriter,
 };
 use drivers::scanner::{CodeSource, HidScanner, SerialScanner, Suffix};
 
-use kiosk::services::devices::discover;
+use kiosk::app::words;
+use kiosk::services::devices::{discover, DeviceKind, Fault, FaultKind};
 
 use super::identity_json::IdentityJson;
 use super::Failed;
@@ -105,7 +106,9 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
         DeviceAction::PrintTest { printer, width } => {
             let width = PaperWidth::from_mm(*width)
                 .ok_or_else(|| Failed::with_message("--width is 58 or 80"))?;
-            let bytes = test_receipt(width).map_err(Failed::with_message)?;
+            let bytes = test_receipt(width).map_err(|e| {
+                Failed::with_message(words::with_detail(words::receipt_error(&e), &e))
+            })?;
             let mut connection = open_printer(printer)?;
             match connection.print(&bytes) {
                 Ok(states) => {
@@ -116,13 +119,13 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
                     );
                     Ok(())
                 }
-                Err(e) => Err(Failed::with_message(e)),
+                Err(e) => Err(printer_failed(&e)),
             }
         }
         DeviceAction::PrinterStatus { printer } => {
             let states = open_printer(printer)?
                 .status()
-                .map_err(Failed::with_message)?;
+                .map_err(|e| printer_failed(&e))?;
             for code in codes(&states) {
                 println!("{code}");
             }
@@ -137,8 +140,8 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
             Ok(())
         }
         DeviceAction::Capture { camera, out } => {
-            let mut camera = drivers::camera::open(camera).map_err(Failed::with_message)?;
-            let jpeg = camera.capture().map_err(Failed::with_message)?;
+            let mut camera = drivers::camera::open(camera).map_err(|e| camera_failed(&e))?;
+            let jpeg = camera.capture().map_err(|e| camera_failed(&e))?;
             std::fs::write(out, &jpeg)
                 .map_err(|e| Failed::with_message(format!("{}: {e}", out.display())))?;
             println!("wrote {} bytes to {}", jpeg.len(), out.display());
@@ -161,10 +164,10 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
             let deadline = Instant::now() + Duration::from_secs(*timeout);
             let mut any = false;
             while Instant::now() < deadline {
-                for code in scanner
-                    .read_codes(deadline - Instant::now())
-                    .map_err(Failed::with_message)?
-                {
+                for code in scanner.read_codes(deadline - Instant::now()).map_err(|e| {
+                    let lost = Fault::new(FaultKind::Disconnected, e);
+                    Failed::with_message(words::fault_detailed(DeviceKind::Scanner, &lost))
+                })? {
                     println!("{code}");
                     any = true;
                 }
@@ -184,8 +187,20 @@ fn codes(states: &[PrinterState]) -> Vec<&'static str> {
 }
 
 fn open_printer(uri: &PrinterUri) -> Result<PrinterConnection, Failed> {
-    PrinterConnection::open(uri, Duration::from_secs(2))
-        .map_err(|e: PrinterError| Failed::with_message(e))
+    PrinterConnection::open(uri, Duration::from_secs(2)).map_err(|e| printer_failed(&e))
+}
+
+/// The printer's trouble in words, then the technical detail.
+fn printer_failed(e: &PrinterError) -> Failed {
+    Failed::with_message(words::with_detail(&words::printer_error(e), e))
+}
+
+fn camera_failed(e: &drivers::camera::CameraError) -> Failed {
+    Failed::with_message(words::with_detail(words::camera_error(e.kind()), e))
+}
+
+fn card_failed(e: &ReaderError) -> Failed {
+    Failed::with_message(words::with_detail(&words::card_error(e.kind()), e))
 }
 
 fn open_serial(path: &Path, baud: u32) -> Result<drivers::serialport::TTYPort, Failed> {
@@ -217,9 +232,9 @@ fn read_card(
     while Instant::now() < deadline {
         match poller.poll() {
             Ok(Some(CardEvent::Placed(data))) => return print_card(&data, json, photo),
-            Ok(Some(CardEvent::Unreadable(e))) => return Err(Failed::with_message(e)),
+            Ok(Some(CardEvent::Unreadable(e))) => return Err(card_failed(&e)),
             Ok(Some(CardEvent::Removed) | None) => std::thread::sleep(Duration::from_millis(300)),
-            Err(e) => return Err(Failed::with_message(e)),
+            Err(e) => return Err(card_failed(&e)),
         }
     }
     eprintln!("no card within {timeout} s");
@@ -228,11 +243,12 @@ fn read_card(
 
 fn print_card(data: &drivers::idcard::CardData, json: bool, photo: PhotoOut) -> Result<(), Failed> {
     if let Some((out, library)) = photo {
-        let decoder = drivers::idcard::wlt::WltDecoder::load(library, "unpack")
-            .map_err(Failed::with_message)?;
-        let image = decoder
-            .decode(&data.photo_wlt)
-            .map_err(Failed::with_message)?;
+        let photo_failed = |e: drivers::idcard::wlt::WltError| {
+            Failed::with_message(words::with_detail(words::wlt_error(e.kind()), &e))
+        };
+        let decoder =
+            drivers::idcard::wlt::WltDecoder::load(library, "unpack").map_err(photo_failed)?;
+        let image = decoder.decode(&data.photo_wlt).map_err(photo_failed)?;
         image
             .save(out)
             .map_err(|e| Failed::with_message(format!("{}: {e}", out.display())))?;

@@ -6,12 +6,30 @@ use image::{DynamicImage, ImageDecoder, RgbImage};
 pub const MAX_LONG_SIDE: u32 = 2339;
 pub const MAX_BYTES: usize = 500 * 1024;
 
+/// A page that could not be read or made ready for the back office. The Display is technical English; the app
+/// words it for people by [`PageError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
-    #[error("拍摄的图像无法读取：{0}")]
+    #[error("the captured picture cannot be decoded: {0}")]
     Decode(String),
-    #[error("图像无法压缩：{0}")]
+    #[error("the page cannot be compressed: {0}")]
     Encode(String),
+}
+
+/// What went wrong with a page, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageErrorKind {
+    Decode,
+    Encode,
+}
+
+impl PageError {
+    pub fn kind(&self) -> PageErrorKind {
+        match self {
+            PageError::Decode(_) => PageErrorKind::Decode,
+            PageError::Encode(_) => PageErrorKind::Encode,
+        }
+    }
 }
 
 /// Decodes a camera JPEG, turns it upright by its EXIF orientation, scales it to at most A4 at 200 dpi and

@@ -3,6 +3,8 @@
 
 use image::{GrayImage, RgbImage};
 
+use super::pages::PageError;
+
 /// What may be wrong with a page, in the applicant's words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Warning {
@@ -31,8 +33,8 @@ pub const THUMBNAIL: u32 = 240;
 /// The side of the greyscale copy measured.
 const MEASURE: u32 = 480;
 
-pub fn assess(jpeg: &[u8]) -> Result<Assessment, String> {
-    let image = image::load_from_memory(jpeg).map_err(|e| e.to_string())?;
+pub fn assess(jpeg: &[u8]) -> Result<Assessment, PageError> {
+    let image = image::load_from_memory(jpeg).map_err(|e| PageError::Decode(e.to_string()))?;
     // Area averaging (`thumbnail`) keeps memory to the output's size, however large the photo.
     let thumbnail = image.thumbnail(THUMBNAIL, THUMBNAIL).to_rgb8();
     let grey = image.thumbnail(MEASURE, MEASURE).to_luma8();

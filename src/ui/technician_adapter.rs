@@ -100,7 +100,7 @@ pub fn fill(window: &AppWindow, state: &App, pictures: &mut Pictures) {
                 .zip(lists)
                 .enumerate()
                 .map(|(i, (kind, list))| {
-                    let (words, ok) = words::health_words(state.devices.health_of(*kind));
+                    let (words, ok) = words::health_words(*kind, state.devices.health_of(*kind));
                     TechDevice {
                         name: words::device_name(*kind).into(),
                         state: words.into(),

@@ -11,11 +11,12 @@ use common::sim::{
     enqueue, enqueue_into, kiosk_config, link, run, runtime, set_status, Sim, CHECK_CODE, KIOSK,
     SECRET,
 };
+use drivers::printer::PrinterState;
 use kiosk::backoffice::Credential;
 use kiosk::config::Config;
 use kiosk::outbox::{Outbox, State};
 use kiosk::package::CheckCode;
-use kiosk::services::devices::{DeviceKind, Health};
+use kiosk::services::devices::{DeviceKind, Fault, Health};
 use kiosk::services::uplink::catalog_sync::{self, Synced};
 use kiosk::services::uplink::{CatalogCache, UplinkService};
 
@@ -197,7 +198,10 @@ fn the_link_service_delivers_by_itself_and_beats() {
         Arc::new(|| {
             BTreeMap::from([
                 (DeviceKind::IdReader, Health::Ok),
-                (DeviceKind::Printer, Health::Error("缺纸".into())),
+                (
+                    DeviceKind::Printer,
+                    Health::Error(Fault::printer_states(&[PrinterState::PaperOut])),
+                ),
             ])
         }),
         Arc::new(|_: &Outbox| Some("测试：暂停受理".to_string())),
@@ -231,7 +235,7 @@ fn the_link_service_delivers_by_itself_and_beats() {
     let beat = sim.store().last_heartbeat(KIOSK).unwrap().unwrap();
     assert_eq!(beat["devices"]["id_reader"]["state"], "ok");
     assert_eq!(beat["devices"]["printer"]["state"], "error");
-    assert_eq!(beat["devices"]["printer"]["detail"], "缺纸");
+    assert_eq!(beat["devices"]["printer"]["detail"], "paper_out");
     assert_eq!(beat["devices"]["camera"]["state"], "absent");
     assert!(beat["outbox"]["pending"].as_u64().is_some());
     assert_eq!(beat["outbox"]["refused"], 0);

@@ -263,7 +263,7 @@ fn a_printer_out_of_paper_receives_nothing_and_one_near_its_end_prints() {
         let (sim, mut connection) = printer();
         sim.set_states(&[state]);
         let err = connection.print(&bytes).expect_err("not printed");
-        assert!(err.to_string().contains(state.message()), "{err}");
+        assert!(err.to_string().contains(state.code()), "{err}");
         thread::sleep(Duration::from_millis(50));
         assert!(sim.received().is_empty(), "{state:?}: nothing sent");
     }

@@ -506,7 +506,13 @@ fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
         k.app()
             .devices
             .health_of(kiosk::services::devices::DeviceKind::Printer)
-            .is_some_and(|h| format!("{h:?}").contains("即将用完"))
+            .is_some_and(|h| {
+                let (words, _) = kiosk::app::words::health_words(
+                    kiosk::services::devices::DeviceKind::Printer,
+                    Some(h),
+                );
+                words.contains("即将用完")
+            })
     });
     printer.set_states(&[]);
 

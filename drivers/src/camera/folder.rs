@@ -17,7 +17,7 @@ impl FolderCamera {
     pub fn open(folder: &Path) -> Result<FolderCamera, CameraError> {
         if !folder.is_dir() {
             return Err(CameraError::Absent(format!(
-                "{} 不是文件夹",
+                "{} is not a folder",
                 folder.display()
             )));
         }

@@ -53,18 +53,42 @@ pub fn fit(width: u32, height: u32, max_w: u32, max_h: u32) -> (u32, u32) {
     )
 }
 
+/// Why the camera gave no picture. The Display is technical English (logs, the heartbeat, a technician's
+/// detail); the app words it for people by [`CameraError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum CameraError {
-    #[error("高拍仪未连接：{0}")]
+    #[error("camera not connected: {0}")]
     Absent(String),
-    #[error("高拍仪没有送来画面")]
+    #[error("the camera sent no frame in time")]
     Timeout,
-    #[error("高拍仪不支持 JPEG、YUYV 或 RGB 输出")]
+    #[error("the camera offers neither JPEG, YUYV nor RGB")]
     NoUsableFormat,
-    #[error("图像无法解码：{0}")]
+    #[error("the picture cannot be decoded: {0}")]
     Decode(String),
-    #[error("高拍仪读写出错：{0}")]
+    #[error("camera I/O error: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// What happened to the camera, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CameraErrorKind {
+    Absent,
+    Timeout,
+    NoUsableFormat,
+    Decode,
+    Io,
+}
+
+impl CameraError {
+    pub fn kind(&self) -> CameraErrorKind {
+        match self {
+            CameraError::Absent(_) => CameraErrorKind::Absent,
+            CameraError::Timeout => CameraErrorKind::Timeout,
+            CameraError::NoUsableFormat => CameraErrorKind::NoUsableFormat,
+            CameraError::Decode(_) => CameraErrorKind::Decode,
+            CameraError::Io(_) => CameraErrorKind::Io,
+        }
+    }
 }
 
 /// Where the camera is.

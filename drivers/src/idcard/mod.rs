@@ -10,5 +10,5 @@ pub mod text;
 pub mod wlt;
 
 pub use poller::{CardEvent, CardPoller};
-pub use reader::{CardData, ReaderError, SamReader};
+pub use reader::{CardData, CardErrorKind, ReaderError, SamReader};
 pub use sim::{SimIdReader, SimMode};

@@ -14,23 +14,48 @@ use crate::Identity;
 pub trait Port: Read + Write + Send {}
 impl<T: Read + Write + Send> Port for T {}
 
+/// Why a card or the reader could not be read. The Display is technical English (logs, the heartbeat, a
+/// technician's detail) and names no personal data; the app words it for people by [`ReaderError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum ReaderError {
-    #[error("读卡器没有响应")]
+    #[error("the reader did not answer")]
     Timeout,
-    #[error("读卡器数据错误（校验或长度不对）")]
+    #[error("garbled frames from the reader (checksum or length)")]
     Garbled,
-    #[error("{}", .0.message())]
+    #[error("the reader answered {0}")]
     Status(Sw3),
-    #[error("{0}")]
+    #[error(transparent)]
     Text(#[from] TextError),
-    #[error("读卡器返回的数据不完整")]
+    #[error("the reader's answer is incomplete")]
     Malformed,
-    #[error("读卡器连接中断：{0}")]
+    #[error("reader connection lost: {0}")]
     Io(#[from] io::Error),
 }
 
+/// What went wrong with a card or the reader, without the detail: the reader's own status and the text block's
+/// problems keep their classification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardErrorKind {
+    NoAnswer,
+    Garbled,
+    Status(Sw3),
+    Text(TextError),
+    Malformed,
+    Disconnected,
+}
+
 impl ReaderError {
+    pub fn kind(&self) -> CardErrorKind {
+        match self {
+            ReaderError::Timeout => CardErrorKind::NoAnswer,
+            ReaderError::Garbled => CardErrorKind::Garbled,
+            ReaderError::Status(sw3) => CardErrorKind::Status(*sw3),
+            ReaderError::Text(text) => CardErrorKind::Text(*text),
+            ReaderError::Malformed => CardErrorKind::Malformed,
+            ReaderError::Io(_) => CardErrorKind::Disconnected,
+        }
+    }
+
     /// A fault of the line or the device (a technician's matter), as opposed to the card or the applicant.
     pub fn is_device_fault(&self) -> bool {
         match self {
@@ -110,7 +135,7 @@ impl<P: Port> SamReader<P> {
             }
             match read_some(&mut self.port, &mut buf)? {
                 Some(0) => {
-                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "端口已关闭").into())
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "port closed").into())
                 }
                 Some(n) => self.decoder.push(&buf[..n]),
                 None => {}
@@ -124,7 +149,7 @@ impl<P: Port> SamReader<P> {
         for _ in 0..64 {
             match read_some(&mut self.port, &mut buf)? {
                 Some(0) => {
-                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "端口已关闭").into());
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "port closed").into());
                 }
                 Some(n) => self.decoder.skipped += n,
                 None => break,

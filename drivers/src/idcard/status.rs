@@ -1,4 +1,4 @@
-//! SW3, the reader's status byte, as error kinds with plain Chinese messages.
+//! SW3, the reader's status byte, as kinds of what happened (the app words them for people).
 
 /// What a reader's SW3 says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,24 +82,34 @@ impl Sw3 {
         )
     }
 
-    /// What the screen says.
-    pub fn message(self) -> &'static str {
+    /// The byte the reader sent.
+    pub fn byte(self) -> u8 {
         match self {
-            Sw3::Ok | Sw3::CardFound => "读卡成功",
-            Sw3::NoContent => "证件中没有该项信息",
-            Sw3::ChecksumError | Sw3::LengthError | Sw3::CommunicationFault => {
-                "读卡器通信出错，请稍候再试；如仍不行请联系工作人员"
-            }
-            Sw3::CommandError | Sw3::Unauthorized | Sw3::Unrecognized | Sw3::Other(_) => {
-                "读卡器不支持该操作，请联系工作人员"
-            }
-            Sw3::Authentication(_) | Sw3::RandomFailed => "证件验证未通过，请取下证件后重新放置",
-            Sw3::UnknownCardType => "无法识别该证件，请放置居民身份证或居住证",
-            Sw3::ReadFailed => "读卡失败，请将证件平放在读卡区，不要移动",
-            Sw3::SamSelfTest | Sw3::SamNotAuthorized => "读卡器安全模块故障，请联系工作人员",
-            Sw3::NoCard => "未检测到证件，请将证件放在读卡区",
-            Sw3::SelectFailed => "证件已移开，请重新放置",
+            Sw3::Ok => 0x90,
+            Sw3::CardFound => 0x9F,
+            Sw3::NoContent => 0x91,
+            Sw3::ChecksumError => 0x10,
+            Sw3::LengthError => 0x11,
+            Sw3::CommandError => 0x21,
+            Sw3::Unauthorized => 0x23,
+            Sw3::Unrecognized => 0x24,
+            Sw3::Authentication(byte) | Sw3::Other(byte) => byte,
+            Sw3::UnknownCardType => 0x40,
+            Sw3::ReadFailed => 0x41,
+            Sw3::RandomFailed => 0x47,
+            Sw3::SamSelfTest => 0x60,
+            Sw3::SamNotAuthorized => 0x66,
+            Sw3::NoCard => 0x80,
+            Sw3::SelectFailed => 0x81,
+            Sw3::CommunicationFault => 0xFF,
         }
+    }
+}
+
+/// As technicians' tools print it: `SW3=60 (SamSelfTest)`.
+impl std::fmt::Display for Sw3 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SW3={:02X} ({self:?})", self.byte())
     }
 }
 
@@ -115,7 +125,7 @@ mod tests {
         ];
         for code in documented {
             assert!(!matches!(Sw3::from_byte(code), Sw3::Other(_)), "{code:02X}");
-            assert!(!Sw3::from_byte(code).message().is_empty());
+            assert_eq!(Sw3::from_byte(code).byte(), code);
         }
         assert_eq!(Sw3::from_byte(0x42), Sw3::Other(0x42));
         assert!(Sw3::from_byte(0x9F).is_success());

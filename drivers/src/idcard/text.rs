@@ -12,17 +12,40 @@ use super::nation;
 pub const TEXT_LEN: usize = 256;
 const TYPE_FLAG: usize = 248;
 
-/// Why a text block could not be read. The message names no personal data.
+/// Why a text block could not be read. The message names no personal data: a field's name, never its value.
+/// Its variants are already the kind of what happened (it is `Copy`); the app words them for people.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
-    #[error("证件信息长度不对（{0} 字节）")]
+    #[error("the card's text block is {0} bytes, not 256")]
     Length(usize),
-    #[error("无法识别的证件类型")]
+    #[error("unknown card type")]
     CardType,
-    #[error("证件中的{0}无法识别")]
-    Field(&'static str),
-    #[error("证件号码校验未通过")]
+    #[error("the card's {} cannot be read", .0.name())]
+    Field(CardField),
+    #[error("the ID number fails its check digit")]
     IdNumber,
+}
+
+/// A field of the card whose content could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardField {
+    Name,
+    Nation,
+    BirthDate,
+    /// The valid-from or valid-to date.
+    Validity,
+}
+
+impl CardField {
+    /// Its name in a technical message.
+    pub fn name(self) -> &'static str {
+        match self {
+            CardField::Name => "name",
+            CardField::Nation => "nation",
+            CardField::BirthDate => "birth date",
+            CardField::Validity => "validity",
+        }
+    }
 }
 
 /// One field's place in the block.
@@ -134,7 +157,7 @@ fn card_kind(block: &[u8]) -> Result<(IdType, &'static Layout, char), TextError>
 }
 
 /// `YYYYMMDD` as `YYYY-MM-DD`; `长期` stays as it is.
-fn date(value: &str, field: &'static str, may_be_long_term: bool) -> Result<String, TextError> {
+fn date(value: &str, field: CardField, may_be_long_term: bool) -> Result<String, TextError> {
     if may_be_long_term && value == "长期" {
         return Ok(value.to_string());
     }
@@ -165,11 +188,11 @@ pub fn parse(block: &[u8]) -> Result<Identity, TextError> {
         .collect::<Vec<_>>()
         .join("");
     if name.is_empty() && english_name.is_empty() {
-        return Err(TextError::Field("姓名"));
+        return Err(TextError::Field(CardField::Name));
     }
     let nation = match layout.nation {
         Some(span) => nation::name(&span.read(block))
-            .ok_or(TextError::Field("民族"))?
+            .ok_or(TextError::Field(CardField::Nation))?
             .to_string(),
         None => String::new(),
     };
@@ -184,12 +207,12 @@ pub fn parse(block: &[u8]) -> Result<Identity, TextError> {
         name,
         gender: Gender::from_code(&layout.gender.read(block)),
         nation,
-        birth_date: date(&layout.birth.read(block), "出生日期", false)?,
+        birth_date: date(&layout.birth.read(block), CardField::BirthDate, false)?,
         address: read(layout.address),
         id_number,
         authority: layout.authority.read(block),
-        valid_from: date(&layout.valid_from.read(block), "有效期", false)?,
-        valid_to: date(&layout.valid_to.read(block), "有效期", true)?,
+        valid_from: date(&layout.valid_from.read(block), CardField::Validity, false)?,
+        valid_to: date(&layout.valid_to.read(block), CardField::Validity, true)?,
         english_name,
         nationality: read(layout.nationality),
         pass_number: read(layout.pass_number),
@@ -329,10 +352,10 @@ mod tests {
         assert_eq!(parse(&block), Err(TextError::IdNumber));
         let mut block = encode(&resident(), false);
         Span(32, 4).write(&mut block, "77");
-        assert_eq!(parse(&block), Err(TextError::Field("民族")));
+        assert_eq!(parse(&block), Err(TextError::Field(CardField::Nation)));
         let mut block = encode(&resident(), false);
         Span(36, 16).write(&mut block, "19491331");
-        assert_eq!(parse(&block), Err(TextError::Field("出生日期")));
+        assert_eq!(parse(&block), Err(TextError::Field(CardField::BirthDate)));
     }
 }
 

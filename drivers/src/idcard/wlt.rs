@@ -12,16 +12,37 @@ pub const BMP_LEN: usize = 38_862;
 pub const PHOTO_WIDTH: u32 = 102;
 pub const PHOTO_HEIGHT: u32 = 126;
 
+/// Why the photo could not be decoded. The Display is technical English; the app words it by [`WltError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum WltError {
-    #[error("照片解码库无法加载：{0}")]
+    #[error("cannot load the photo decoding library: {0}")]
     Load(String),
-    #[error("照片数据长度不对（{0} 字节）")]
+    #[error("the photo is {0} bytes, not 1024")]
     Length(usize),
-    #[error("照片解码失败（返回 {0}）")]
+    #[error("the photo decoding library failed (returned {0})")]
     Failed(i32),
-    #[error("照片解码结果无法识别：{0}")]
+    #[error("the decoded photo is not a picture: {0}")]
     Image(String),
+}
+
+/// What went wrong decoding the photo, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WltErrorKind {
+    Load,
+    Length,
+    Failed,
+    Image,
+}
+
+impl WltError {
+    pub fn kind(&self) -> WltErrorKind {
+        match self {
+            WltError::Load(_) => WltErrorKind::Load,
+            WltError::Length(_) => WltErrorKind::Length,
+            WltError::Failed(_) => WltErrorKind::Failed,
+            WltError::Image(_) => WltErrorKind::Image,
+        }
+    }
 }
 
 pub struct WltDecoder {

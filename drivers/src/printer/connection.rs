@@ -14,16 +14,39 @@ use crate::port::read_some;
 pub trait PrinterPort: Read + Write + Send {}
 impl<T: Read + Write + Send> PrinterPort for T {}
 
+/// Why the printer did not answer or print. The Display is technical English (logs, the heartbeat, a
+/// technician's detail); the app words it for people by [`PrinterError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum PrinterError {
-    #[error("打印机无法连接：{0}")]
+    #[error("cannot connect to the printer: {0}")]
     Connect(io::Error),
-    #[error("打印机没有回应状态查询")]
+    #[error("the printer did not answer the status query")]
     NoStatus,
-    #[error("打印机不能打印：{}", .0.iter().map(|s| s.message()).collect::<Vec<_>>().join("、"))]
+    #[error("the printer cannot print: {}", status::codes(.0))]
     NotReady(Vec<PrinterState>),
-    #[error("打印机连接中断：{0}")]
+    #[error("printer connection lost: {0}")]
     Io(#[from] io::Error),
+}
+
+/// What happened to the printer, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrinterErrorKind {
+    Connect,
+    NoStatus,
+    /// The printer reports states that stop printing (paper out, cover open, offline, ...).
+    NotReady,
+    Io,
+}
+
+impl PrinterError {
+    pub fn kind(&self) -> PrinterErrorKind {
+        match self {
+            PrinterError::Connect(_) => PrinterErrorKind::Connect,
+            PrinterError::NoStatus => PrinterErrorKind::NoStatus,
+            PrinterError::NotReady(_) => PrinterErrorKind::NotReady,
+            PrinterError::Io(_) => PrinterErrorKind::Io,
+        }
+    }
 }
 
 /// A printer device file (`/dev/usb/lp0`): writes block until the printer has taken every byte (a non-blocking
@@ -80,7 +103,9 @@ impl PrinterConnection {
                     .to_socket_addrs()
                     .map_err(PrinterError::Connect)?
                     .next()
-                    .ok_or_else(|| PrinterError::Connect(io::Error::other("地址无效")))?;
+                    .ok_or_else(|| {
+                        PrinterError::Connect(io::Error::other("the address resolves to nothing"))
+                    })?;
                 let stream =
                     TcpStream::connect_timeout(&addr, timeout).map_err(PrinterError::Connect)?;
                 stream

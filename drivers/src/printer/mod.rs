@@ -7,7 +7,7 @@ pub mod sim;
 pub mod status;
 pub mod uri;
 
-pub use connection::{PrinterConnection, PrinterError};
+pub use connection::{PrinterConnection, PrinterError, PrinterErrorKind};
 pub use receipt::{Align, PaperWidth, ReceiptWriter};
 pub use sim::SimPrinter;
 pub use status::PrinterState;

@@ -50,8 +50,9 @@ impl PaperWidth {
     }
 }
 
+/// A receipt that cannot be turned into printer commands (one case: the app words it by its type).
 #[derive(Debug, thiserror::Error)]
-#[error("小票内容无法编码：{0}")]
+#[error("the receipt cannot be encoded: {0}")]
 pub struct ReceiptError(String);
 
 impl From<escpos::errors::PrinterError> for ReceiptError {
@@ -185,7 +186,10 @@ impl ReceiptWriter {
         let bytes = data.as_bytes();
         let store_len = bytes.len() + 3;
         if store_len > 7092 {
-            return Err(ReceiptError("二维码内容过长".into()));
+            return Err(ReceiptError(format!(
+                "QR code data too long ({} bytes)",
+                bytes.len()
+            )));
         }
         let mut cmd = Vec::with_capacity(store_len + 40);
         cmd.extend_from_slice(&[0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00]); // model 2

@@ -1,7 +1,8 @@
 //! The printer's real-time status (DLE EOT n), asked before every print: many printers take a job and report
 //! nothing when they are out of paper.
 
-/// One thing the app can show about the printer.
+/// One thing the printer reports about itself. The app words it for people; [`PrinterState::code`] names it
+/// for technicians and machines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PrinterState {
     Ok,
@@ -28,19 +29,6 @@ impl PrinterState {
             PrinterState::CutterError => "cutter_error",
             PrinterState::Error => "error",
             PrinterState::Unrecoverable => "unrecoverable_error",
-        }
-    }
-
-    pub fn message(self) -> &'static str {
-        match self {
-            PrinterState::Ok => "打印机正常",
-            PrinterState::Offline => "打印机离线",
-            PrinterState::CoverOpen => "打印机盖未关好",
-            PrinterState::PaperNearEnd => "打印纸即将用完",
-            PrinterState::PaperOut => "打印机缺纸",
-            PrinterState::CutterError => "打印机切刀故障",
-            PrinterState::Error => "打印机出错",
-            PrinterState::Unrecoverable => "打印机故障",
         }
     }
 
@@ -76,6 +64,15 @@ pub fn states(bytes: [u8; 4]) -> Vec<PrinterState> {
         states.push(PrinterState::Ok);
     }
     states
+}
+
+/// The states' codes, as the CLI prints them: `paper_out, cover_open`.
+pub fn codes(states: &[PrinterState]) -> String {
+    states
+        .iter()
+        .map(|s| s.code())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Whether `byte` has the fixed bits of a status reply (0xx1xx10).

@@ -153,7 +153,10 @@ impl super::CodeSource for HidScanner {
                 break;
             }
             if fd.revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "扫码器已断开"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "scanner disconnected",
+                ));
             }
             for event in self.device.fetch_events()? {
                 if event.event_type() == evdev::EventType::KEY {

@@ -135,7 +135,10 @@ impl<P: Read> SerialScanner<P> {
             let now = Instant::now();
             let codes = match read_some(&mut self.port, &mut buf)? {
                 Some(0) => {
-                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "扫码器已断开"))
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "scanner disconnected",
+                    ))
                 }
                 Some(n) => self.decoder.push(&buf[..n], Instant::now()),
                 None => self.decoder.flush_after_gap(now),

@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 use chrono::Local;
 use zeroize::Zeroizing;
 
+use super::failure::PrintFailure;
 use super::keyboard::{KeyboardMode, Target};
-use super::App;
+use super::{words, App};
 use crate::backoffice::wire::Application;
 use crate::backoffice::{Credential, LinkError};
 use crate::package::CheckCode;
@@ -434,7 +435,8 @@ fn print_pickup(state: &mut App) {
     state.print_qr = None;
     let screen_text = slip.screen_text();
     let by_staff = slip.printed_by_staff.clone();
-    let failed = move |s: &mut App, why: String| {
+    let failed = move |s: &mut App, why: PrintFailure| {
+        let why = words::print_failure(&why);
         s.print_note = format!(
             "取件凭证没有打印出来（{why}）。请记下上方的取件码，或用手机扫描下方二维码保存。"
         );

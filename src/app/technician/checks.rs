@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::ORDER;
 use crate::app::picture::Picture;
-use crate::app::App;
+use crate::app::{words, App};
 use crate::receipts::Receipt;
 use crate::services::devices::DeviceKind;
 
@@ -31,12 +31,12 @@ pub(super) fn test(s: &mut App, kind: DeviceKind) {
                 if let Some(t) = s.technician.as_mut() {
                     t.results[slot] = match printed {
                         Ok(()) => "测试小票已打印".into(),
-                        Err(e) => format!("没有打印：{e}"),
+                        Err(e) => format!("没有打印：{}", words::print_failure_detailed(&e)),
                     };
                 }
             });
             if let (Err(e), Some(t)) = (sent, s.technician.as_mut()) {
-                t.results[slot] = format!("没有打印：{e}");
+                t.results[slot] = format!("没有打印：{}", words::print_failure_detailed(&e));
             }
         }
         DeviceKind::Camera => {
@@ -57,7 +57,10 @@ pub(super) fn test(s: &mut App, kind: DeviceKind) {
                                 t.frame =
                                     Some(Picture::from_rgb(frame.width, frame.height, &frame.rgb));
                             }
-                            Err(e) => t.results[slot] = format!("取不到画面：{e}"),
+                            Err(e) => {
+                                let why = words::fault_detailed(DeviceKind::Camera, &e);
+                                t.results[slot] = format!("取不到画面：{why}");
+                            }
                         }
                     }
                 },

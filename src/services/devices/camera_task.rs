@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 
 use std::time::Duration;
 
-use super::{next_request, CameraRequest, DeviceKind, Health, Shared};
+use super::{next_request, CameraRequest, DeviceKind, Fault, Health, Shared};
 
 pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<CameraRequest>) {
     let mut device: Option<Box<dyn DocumentCamera>> = None;
@@ -16,7 +16,7 @@ pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<Camera
             device = Some(opened);
             shared.set_health(DeviceKind::Camera, Health::Ok);
         }
-        Err(e) => shared.set_health(DeviceKind::Camera, Health::Absent(e.to_string())),
+        Err(e) => shared.set_health(DeviceKind::Camera, Health::Absent(Fault::from(&e))),
     }
     while !shared.stopping() {
         let request = match next_request(shared, &mut requests, Duration::from_secs(1)) {
@@ -28,11 +28,11 @@ pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<Camera
             match camera::open(uri) {
                 Ok(opened) => device = Some(opened),
                 Err(e) => {
-                    let reason = e.to_string();
-                    shared.set_health(DeviceKind::Camera, Health::Absent(reason.clone()));
+                    let fault = Fault::from(&e);
+                    shared.set_health(DeviceKind::Camera, Health::Absent(fault.clone()));
                     match request {
-                        CameraRequest::Preview { reply, .. } => drop(reply.send(Err(reason))),
-                        CameraRequest::Capture { reply } => drop(reply.send(Err(reason))),
+                        CameraRequest::Preview { reply, .. } => drop(reply.send(Err(fault))),
+                        CameraRequest::Capture { reply } => drop(reply.send(Err(fault))),
                         CameraRequest::Reset => {}
                     }
                     continue;
@@ -41,7 +41,8 @@ pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<Camera
         }
         let Some(cam) = device.as_mut() else { continue };
         // A page not yet dropped or framed (a timeout) is no fault of the camera.
-        let failure = |e: &CameraError| (!matches!(e, CameraError::Timeout)).then(|| e.to_string());
+        let failure =
+            |e: &CameraError| (!matches!(e, CameraError::Timeout)).then(|| Fault::from(e));
         let failed = match request {
             CameraRequest::Preview {
                 max_width,
@@ -50,21 +51,21 @@ pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<Camera
             } => {
                 let result = cam.preview(max_width, max_height);
                 let failed = result.as_ref().err().and_then(failure);
-                let _ = reply.send(result.map_err(|e| e.to_string()));
+                let _ = reply.send(result.map_err(|e| Fault::from(&e)));
                 failed
             }
             CameraRequest::Capture { reply } => {
                 let result = cam.capture();
                 let failed = result.as_ref().err().and_then(failure);
-                let _ = reply.send(result.map_err(|e| e.to_string()));
+                let _ = reply.send(result.map_err(|e| Fault::from(&e)));
                 failed
             }
             CameraRequest::Reset => cam.reset().err().as_ref().and_then(failure),
         };
         match failed {
-            Some(reason) => {
+            Some(fault) => {
                 device = None;
-                shared.set_health(DeviceKind::Camera, Health::Error(reason));
+                shared.set_health(DeviceKind::Camera, Health::Error(fault));
             }
             None => shared.set_health(DeviceKind::Camera, Health::Ok),
         }

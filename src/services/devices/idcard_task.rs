@@ -9,9 +9,9 @@ use drivers::serialport::TTYPort;
 
 use super::sim::SimDevices;
 use super::uri::SerialDevice;
-use super::{Backoff, DeviceEvent, DeviceKind, Health, Shared};
+use super::{Backoff, DeviceEvent, DeviceKind, Fault, Health, OpenError, Shared};
 
-pub type Opener = Box<dyn FnMut() -> Result<TTYPort, String> + Send>;
+pub type Opener = Box<dyn FnMut() -> Result<TTYPort, OpenError> + Send>;
 
 const POLL_EVERY: Duration = Duration::from_millis(500);
 /// A read of text and photo is about 112 ms on the wire at 115200 baud; allow for slow readers.
@@ -25,7 +25,10 @@ pub fn opener(device: &SerialDevice, sim: Option<&SimDevices>) -> io::Result<Ope
             let port = sim
                 .and_then(SimDevices::id_reader_port)
                 .ok_or_else(|| io::Error::other("no simulator"))??;
-            Box::new(move || port.try_clone_native().map_err(|e| e.to_string()))
+            Box::new(move || {
+                port.try_clone_native()
+                    .map_err(|e| OpenError::new("simulated reader", e))
+            })
         }
         SerialDevice::Serial { path, baud, .. } => {
             let (path, baud) = (path.clone(), *baud);
@@ -33,7 +36,7 @@ pub fn opener(device: &SerialDevice, sim: Option<&SimDevices>) -> io::Result<Ope
                 drivers::serialport::new(path.to_string_lossy(), baud)
                     .timeout(Duration::from_millis(20))
                     .open_native()
-                    .map_err(|e| format!("{}: {e}", path.display()))
+                    .map_err(|e| OpenError::new(path.display(), e))
             })
         }
     })
@@ -44,8 +47,8 @@ pub fn run(shared: &Shared, mut open: Opener) {
     while !shared.stopping() {
         let port = match open() {
             Ok(port) => port,
-            Err(reason) => {
-                shared.set_health(DeviceKind::IdReader, Health::Absent(reason));
+            Err(e) => {
+                shared.set_health(DeviceKind::IdReader, Health::Absent(Fault::from(&e)));
                 shared.pause(backoff.next());
                 continue;
             }
@@ -68,8 +71,8 @@ pub fn run(shared: &Shared, mut open: Opener) {
 
 fn health_of(error: &ReaderError) -> Health {
     match error {
-        ReaderError::Timeout | ReaderError::Io(_) => Health::Absent(error.to_string()),
-        other => Health::Error(other.to_string()),
+        ReaderError::Timeout | ReaderError::Io(_) => Health::Absent(Fault::from(error)),
+        other => Health::Error(Fault::from(other)),
     }
 }
 
@@ -92,7 +95,7 @@ fn poll_until_lost(shared: &Shared, poller: &mut CardPoller<TTYPort>) {
                         shared
                             .card_on_reader
                             .store(true, std::sync::atomic::Ordering::Relaxed);
-                        (shared.events)(DeviceEvent::CardUnreadable(e.to_string()));
+                        (shared.events)(DeviceEvent::CardUnreadable(e.kind()));
                     }
                     Some(CardEvent::Removed) => {
                         shared
@@ -103,11 +106,8 @@ fn poll_until_lost(shared: &Shared, poller: &mut CardPoller<TTYPort>) {
                     None => {}
                 }
             }
-            Err(ReaderError::Io(e)) => {
-                shared.set_health(
-                    DeviceKind::IdReader,
-                    Health::Absent(format!("读卡器连接中断：{e}")),
-                );
+            Err(e @ ReaderError::Io(_)) => {
+                shared.set_health(DeviceKind::IdReader, Health::Absent(Fault::from(&e)));
                 return;
             }
             Err(e) => {

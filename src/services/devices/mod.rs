@@ -6,6 +6,7 @@
 
 mod camera_task;
 pub mod discover;
+mod health;
 mod idcard_task;
 mod printer_task;
 mod scanner_task;
@@ -18,10 +19,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use drivers::camera::Frame;
-use drivers::idcard::CardData;
+use drivers::idcard::{CardData, CardErrorKind};
 use drivers::printer::PrinterState;
 use tokio::sync::{mpsc, oneshot};
 
+pub use health::{Fault, FaultKind, Health, OpenError};
 pub use sim::SimDevices;
 pub use uri::{DeviceUris, PrinterDevice, ScannerDevice, SerialDevice, UriError};
 
@@ -45,36 +47,6 @@ impl DeviceKind {
     }
 }
 
-/// How a device is doing.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Health {
-    Starting,
-    Ok,
-    /// Not connected (unplugged, wrong port, switched off); the service keeps trying.
-    Absent(String),
-    /// Connected but failing, with the reason.
-    Error(String),
-}
-
-impl Health {
-    /// `ok`, `absent` or `error`, as the heartbeat reports it.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Health::Starting | Health::Absent(_) => "absent",
-            Health::Ok => "ok",
-            Health::Error(_) => "error",
-        }
-    }
-
-    pub fn detail(&self) -> &str {
-        match self {
-            Health::Starting => "starting",
-            Health::Ok => "",
-            Health::Absent(reason) | Health::Error(reason) => reason,
-        }
-    }
-}
-
 /// What the devices tell the app.
 pub enum DeviceEvent {
     Health {
@@ -83,8 +55,8 @@ pub enum DeviceEvent {
     },
     /// A card was placed and read. Personal data: never log it.
     CardPlaced(Box<CardData>),
-    /// A card was placed but could not be read; the message says what the applicant should do.
-    CardUnreadable(String),
+    /// A card was placed but could not be read (moved too soon, not an ID card): the applicant can try again.
+    CardUnreadable(CardErrorKind),
     /// The card that was read has been taken off the reader.
     CardRemoved,
     CodeScanned(String),
@@ -135,11 +107,11 @@ impl Shared {
             match &health {
                 Health::Ok => tracing::info!(device = device.code(), "device ok"),
                 Health::Starting => tracing::info!(device = device.code(), "device starting"),
-                Health::Absent(reason) => {
-                    tracing::warn!(device = device.code(), reason = %reason, "device absent")
+                Health::Absent(fault) => {
+                    tracing::warn!(device = device.code(), reason = %fault, "device absent")
                 }
-                Health::Error(reason) => {
-                    tracing::warn!(device = device.code(), reason = %reason, "device error")
+                Health::Error(fault) => {
+                    tracing::warn!(device = device.code(), reason = %fault, "device error")
                 }
             }
             (self.events)(DeviceEvent::Health { device, health });
@@ -182,17 +154,17 @@ impl Backoff {
 pub struct PrintJob {
     /// A receipt holds a check code and a masked identity: zeroed once printed (or not).
     bytes: zeroize::Zeroizing<Vec<u8>>,
-    reply: oneshot::Sender<Result<Vec<PrinterState>, String>>,
+    reply: oneshot::Sender<Result<Vec<PrinterState>, Fault>>,
 }
 
 pub enum CameraRequest {
     Preview {
         max_width: u32,
         max_height: u32,
-        reply: oneshot::Sender<Result<Frame, String>>,
+        reply: oneshot::Sender<Result<Frame, Fault>>,
     },
     Capture {
-        reply: oneshot::Sender<Result<Vec<u8>, String>>,
+        reply: oneshot::Sender<Result<Vec<u8>, Fault>>,
     },
     /// A visit ended: forget anything of it the camera holds (pages a vendor tool dropped).
     Reset,
@@ -203,7 +175,7 @@ pub enum CameraRequest {
 pub struct Printing(mpsc::Sender<PrintJob>);
 
 impl Printing {
-    pub async fn print(self, bytes: Vec<u8>) -> Result<Vec<PrinterState>, String> {
+    pub async fn print(self, bytes: Vec<u8>) -> Result<Vec<PrinterState>, Fault> {
         let (reply, answer) = oneshot::channel();
         self.0
             .send(PrintJob {
@@ -211,8 +183,8 @@ impl Printing {
                 reply,
             })
             .await
-            .map_err(|_| "打印服务已停止".to_string())?;
-        answer.await.map_err(|_| "打印服务已停止".to_string())?
+            .map_err(|_| Fault::stopped("printer"))?;
+        answer.await.map_err(|_| Fault::stopped("printer"))?
     }
 }
 
@@ -221,27 +193,28 @@ impl Printing {
 pub struct Camera(mpsc::Sender<CameraRequest>);
 
 impl Camera {
-    pub async fn capture(self) -> Result<Vec<u8>, String> {
+    pub async fn capture(self) -> Result<Vec<u8>, Fault> {
         let (reply, answer) = oneshot::channel();
-        self.0
-            .send(CameraRequest::Capture { reply })
-            .await
-            .map_err(|_| "高拍仪服务已停止".to_string())?;
-        answer.await.map_err(|_| "高拍仪服务已停止".to_string())?
+        self.ask(CameraRequest::Capture { reply }).await?;
+        answer.await.map_err(|_| Fault::stopped("camera"))?
     }
 
-    pub async fn preview(self, max_width: u32, max_height: u32) -> Result<Frame, String> {
+    pub async fn preview(self, max_width: u32, max_height: u32) -> Result<Frame, Fault> {
         let (reply, answer) = oneshot::channel();
-        let request = CameraRequest::Preview {
+        self.ask(CameraRequest::Preview {
             max_width,
             max_height,
             reply,
-        };
+        })
+        .await?;
+        answer.await.map_err(|_| Fault::stopped("camera"))?
+    }
+
+    async fn ask(&self, request: CameraRequest) -> Result<(), Fault> {
         self.0
             .send(request)
             .await
-            .map_err(|_| "高拍仪服务已停止".to_string())?;
-        answer.await.map_err(|_| "高拍仪服务已停止".to_string())?
+            .map_err(|_| Fault::stopped("camera"))
     }
 }
 
@@ -353,11 +326,11 @@ impl DeviceService {
     }
 
     /// Prints after asking the printer's state; the states seen come back (paper near end prints).
-    pub async fn print(&self, bytes: Vec<u8>) -> Result<Vec<PrinterState>, String> {
+    pub async fn print(&self, bytes: Vec<u8>) -> Result<Vec<PrinterState>, Fault> {
         self.printing().print(bytes).await
     }
 
-    pub async fn capture(&self) -> Result<Vec<u8>, String> {
+    pub async fn capture(&self) -> Result<Vec<u8>, Fault> {
         self.camera().capture().await
     }
 
@@ -381,7 +354,7 @@ impl DeviceService {
         let _ = self.camera.try_send(CameraRequest::Reset);
     }
 
-    pub async fn preview(&self, max_width: u32, max_height: u32) -> Result<Frame, String> {
+    pub async fn preview(&self, max_width: u32, max_height: u32) -> Result<Frame, Fault> {
         self.camera().preview(max_width, max_height).await
     }
 

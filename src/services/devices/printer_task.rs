@@ -9,9 +9,9 @@ use tokio::sync::mpsc;
 
 use super::sim::SimDevices;
 use super::uri::PrinterDevice;
-use super::{next_request, DeviceEvent, DeviceKind, Health, PrintJob, Shared};
+use super::{next_request, DeviceEvent, DeviceKind, Fault, Health, PrintJob, Shared};
 
-pub type Opener = Box<dyn FnMut() -> Result<PrinterConnection, String> + Send>;
+pub type Opener = Box<dyn FnMut() -> Result<PrinterConnection, PrinterError> + Send>;
 
 const STATUS_TIMEOUT: Duration = Duration::from_secs(2);
 const CHECK_EVERY: Duration = Duration::from_secs(30);
@@ -23,15 +23,15 @@ pub fn opener(device: &PrinterDevice, sim: Option<&SimDevices>) -> io::Result<Op
                 .and_then(SimDevices::printer_port)
                 .ok_or_else(|| io::Error::other("no simulator"))??;
             Box::new(move || {
-                let port = port.try_clone_native().map_err(|e| e.to_string())?;
+                let port = port
+                    .try_clone_native()
+                    .map_err(|e| PrinterError::Connect(e.into()))?;
                 Ok(PrinterConnection::with_port(Box::new(port), STATUS_TIMEOUT))
             })
         }
         PrinterDevice::Uri(uri) => {
             let uri = uri.clone();
-            Box::new(move || {
-                PrinterConnection::open(&uri, STATUS_TIMEOUT).map_err(|e| e.to_string())
-            })
+            Box::new(move || PrinterConnection::open(&uri, STATUS_TIMEOUT))
         }
     })
 }
@@ -41,8 +41,7 @@ fn health_of(states: &[PrinterState]) -> Health {
     if states == [PrinterState::Ok] {
         Health::Ok
     } else {
-        let words: Vec<&str> = states.iter().map(|s| s.message()).collect();
-        Health::Error(words.join("、"))
+        Health::Error(Fault::printer_states(states))
     }
 }
 
@@ -59,10 +58,11 @@ pub fn run(shared: &Shared, mut open: Opener, mut jobs: mpsc::Receiver<PrintJob>
         if connection.is_none() {
             match open() {
                 Ok(c) => connection = Some(c),
-                Err(reason) => {
-                    shared.set_health(DeviceKind::Printer, Health::Absent(reason.clone()));
+                Err(e) => {
+                    let fault = Fault::from(&e);
+                    shared.set_health(DeviceKind::Printer, Health::Absent(fault.clone()));
                     if let Some(job) = job {
-                        let _ = job.reply.send(Err(format!("打印机无法连接：{reason}")));
+                        let _ = job.reply.send(Err(fault));
                     }
                     continue;
                 }
@@ -81,15 +81,10 @@ pub fn run(shared: &Shared, mut open: Opener, mut jobs: mpsc::Receiver<PrintJob>
             Err(_) => Vec::new(),
         };
         match &result {
-            Err(PrinterError::Io(_) | PrinterError::NoStatus | PrinterError::Connect(_)) => {
+            Err(e @ (PrinterError::Io(_) | PrinterError::NoStatus | PrinterError::Connect(_))) => {
                 // Gone or silent: reconnect for the next job.
                 connection = None;
-                let reason = result
-                    .as_ref()
-                    .err()
-                    .map(|e| e.to_string())
-                    .unwrap_or_default();
-                shared.set_health(DeviceKind::Printer, Health::Absent(reason));
+                shared.set_health(DeviceKind::Printer, Health::Absent(Fault::from(e)));
             }
             _ => shared.set_health(DeviceKind::Printer, health_of(&states)),
         }
@@ -98,7 +93,7 @@ pub fn run(shared: &Shared, mut open: Opener, mut jobs: mpsc::Receiver<PrintJob>
             (shared.events)(DeviceEvent::PrinterState(states));
         }
         if let Some(job) = job {
-            let _ = job.reply.send(result.map_err(|e| e.to_string()));
+            let _ = job.reply.send(result.map_err(|e| Fault::from(&e)));
         }
     }
 }

@@ -7,9 +7,9 @@ use drivers::scanner::{CodeSource, HidScanner, SerialScanner, Suffix};
 
 use super::sim::SimDevices;
 use super::uri::{ScannerDevice, SerialDevice};
-use super::{Backoff, DeviceEvent, DeviceKind, Health, Shared};
+use super::{Backoff, DeviceEvent, DeviceKind, Fault, FaultKind, Health, OpenError, Shared};
 
-pub type Opener = Box<dyn FnMut() -> Result<Box<dyn CodeSource>, String> + Send>;
+pub type Opener = Box<dyn FnMut() -> Result<Box<dyn CodeSource>, OpenError> + Send>;
 
 pub fn opener(device: &ScannerDevice, sim: Option<&SimDevices>) -> io::Result<Opener> {
     Ok(match device {
@@ -18,7 +18,9 @@ pub fn opener(device: &ScannerDevice, sim: Option<&SimDevices>) -> io::Result<Op
                 .and_then(SimDevices::scanner_port)
                 .ok_or_else(|| io::Error::other("no simulator"))??;
             Box::new(move || {
-                let port = port.try_clone_native().map_err(|e| e.to_string())?;
+                let port = port
+                    .try_clone_native()
+                    .map_err(|e| OpenError::new("simulated scanner", e))?;
                 Ok(Box::new(SerialScanner::new(port, Suffix::Cr)) as Box<dyn CodeSource>)
             })
         }
@@ -29,7 +31,7 @@ pub fn opener(device: &ScannerDevice, sim: Option<&SimDevices>) -> io::Result<Op
                     .timeout(Duration::from_millis(20))
                     .open_native()
                     .map(|port| Box::new(SerialScanner::new(port, suffix)) as Box<dyn CodeSource>)
-                    .map_err(|e| format!("{}: {e}", path.display()))
+                    .map_err(|e| OpenError::new(path.display(), e))
             })
         }
         ScannerDevice::Evdev(path) => {
@@ -37,7 +39,7 @@ pub fn opener(device: &ScannerDevice, sim: Option<&SimDevices>) -> io::Result<Op
             Box::new(move || {
                 HidScanner::open(&path)
                     .map(|s| Box::new(s) as Box<dyn CodeSource>)
-                    .map_err(|e| format!("{}: {e}", path.display()))
+                    .map_err(|e| OpenError::new(path.display(), e))
             })
         }
     })
@@ -48,8 +50,8 @@ pub fn run(shared: &Shared, mut open: Opener) {
     while !shared.stopping() {
         let mut scanner = match open() {
             Ok(opened) => opened,
-            Err(reason) => {
-                shared.set_health(DeviceKind::Scanner, Health::Absent(reason));
+            Err(e) => {
+                shared.set_health(DeviceKind::Scanner, Health::Absent(Fault::from(&e)));
                 shared.pause(backoff.next());
                 continue;
             }
@@ -65,9 +67,10 @@ pub fn run(shared: &Shared, mut open: Opener) {
                     }
                 }
                 Err(e) => {
+                    let lost = format!("scanner connection lost: {e}");
                     shared.set_health(
                         DeviceKind::Scanner,
-                        Health::Absent(format!("扫码器连接中断：{e}")),
+                        Health::Absent(Fault::new(FaultKind::Disconnected, lost)),
                     );
                     shared.pause(backoff.next());
                     break;
