@@ -92,14 +92,6 @@ impl App {
         }
     }
 
-    /// 下一步 under the checklist.
-    pub fn confirm_items(&mut self) {
-        match self.session.confirm_items() {
-            Ok(()) => self.step_error.clear(),
-            Err(e) => self.step_error = e.to_string(),
-        }
-    }
-
     /// 我已了解，开始填写 under the one-time notice.
     pub fn confirm_notice(&mut self) {
         let _ = self.session.confirm_notice();

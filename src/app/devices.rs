@@ -88,7 +88,7 @@ impl App {
             DeviceEvent::CodeScanned(code) => {
                 // Its length only: a scanned code may be anything, a phone number or an ID card's.
                 tracing::info!(chars = code.chars().count(), "code scanned");
-                if !self.technician_code_scanned(&code) {
+                if !self.technician_code_scanned(&code) && !self.licence_code_scanned(&code) {
                     self.status_code_scanned(&code)
                 }
             }

@@ -43,7 +43,7 @@ impl App {
         let Some(field) = self.session.fields().get(index).map(|f| (*f).clone()) else {
             return;
         };
-        if from_card(&field) {
+        if from_card(&field) || self.session.shared_fields().contains(&field.key) {
             return;
         }
         let mode = if digits_only(field.kind) {

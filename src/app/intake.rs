@@ -131,5 +131,6 @@ pub(super) fn between_visitors(app: &mut App) {
         return;
     };
     app.index = SearchIndex::new(&catalog);
-    app.session = Session::new(catalog, app.idle, Instant::now());
+    app.session =
+        Session::new(catalog, app.idle, Instant::now()).with_face_check(app.session.face_check());
 }

@@ -8,12 +8,14 @@ pub mod choose;
 pub mod delivery;
 pub mod devices;
 pub mod done;
+pub mod face;
 pub mod failure;
 pub mod form;
 pub mod intake;
 pub mod keyboard;
 pub mod keyboard_mode;
 pub mod picture;
+pub mod platform;
 pub mod print;
 pub mod signing;
 pub mod status;
@@ -79,6 +81,10 @@ pub struct App {
     pub saving: bool,
     /// 我要办事 was pressed: whether the outbox can keep an application is being asked off the UI thread.
     pub checking_intake: bool,
+    /// The platform's part of the visit: the consent texts, a shared-data query or licence check on its way.
+    pub platform: platform::PlatformVisit,
+    /// The face check's preview and what it has found so far.
+    pub face: face::FaceVisit,
     /// The confirmation page, once the package is stored (the visit's personal data is gone by then).
     pub done: Option<done::DoneInfo>,
     pub kiosk_id: String,
@@ -116,6 +122,10 @@ pub struct Settings {
     pub simulated_devices: bool,
     pub paper: drivers::printer::PaperWidth,
     pub technician: TechnicianSettings,
+    /// How applicants are checked to be the card's holder, given the face camera there is (or is not).
+    pub face_check: crate::session::FaceCheck,
+    /// The platform the consent screen names.
+    pub platform_name: String,
 }
 
 impl Settings {
@@ -129,6 +139,13 @@ impl Settings {
                 .iter()
                 .all(|u| *u == "sim"),
             paper: d.paper,
+            face_check: match (config.identity.face_check, d.face_camera.is_empty()) {
+                // Without a camera a check that is only wanted is not done; one that is required sends every
+                // applicant to the window (and technicians see why).
+                (crate::session::FaceCheck::WhenAvailable, true) => crate::session::FaceCheck::Off,
+                (policy, _) => policy,
+            },
+            platform_name: config.identity.platform_name.clone(),
             technician: TechnicianSettings {
                 config_path: Some(config.path.clone()),
                 data_dir: config.data_dir.clone(),
@@ -152,7 +169,10 @@ impl App {
             .and_then(|_| crate::services::upgrade::InstalledBinary::of_this_process());
         App {
             index: SearchIndex::new(&catalog),
-            session: Session::new(catalog, settings.idle, Instant::now()),
+            session: Session::new(catalog, settings.idle, Instant::now())
+                .with_face_check(settings.face_check),
+            platform: platform::PlatformVisit::new(&settings.platform_name),
+            face: Default::default(),
             idle: settings.idle,
             intake: None,
             step_error: String::new(),

@@ -96,6 +96,9 @@ impl App {
         self.step_error.clear();
         self.clear_print_note();
         self.typing = None;
+        self.platform.reset();
+        // The face's preview is zeroed as it drops.
+        self.face = Default::default();
         // The pictures of the applicant's papers are zeroed as they drop (the screens' copies by the UI).
         self.capture = Default::default();
         self.signing = Default::default();

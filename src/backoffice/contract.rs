@@ -107,9 +107,18 @@ pub fn check_manifest(
         let status = c.one_of(
             m,
             "status",
-            &["captured", "exempt", "deferred"],
+            &["captured", "exempt", "licence", "deferred"],
             "materials[]",
         );
+        match (status.as_deref(), m.get("licence")) {
+            (Some("licence"), Some(Value::Object(licence))) => {
+                c.non_empty(licence, "licence_type", "materials[].licence");
+                c.non_empty(licence, "number", "materials[].licence");
+            }
+            (Some("licence"), _) => c.fail("a material exempted by a licence has no licence"),
+            (_, None | Some(Value::Null)) => {}
+            (_, Some(_)) => c.fail("materials[].licence is only for status licence"),
+        }
         let pages = c.array(m, "files");
         if status.as_deref() == Some("captured") && pages.is_empty() {
             c.fail("a captured material has no files");
@@ -162,12 +171,53 @@ pub fn check_manifest(
     if root.contains_key("check_code_sha256") {
         c.hash(root, "check_code_sha256", "");
     }
+    check_platform_fields(&mut c, root, target.as_deref());
     if c.problems.is_empty() {
         files.sort();
         files.dedup();
         Ok(files)
     } else {
         Err(c.problems)
+    }
+}
+
+/// 1.1: who applies, the real-person check and the fields from shared data. A package stored by a kiosk before
+/// 1.1 has no `applicant_role` and is taken as it is.
+fn check_platform_fields(c: &mut Checker, root: &Map<String, Value>, target: Option<&str>) {
+    if !root.contains_key("applicant_role") {
+        return;
+    }
+    {
+        let allowed: &[&str] = if target == Some("法人") {
+            &["legal_representative", "agent"]
+        } else {
+            &["self"]
+        };
+        let role = c.one_of(root, "applicant_role", allowed, "");
+        match (role.as_deref(), root.get("agent")) {
+            (Some("agent"), Some(Value::Object(agent))) => {
+                c.non_empty(agent, "authorised_by", "agent");
+            }
+            (Some("agent"), _) => c.fail("agent must name who authorised the agent"),
+            (_, None | Some(Value::Null)) => {}
+            (_, Some(_)) => c.fail("agent is only for applicant_role agent"),
+        }
+    }
+    match root.get("identity_check") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(check)) => {
+            c.one_of(check, "method", &["face"], "identity_check");
+            c.non_empty(check, "verify_id", "identity_check");
+            c.one_of(check, "result", &["match"], "identity_check");
+        }
+        Some(_) => c.fail("identity_check is neither null nor an object"),
+    }
+    let form = root.get("form").and_then(Value::as_object);
+    for key in c.array(root, "shared_fields") {
+        match key.as_str() {
+            Some(key) if form.is_some_and(|f| f.contains_key(key)) => {}
+            _ => c.fail("shared_fields[] names no field of the form"),
+        }
     }
 }
 

@@ -135,6 +135,9 @@ pub struct HeartbeatDevices {
     pub camera: DeviceReport,
     pub scanner: DeviceReport,
     pub printer: DeviceReport,
+    /// Only where a face camera is configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face_camera: Option<DeviceReport>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -57,6 +57,24 @@ fn build(
         unchecked,
     }
     .build(&files);
+    // An agent may do any company's one-thing; the kiosk then asks for the power of attorney the catalog defines.
+    if catalog
+        .one_things
+        .iter()
+        .any(|t| t.target == Target::Organisation)
+        && !catalog.materials.contains_key(POWER_OF_ATTORNEY)
+        && problems.is_empty()
+    {
+        problems.push(Problem {
+            file: path.to_path_buf(),
+            line: 0,
+            message: format!(
+                "[material.{}] is missing: 法人 one-things may be done by an agent (经办人), who hands in a power \
+                 of attorney",
+                POWER_OF_ATTORNEY
+            ),
+        });
+    }
     if catalog.one_things.is_empty() && problems.is_empty() {
         problems.push(Problem {
             file: path.to_path_buf(),

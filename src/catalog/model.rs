@@ -202,6 +202,10 @@ impl Exemption {
     }
 }
 
+/// The key of the power of attorney (授权委托书) an agent (经办人) hands in for a company: the catalog must define
+/// it when it has 法人 one-things; no joint item lists it (the kiosk adds it for agents).
+pub const POWER_OF_ATTORNEY: &str = "power_of_attorney";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Material {
     pub key: String,

@@ -140,7 +140,8 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
             Ok(())
         }
         DeviceAction::Capture { camera, out } => {
-            let mut camera = drivers::camera::open(camera).map_err(|e| camera_failed(&e))?;
+            let mut camera = drivers::camera::open(camera, drivers::camera::CameraRole::Document)
+                .map_err(|e| camera_failed(&e))?;
             let jpeg = camera.capture().map_err(|e| camera_failed(&e))?;
             std::fs::write(out, &jpeg)
                 .map_err(|e| Failed::with_message(format!("{}: {e}", out.display())))?;

@@ -35,6 +35,26 @@ pub struct Config {
     /// The back office's age X25519 recipient (`age1…`) that packages exported to a USB stick are sealed to;
     /// without it nothing can be exported.
     pub export_recipient: Option<String>,
+    /// Real-person verification and the platform the consent screen names (`[identity]`).
+    pub identity: IdentitySettings,
+}
+
+/// `[identity]`: how the kiosk checks that the person is the card's holder, and which platform it asks for what
+/// the government holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentitySettings {
+    pub face_check: crate::session::FaceCheck,
+    /// Named on the consent screen: where e-licences and shared data come from.
+    pub platform_name: String,
+}
+
+impl Default for IdentitySettings {
+    fn default() -> Self {
+        IdentitySettings {
+            face_check: crate::session::FaceCheck::Off,
+            platform_name: "政务服务平台".into(),
+        }
+    }
 }
 
 /// Where each device is: `sim` for the built-in simulator, or a URI the device layer understands.
@@ -44,6 +64,8 @@ pub struct Devices {
     pub printer: String,
     pub camera: String,
     pub scanner: String,
+    /// The camera that takes the applicant's face for real-person verification; empty when there is none.
+    pub face_camera: String,
     /// The receipt paper: 80 or 58 mm.
     pub paper: drivers::printer::PaperWidth,
     /// The reader vendor's library that decodes the card photo (WLT), when installed.
@@ -60,6 +82,22 @@ struct RawConfig {
     backoffice: Option<backoffice::RawBackOffice>,
     technician: Option<RawTechnician>,
     export: Option<RawExport>,
+    identity: Option<RawIdentity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIdentity {
+    face_check: RawFaceCheck,
+    platform_name: Spanned<String>,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RawFaceCheck {
+    Required,
+    WhenAvailable,
+    Off,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +119,7 @@ struct RawDevices {
     printer: Spanned<String>,
     camera: Spanned<String>,
     scanner: Spanned<String>,
+    face_camera: Option<Spanned<String>>,
     printer_width_mm: Option<Spanned<u32>>,
     #[serde(default)]
     wlt_library: String,
@@ -184,9 +223,14 @@ impl Config {
             ("printer", &d.printer),
             ("camera", &d.camera),
             ("scanner", &d.scanner),
-        ] {
+        ]
+        .into_iter()
+        .chain(d.face_camera.iter().map(|f| ("face_camera", f)))
+        {
+            // No face camera is a choice; an unknown one is a mistake.
+            let none = key == "face_camera" && value.get_ref().is_empty();
             check(
-                DEVICE_SCHEMES.iter().any(|scheme| value.get_ref().starts_with(scheme)),
+                none || DEVICE_SCHEMES.iter().any(|scheme| value.get_ref().starts_with(scheme)),
                 value.span(),
                 format!("devices.{key}: `{}` is not `sim` nor a device URI (serial:, tcp://, file:, v4l2:, folder:, evdev:)", value.get_ref()),
             );
@@ -234,6 +278,13 @@ impl Config {
                     .into(),
             );
         }
+        if let Some(i) = &raw.identity {
+            check(
+                !i.platform_name.get_ref().trim().is_empty(),
+                i.platform_name.span(),
+                "identity.platform_name is empty: the consent screen names the platform".into(),
+            );
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         let backoffice = raw.backoffice.map(|b| b.check(&src, base, &mut problems));
         if !problems.is_empty() {
@@ -259,6 +310,11 @@ impl Config {
                 printer: raw.devices.printer.into_inner(),
                 camera: raw.devices.camera.into_inner(),
                 scanner: raw.devices.scanner.into_inner(),
+                face_camera: raw
+                    .devices
+                    .face_camera
+                    .map(Spanned::into_inner)
+                    .unwrap_or_default(),
                 paper: paper.unwrap_or(drivers::printer::PaperWidth::Mm80),
                 wlt_library: Some(raw.devices.wlt_library)
                     .filter(|p| !p.is_empty())
@@ -270,6 +326,17 @@ impl Config {
                 .export
                 .map(|e| e.recipient.into_inner().trim().to_string())
                 .filter(|r| !r.is_empty()),
+            identity: raw
+                .identity
+                .map(|i| IdentitySettings {
+                    face_check: match i.face_check {
+                        RawFaceCheck::Required => crate::session::FaceCheck::Required,
+                        RawFaceCheck::WhenAvailable => crate::session::FaceCheck::WhenAvailable,
+                        RawFaceCheck::Off => crate::session::FaceCheck::Off,
+                    },
+                    platform_name: i.platform_name.into_inner().trim().to_string(),
+                })
+                .unwrap_or_default(),
         })
     }
 }

@@ -8,7 +8,7 @@ use zeroize::Zeroize;
 
 use super::pages::{self, PageError};
 use crate::catalog::Target;
-use crate::session::{DeliveryMethod, DeliveryMode, Session, Treatment};
+use crate::session::{DeliveryMethod, DeliveryMode, Role, Session, Treatment};
 
 pub const SCHEMA: &str = "one-thing-package/1";
 
@@ -34,6 +34,39 @@ pub struct Manifest {
     /// left out) for a package stored by a version before it, which can then be looked up by ID card only.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub check_code_sha256: String,
+    /// 1.1: `self` for 个人 items; `legal_representative` or `agent` for 法人 items. Empty (and left out) for a
+    /// package stored before 1.1.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub applicant_role: String,
+    /// For an agent (经办人): whom they act for.
+    #[serde(default)]
+    pub agent: Option<AgentEntry>,
+    /// The real-person check, when one was done; null otherwise (window staff check the person at pickup).
+    #[serde(default)]
+    pub identity_check: Option<IdentityCheckEntry>,
+    /// The form fields filled from shared data (the applicant could not change them on screen).
+    #[serde(default)]
+    pub shared_fields: Vec<String>,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct AgentEntry {
+    /// The legal representative's name.
+    pub authorised_by: String,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct IdentityCheckEntry {
+    pub method: String,
+    pub verify_id: String,
+    pub result: String,
+}
+
+/// The electronic licence that proves a material (`"status": "licence"`).
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct LicenceEntry {
+    pub licence_type: String,
+    pub number: String,
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
@@ -79,10 +112,12 @@ pub struct Organisation {
 pub struct MaterialEntry {
     pub key: String,
     pub name: String,
-    /// `captured`, `exempt` or `deferred`.
+    /// `captured`, `exempt`, `licence` or `deferred`.
     pub status: String,
     pub reason: String,
     pub files: Vec<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<LicenceEntry>,
 }
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
@@ -133,6 +168,18 @@ impl Drop for Applicant {
         ] {
             field.zeroize();
         }
+    }
+}
+
+impl Drop for AgentEntry {
+    fn drop(&mut self) {
+        self.authorised_by.zeroize();
+    }
+}
+
+impl Drop for LicenceEntry {
+    fn drop(&mut self) {
+        self.number.zeroize();
     }
 }
 
@@ -274,8 +321,20 @@ pub fn build(session: &Session, stamp: &Stamp) -> Result<Package, PackageError> 
     let mut normalised = pages::normalise_all(&captured).into_iter();
     let mut materials = Vec::new();
     for m in merged {
+        let mut licence = None;
         let (status, reason, entry_files) = match &m.treatment {
             Treatment::Exempt { reason } => ("exempt", reason.clone(), Vec::new()),
+            Treatment::Licence {
+                reason,
+                licence_type,
+                number,
+            } => {
+                licence = Some(LicenceEntry {
+                    licence_type: licence_type.clone(),
+                    number: number.clone(),
+                });
+                ("licence", reason.clone(), Vec::new())
+            }
             Treatment::Capture { .. } if session.is_at_window(&m.key) => (
                 "deferred",
                 "高拍仪不可用，纸质材料到窗口提交".to_string(),
@@ -312,6 +371,7 @@ pub fn build(session: &Session, stamp: &Stamp) -> Result<Package, PackageError> 
             status: status.to_string(),
             reason,
             files: entry_files,
+            licence,
         });
     }
 
@@ -380,6 +440,27 @@ pub fn build(session: &Session, stamp: &Stamp) -> Result<Package, PackageError> 
             address: delivery.address.clone(),
         },
         check_code_sha256: stamp.check_code.sha256_hex(),
+        applicant_role: session
+            .role()
+            .ok_or(PackageError::Incomplete)?
+            .code()
+            .to_string(),
+        agent: (session.role() == Some(Role::Agent)).then(|| AgentEntry {
+            // The platform's record first; else what the applicant typed on the form.
+            authorised_by: session
+                .platform()
+                .legal_representative()
+                .unwrap_or(session.form().get("legal_representative"))
+                .to_string(),
+        }),
+        identity_check: session.platform().identity_check.as_ref().map(|check| {
+            IdentityCheckEntry {
+                method: "face".into(),
+                verify_id: check.verify_id.clone(),
+                result: "match".into(),
+            }
+        }),
+        shared_fields: session.shared_fields().iter().cloned().collect(),
     };
     Ok(Package { manifest, files })
 }
@@ -403,9 +484,26 @@ mod tests {
         let mut s = Session::new(Arc::new(catalog()), IdlePolicy::default(), Instant::now());
         s.start_apply().unwrap();
         s.identified(identity()).unwrap();
+        s.answer_consent(true, &"c".repeat(64)).unwrap();
         s.choose(35).unwrap();
         s.set_item_ticked(2, false).unwrap();
+        // The platform holds the company's e-business-licence.
+        s.platform_answered(crate::session::Lookup::Found {
+            data: crate::backoffice::platform_wire::SharedData {
+                licences: vec![crate::backoffice::platform_wire::Licence {
+                    licence_type: "营业执照".into(),
+                    number: "91350100M000100Y43".into(),
+                    holder: "西峡县老马拉面馆".into(),
+                    issuer: "西峡县市场监督管理局".into(),
+                    valid_to: None,
+                }],
+                fields: Default::default(),
+            },
+            on: "2026-11-28".into(),
+        });
         s.confirm_items().unwrap();
+        s.set_role(crate::session::Role::LegalRepresentative)
+            .unwrap();
         s.confirm_notice().unwrap();
         for (key, value) in [
             ("applicant_phone", "13800138000"),
@@ -487,7 +585,25 @@ mod tests {
         };
         assert_eq!(status("food_safety_rules"), Some("captured"));
         assert_eq!(status("lease_contract"), Some("deferred"));
-        assert_eq!(status("business_licence"), Some("exempt"));
+        // 1.1: exempt only because the platform confirmed the licence, which the package names.
+        assert_eq!(status("business_licence"), Some("licence"));
+        let licence = m
+            .materials
+            .iter()
+            .find(|x| x.key == "business_licence")
+            .and_then(|x| x.licence.as_ref())
+            .expect("the licence");
+        assert_eq!(
+            (licence.licence_type.as_str(), licence.number.as_str()),
+            ("营业执照", "91350100M000100Y43")
+        );
+        assert_eq!(status("id_card"), Some("exempt"), "read from the chip");
+        assert_eq!(m.applicant_role, "legal_representative");
+        assert!(m.agent.is_none() && m.identity_check.is_none());
+        assert!(
+            m.shared_fields.is_empty(),
+            "nothing filled from shared data"
+        );
         assert_eq!(
             status("sign_design"),
             None,

@@ -88,6 +88,9 @@ fn answered(catalog: Arc<Catalog>, no: u32) -> Result<Session, String> {
     s.start_apply().map_err(e)?;
     s.identified(drivers::idcard::sim::sample_identity())
         .map_err(e)?;
+    // Without the platform: every material is handed in, every field typed.
+    s.answer_consent(false, &crate::package::sha256_hex(b"synthetic"))
+        .map_err(e)?;
     s.choose(no).map_err(e)?;
     while let Step::Question(i) = s.step() {
         let option = s
@@ -144,6 +147,10 @@ fn filled_to_check_answers(
     let e = |e: crate::session::SessionError| e.to_string();
     let mut s = answered(catalog, no)?;
     s.confirm_items().map_err(e)?;
+    if s.step() == Step::Role {
+        s.set_role(crate::session::Role::LegalRepresentative)
+            .map_err(e)?;
+    }
     s.confirm_notice().map_err(e)?;
     let fields: Vec<(String, FieldKind, Vec<String>)> = s
         .fields()
@@ -163,7 +170,7 @@ fn filled_to_check_answers(
                 defer_days: Some(_),
             } if defer => s.set_deferred(&m.key, true).map_err(e)?,
             Treatment::Capture { .. } => to_capture.push(m.key),
-            Treatment::Exempt { .. } => {}
+            Treatment::Exempt { .. } | Treatment::Licence { .. } => {}
         }
     }
     for (i, key) in to_capture.iter().enumerate() {

@@ -105,7 +105,9 @@ impl AcceptanceReceipt {
         };
         for m in session.materials() {
             match &m.treatment {
-                Treatment::Exempt { reason } => receipt.exempt.push((m.name, reason.clone())),
+                Treatment::Exempt { reason } | Treatment::Licence { reason, .. } => {
+                    receipt.exempt.push((m.name.clone(), reason.clone()))
+                }
                 Treatment::Capture { defer_days } => {
                     if let (true, Some(days)) = (session.is_deferred(&m.key), defer_days) {
                         receipt.deferred.push(DeferredLine {

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 
 use super::acceptance::ItemLine;
 use super::{Receipt, HOTLINE};
-use crate::session::{MergedMaterial, Session, Treatment};
+use crate::session::{MergedMaterial, Session};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoticeSlip {
@@ -104,7 +104,7 @@ impl NoticeSlip {
         if !exempt.is_empty() {
             r.rule().heading("无需提交（已由部门共享或电子证照核验）");
             for m in exempt {
-                if let Treatment::Exempt { reason } = &m.treatment {
+                if let Some(reason) = m.exempt_reason() {
                     r.text(format!("－ {}：{reason}", m.name));
                 }
             }

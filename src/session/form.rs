@@ -71,6 +71,34 @@ impl FormValues {
     }
 }
 
+impl FormValues {
+    /// Fills the fields the platform returned a value for (shared data wins over what was typed: the applicant
+    /// cannot change it); returns their keys. A choice takes only a value among its options.
+    pub fn fill_shared(
+        &mut self,
+        fields: &[&FieldDef],
+        platform: &super::PlatformState,
+    ) -> std::collections::BTreeSet<String> {
+        let mut filled = std::collections::BTreeSet::new();
+        for field in fields {
+            let Some(value) = field
+                .shared
+                .as_deref()
+                .and_then(|name| platform.shared_field(name))
+                .filter(|v| !v.trim().is_empty())
+            else {
+                continue;
+            };
+            if field.kind == FieldKind::Choice && !field.options.iter().any(|o| o == value) {
+                continue;
+            }
+            self.set(&field.key, value);
+            filled.insert(field.key.clone());
+        }
+        filled
+    }
+}
+
 impl Drop for FormValues {
     fn drop(&mut self) {
         for value in self.values.values_mut() {

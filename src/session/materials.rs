@@ -11,6 +11,12 @@ pub enum Treatment {
     Capture { defer_days: Option<u32> },
     /// Not asked for, and why.
     Exempt { reason: String },
+    /// Not asked for: a licence the platform confirmed for this applicant proves it.
+    Licence {
+        reason: String,
+        licence_type: String,
+        number: String,
+    },
 }
 
 /// One line of the one-time notice.
@@ -26,17 +32,27 @@ pub struct MergedMaterial {
     /// The joint items that need it.
     pub for_items: Vec<String>,
     pub sample: bool,
+    /// Why a material the platform could have proved is asked for after all (not found, expired, no consent).
+    pub note: Option<String>,
 }
 
 impl MergedMaterial {
     pub fn is_exempt(&self) -> bool {
-        matches!(self.treatment, Treatment::Exempt { .. })
+        self.exempt_reason().is_some()
+    }
+
+    /// Why it is not asked for, when it is not.
+    pub fn exempt_reason(&self) -> Option<&str> {
+        match &self.treatment {
+            Treatment::Exempt { reason } | Treatment::Licence { reason, .. } => Some(reason),
+            Treatment::Capture { .. } => None,
+        }
     }
 
     pub fn defer_days(&self) -> Option<u32> {
         match self.treatment {
             Treatment::Capture { defer_days } => defer_days,
-            Treatment::Exempt { .. } => None,
+            Treatment::Exempt { .. } | Treatment::Licence { .. } => None,
         }
     }
 }
@@ -77,6 +93,7 @@ pub fn merge(catalog: &Catalog, chosen: &[ChosenItem]) -> Vec<MergedMaterial> {
                 treatment,
                 for_items: vec![item_name],
                 sample: material.sample,
+                note: None,
             });
         }
     }
@@ -123,9 +140,13 @@ mod tests {
     #[test]
     fn exemptions_carry_their_reasons() {
         let merged = merged_for(35, &[]);
-        let reason = |key: &str| match &merged.iter().find(|m| m.key == key).unwrap().treatment {
-            Treatment::Exempt { reason } => Some(reason.clone()),
-            Treatment::Capture { .. } => None,
+        let reason = |key: &str| {
+            merged
+                .iter()
+                .find(|m| m.key == key)
+                .unwrap()
+                .exempt_reason()
+                .map(String::from)
         };
         assert_eq!(
             reason("id_card").as_deref(),

@@ -1,16 +1,20 @@
 //! The applicant's path as a plain state machine: no Slint, no I/O, no clock of its own.
 //!
-//! Home → identify → choose a one-thing → situation questions → joint items → one-time notice → one form →
-//! capture materials → sign commitments → delivery → check answers → done. Back works on every step; 修改 on the
+//! Home → identify → consent to shared data (and, where the center checks faces, to a face comparison, then the
+//! comparison) → choose a one-thing → situation questions → joint items → for a company, legal representative or
+//! agent → one-time notice → one form → capture materials → sign commitments → delivery → check answers → done. Back works on every step; 修改 on the
 //! check-answers page jumps to a step and, once it is complete again, returns to check answers. Everything
 //! personal lives here and is wiped by [`Session::end`].
 
 mod form;
 mod idle;
 mod materials;
+pub mod platform;
 mod selection;
 pub mod validate;
 
+#[cfg(test)]
+mod platform_tests;
 #[cfg(test)]
 pub(crate) mod test_support;
 #[cfg(test)]
@@ -28,6 +32,7 @@ use crate::catalog::{Catalog, FieldDef, OneThing};
 pub use form::{check as check_form, merge as merge_fields, FieldError, FormValues};
 pub use idle::{IdleClock, IdlePolicy, IdleState};
 pub use materials::{merge as merge_materials, MergedMaterial, Treatment};
+pub use platform::{FaceCheck, Lookup, PlatformState, Role, ShownLicence};
 pub use selection::{ChosenItem, RowChoice, Selection, SelectionError};
 
 /// One screen of the path.
@@ -35,10 +40,18 @@ pub use selection::{ChosenItem, RowChoice, Selection, SelectionError};
 pub enum Step {
     Home,
     Identify,
+    /// Consent to fetching e-licences and shared data (PIPL art. 14).
+    Consent,
+    /// A separate consent to the face comparison (biometric data, PIPL art. 29).
+    FaceConsent,
+    /// The face comparison (实人核验).
+    FaceCheck,
     Choose,
     /// The situation question with this index in the one-thing.
     Question(usize),
     Items,
+    /// 法人 one-things: is the card holder the legal representative or an agent (经办人)?
+    Role,
     Notice,
     Form,
     Capture,
@@ -108,6 +121,12 @@ pub enum SessionError {
     NoAddress,
     #[error("这份材料不能容缺办理")]
     NotDeferrable,
+    /// The center requires a face match, and there can be none (refused, or the service is down).
+    #[error("本机办理需要核验本人身份")]
+    FaceCheckRequired,
+    /// The field was filled from shared data and is not typed.
+    #[error("这一项来自政务服务平台，不能修改")]
+    SharedField,
 }
 
 /// One applicant's visit. Cloned only to build its package off the UI thread; a clone's personal data is zeroed
@@ -130,6 +149,11 @@ pub struct Session {
     at_window: BTreeSet<String>,
     signatures: BTreeMap<String, Blob>,
     delivery: Option<Delivery>,
+    /// What the platform confirmed for this applicant, and what they agreed to.
+    platform: PlatformState,
+    /// Form fields filled from shared data: shown, never typed.
+    shared_fields: BTreeSet<String>,
+    face_check: FaceCheck,
     idle: IdleClock,
     idle_policy: IdlePolicy,
 }
@@ -152,9 +176,18 @@ impl Session {
             at_window: BTreeSet::new(),
             signatures: BTreeMap::new(),
             delivery: None,
+            platform: PlatformState::default(),
+            shared_fields: BTreeSet::new(),
+            face_check: FaceCheck::Off,
             idle: IdleClock::new(now),
             idle_policy,
         }
+    }
+
+    /// A session whose applicants are checked as `face_check` says.
+    pub fn with_face_check(mut self, face_check: FaceCheck) -> Session {
+        self.face_check = face_check;
+        self
     }
 
     // ----- what the screens read -----
@@ -190,15 +223,66 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// The one-time notice: every material of the chosen items, merged.
-    /// The merged materials of the chosen items, without those the situation answers rule out.
+    /// The one-time notice: the merged materials of the chosen items, without those the situation answers rule
+    /// out; for an applicant (not a guide's reader), what the platform proves is exempt and nothing else, and an
+    /// agent's power of attorney is added.
     pub fn materials(&self) -> Vec<MergedMaterial> {
         let mut merged = merge_materials(&self.catalog, &self.chosen());
         if let Some(thing) = self.one_thing() {
             let answers = self.selection.answers();
             merged.retain(|m| thing.material_applies(&m.key, answers));
         }
+        if self.flow == Flow::Apply {
+            if self.platform.role == Some(Role::Agent) {
+                merged.extend(self.power_of_attorney());
+            }
+            self.platform.apply(&self.catalog, &mut merged);
+        }
         merged
+    }
+
+    /// The power of attorney an agent hands in, as one line of the notice.
+    fn power_of_attorney(&self) -> Option<MergedMaterial> {
+        let material = self
+            .catalog
+            .materials
+            .get(crate::catalog::POWER_OF_ATTORNEY)?;
+        Some(MergedMaterial {
+            key: material.key.clone(),
+            name: material.name.clone(),
+            form: material.form,
+            copies: material.copies,
+            source: material.source.clone(),
+            treatment: Treatment::Capture {
+                defer_days: material.defer_days.filter(|_| material.deferrable),
+            },
+            for_items: vec!["经办人代为办理".to_string()],
+            sample: material.sample,
+            note: Some("由法定代表人签字并加盖单位公章".into()),
+        })
+    }
+
+    /// What the platform confirmed for this applicant, and what they agreed to.
+    pub fn platform(&self) -> &PlatformState {
+        &self.platform
+    }
+
+    /// How applicants are checked to be the card's holder.
+    pub fn face_check(&self) -> FaceCheck {
+        self.face_check
+    }
+
+    /// The form fields filled from shared data (shown as coming from the platform, not typed).
+    pub fn shared_fields(&self) -> &BTreeSet<String> {
+        &self.shared_fields
+    }
+
+    /// Who applies: themself for 个人 one-things; for 法人 ones, once known, the legal representative or an agent.
+    pub fn role(&self) -> Option<Role> {
+        match self.one_thing()?.target {
+            crate::catalog::Target::Person => Some(Role::Myself),
+            crate::catalog::Target::Organisation => self.platform.role,
+        }
     }
 
     pub fn fields(&self) -> Vec<&FieldDef> {
@@ -273,11 +357,127 @@ impl Session {
         Ok(())
     }
 
-    /// The card was read.
+    /// The card was read: next, the consent to fetching what the government holds.
     pub fn identified(&mut self, identity: Identity) -> Result<(), SessionError> {
         self.expect(Step::Identify)?;
         self.identity = Some(identity);
+        self.go(Step::Consent);
+        Ok(())
+    }
+
+    /// 同意 or 不同意 on the consent screen, whose text hashes to `text_sha256`. Refusing is a real choice: the
+    /// applicant goes on and hands in the papers.
+    pub fn answer_consent(&mut self, given: bool, text_sha256: &str) -> Result<(), SessionError> {
+        self.expect(Step::Consent)?;
+        self.platform.consent = Some(platform::Consent {
+            given,
+            text_sha256: text_sha256.to_string(),
+        });
+        if !given {
+            self.platform.lookup = Lookup::NotAsked;
+        }
+        let next = match self.face_check {
+            FaceCheck::Off => Step::Choose,
+            FaceCheck::Required | FaceCheck::WhenAvailable => Step::FaceConsent,
+        };
+        self.go(next);
+        Ok(())
+    }
+
+    /// The answer on the face-comparison consent screen. Without it, a center that requires the check sends the
+    /// applicant to the window ([`SessionError::FaceCheckRequired`]); otherwise they go on unchecked.
+    pub fn answer_face_consent(&mut self, agreed: bool) -> Result<(), SessionError> {
+        self.expect(Step::FaceConsent)?;
+        self.platform.face_consent = Some(agreed);
+        if agreed {
+            self.go(Step::FaceCheck);
+            return Ok(());
+        }
+        if self.face_check == FaceCheck::Required {
+            return Err(SessionError::FaceCheckRequired);
+        }
         self.go(Step::Choose);
+        Ok(())
+    }
+
+    /// The platform found the person at the kiosk to be the card's holder.
+    pub fn face_matched(&mut self, verify_id: &str) -> Result<(), SessionError> {
+        self.expect(Step::FaceCheck)?;
+        self.platform.identity_check = Some(platform::IdentityCheck {
+            verify_id: verify_id.to_string(),
+        });
+        // 返回 from the catalog goes to the consent, not to a camera that has done its work.
+        self.step = Step::Choose;
+        Ok(())
+    }
+
+    /// The comparison cannot be done now (the service is down, no face camera): a center that requires it sends
+    /// the applicant to the window; otherwise they go on, and window staff check the person at pickup.
+    pub fn face_check_unavailable(&mut self) -> Result<(), SessionError> {
+        if self.step != Step::FaceCheck && self.step != Step::FaceConsent {
+            return Err(SessionError::WrongStep);
+        }
+        if self.face_check == FaceCheck::Required {
+            return Err(SessionError::FaceCheckRequired);
+        }
+        self.platform.identity_check = None;
+        if self.step == Step::FaceCheck {
+            self.step = Step::Choose;
+        } else {
+            self.go(Step::Choose);
+        }
+        Ok(())
+    }
+
+    /// What the platform answered for the chosen items (or that it could not be reached).
+    pub fn platform_answered(&mut self, lookup: Lookup) {
+        if self.platform.consented() {
+            self.platform.lookup = lookup;
+        }
+    }
+
+    /// The licence types and shared fields to ask the platform for, for the items chosen now.
+    pub fn platform_wanted(&self) -> (Vec<String>, Vec<String>) {
+        let mut merged = merge_materials(&self.catalog, &self.chosen());
+        if let Some(thing) = self.one_thing() {
+            let answers = self.selection.answers();
+            merged.retain(|m| thing.material_applies(&m.key, answers));
+        }
+        PlatformState::wanted(&self.catalog, &merged, &self.fields())
+    }
+
+    /// 法定代表人 or 经办人 on the role screen.
+    pub fn set_role(&mut self, role: Role) -> Result<(), SessionError> {
+        self.expect(Step::Role)?;
+        if role == Role::Myself {
+            return Err(SessionError::WrongStep);
+        }
+        self.platform.role = Some(role);
+        // The agent's power of attorney joins the materials; their signatures are the agent's.
+        self.advance(Step::Notice);
+        Ok(())
+    }
+
+    /// The platform confirmed a licence the applicant showed from their phone for `material` (亮证): it is done
+    /// without a page.
+    pub fn licence_shown(
+        &mut self,
+        material: &str,
+        licence: ShownLicence,
+    ) -> Result<(), SessionError> {
+        self.expect(Step::Capture)?;
+        let provable = self
+            .catalog
+            .materials
+            .get(material)
+            .is_some_and(|m| m.licence_type.as_deref() == Some(licence.licence_type.as_str()));
+        if !provable || !self.materials().iter().any(|m| m.key == material) {
+            return Err(SessionError::WrongStep);
+        }
+        self.pages.remove(material);
+        self.deferred.remove(material);
+        self.at_window.remove(material);
+        self.platform.shown.insert(material.to_string(), licence);
         Ok(())
     }
 
@@ -366,7 +566,19 @@ impl Session {
         let (catalog, index) = self.chosen_thing()?;
         let thing = &catalog.one_things[index];
         self.selection.chosen(&catalog, thing)?;
-        self.advance(Step::Notice);
+        // The card holder is the company's legal representative when the platform says so; else they are asked.
+        if thing.target == crate::catalog::Target::Organisation && self.platform.role.is_none() {
+            let holder = self.identity.as_ref().map(|i| i.name.as_str());
+            if holder.is_some() && self.platform.legal_representative() == holder {
+                self.platform.role = Some(Role::LegalRepresentative);
+            }
+        }
+        let next = if self.role().is_none() {
+            Step::Role
+        } else {
+            Step::Notice
+        };
+        self.advance(next);
         Ok(())
     }
 
@@ -377,8 +589,9 @@ impl Session {
             let (catalog, index) = self.chosen_thing()?;
             let thing = &catalog.one_things[index];
             let chosen = self.selection.chosen(&catalog, thing)?;
-            self.form
-                .prefill(&merge_fields(&catalog, &chosen), identity);
+            let fields = merge_fields(&catalog, &chosen);
+            self.form.prefill(&fields, identity);
+            self.shared_fields = self.form.fill_shared(&fields, &self.platform);
         }
         self.advance(Step::Form);
         Ok(())
@@ -386,6 +599,9 @@ impl Session {
 
     pub fn set_field(&mut self, key: &str, value: &str) -> Result<(), SessionError> {
         self.expect(Step::Form)?;
+        if self.shared_fields.contains(key) {
+            return Err(SessionError::SharedField);
+        }
         self.form.set(key, value);
         // Once the summary is showing, it follows the corrections as they are typed.
         if !self.form_errors.is_empty() {
@@ -506,7 +722,14 @@ impl Session {
         self.expect(Step::CheckAnswers)?;
         if matches!(
             step,
-            Step::Home | Step::Identify | Step::CheckAnswers | Step::Done | Step::Guide
+            Step::Home
+                | Step::Identify
+                | Step::Consent
+                | Step::FaceConsent
+                | Step::FaceCheck
+                | Step::CheckAnswers
+                | Step::Done
+                | Step::Guide
         ) {
             return Err(SessionError::WrongStep);
         }
@@ -568,12 +791,13 @@ impl Session {
     /// Ends the visit: every personal datum is dropped (and zeroed), and the path starts again at Home.
     pub fn end(&mut self, now: Instant) {
         let catalog = Arc::clone(&self.catalog);
-        *self = Session::new(catalog, self.idle_policy, now);
+        *self = Session::new(catalog, self.idle_policy, now).with_face_check(self.face_check);
     }
 
     /// Whether anything personal is held. False after [`Session::end`].
     pub fn holds_personal_data(&self) -> bool {
         self.identity.is_some()
+            || !matches!(self.platform.lookup, Lookup::NotAsked)
             || self.form.iter().next().is_some()
             || !self.pages.is_empty()
             || !self.signatures.is_empty()
@@ -585,15 +809,22 @@ impl Session {
     /// The stages of the path that apply to this application, as the step indicator names them, and the index
     /// of the current one.
     pub fn progress(&self) -> (Vec<&'static str>, usize) {
-        let mut stages = vec![(Step::Identify, "读取身份证"), (Step::Choose, "选择事项")];
+        let mut stages = vec![(Step::Identify, "读取身份证"), (Step::Consent, "授权查询")];
+        if self.face_check != FaceCheck::Off {
+            stages.push((Step::FaceCheck, "人脸核验"));
+        }
+        stages.push((Step::Choose, "选择事项"));
         if self.one_thing().is_some_and(|t| !t.questions.is_empty()) {
             stages.push((Step::Question(0), "办理情形"));
         }
-        stages.extend([
-            (Step::Items, "选择联办事项"),
-            (Step::Notice, "一次告知"),
-            (Step::Form, "填写表单"),
-        ]);
+        stages.push((Step::Items, "选择联办事项"));
+        if self
+            .one_thing()
+            .is_some_and(|t| t.target == crate::catalog::Target::Organisation)
+        {
+            stages.push((Step::Role, "办理身份"));
+        }
+        stages.extend([(Step::Notice, "一次告知"), (Step::Form, "填写表单")]);
         if self.materials().iter().any(|m| !m.is_exempt()) {
             stages.push((Step::Capture, "拍摄材料"));
         }
@@ -607,6 +838,7 @@ impl Session {
         ]);
         let current = match self.step {
             Step::Question(_) => Step::Question(0),
+            Step::FaceConsent => Step::FaceCheck,
             step => step,
         };
         let index = stages.iter().position(|(s, _)| *s == current).unwrap_or(0);
@@ -684,6 +916,9 @@ impl Session {
         if self.chosen().is_empty() {
             return Some(Step::Items);
         }
+        if self.role().is_none() {
+            return Some(Step::Role);
+        }
         if !check_form(&self.fields(), &self.form).is_empty() {
             return Some(Step::Form);
         }
@@ -736,5 +971,10 @@ impl Session {
         self.at_window.clear();
         self.signatures.clear();
         self.delivery = None;
+        // What the platform said was for the items of the one-thing left behind, and so is who applies.
+        self.platform.lookup = Lookup::NotAsked;
+        self.platform.role = None;
+        self.platform.shown.clear();
+        self.shared_fields.clear();
     }
 }

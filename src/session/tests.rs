@@ -17,13 +17,43 @@ fn fill_form(s: &mut Session) {
     s.set_field("business_area", "80").unwrap();
 }
 
+/// The applicant declines the platform: what it could prove is handed in, every field typed.
+fn declined(s: &mut Session) {
+    s.answer_consent(false, &"0".repeat(64)).unwrap();
+}
+
+/// The applicant agrees to the platform.
+fn agreed(s: &mut Session) {
+    s.answer_consent(true, &"c".repeat(64)).unwrap();
+}
+
+/// The platform's answer for the chosen one-thing: the company's e-business-licence, and nothing else.
+fn licensed(s: &mut Session) {
+    s.platform_answered(Lookup::Found {
+        data: crate::backoffice::platform_wire::SharedData {
+            licences: vec![crate::backoffice::platform_wire::Licence {
+                licence_type: "营业执照".into(),
+                number: "91350100M000100Y43".into(),
+                holder: "西峡县老马拉面馆".into(),
+                issuer: "西峡县市场监督管理局".into(),
+                valid_to: None,
+            }],
+            fields: Default::default(),
+        },
+        on: "2026-11-28".into(),
+    });
+}
+
 /// 我要开拉面馆 with every joint item, on the form.
 fn ramen_form() -> Session {
     let mut s = session();
     s.start_apply().unwrap();
     s.identified(identity()).unwrap();
+    agreed(&mut s);
     s.choose(35).unwrap();
+    licensed(&mut s);
     s.confirm_items().unwrap();
+    s.set_role(Role::LegalRepresentative).unwrap();
     s.confirm_notice().unwrap();
     s
 }
@@ -35,10 +65,15 @@ fn walk_to_check_answers(s: &mut Session) -> Vec<Step> {
     steps.push(s.step());
     s.identified(identity()).unwrap();
     steps.push(s.step());
+    agreed(s);
+    steps.push(s.step());
     s.choose(35).unwrap();
     steps.push(s.step());
+    licensed(s);
     s.set_item_ticked(2, false).unwrap();
     s.confirm_items().unwrap();
+    steps.push(s.step());
+    s.set_role(Role::LegalRepresentative).unwrap();
     steps.push(s.step());
     s.confirm_notice().unwrap();
     steps.push(s.step());
@@ -77,8 +112,10 @@ fn the_whole_path_in_order() {
         vec![
             Step::Home,
             Step::Identify,
+            Step::Consent,
             Step::Choose,
             Step::Items,
+            Step::Role,
             Step::Notice,
             Step::Form,
             Step::Capture,
@@ -129,6 +166,7 @@ fn situation_questions_come_one_per_page() {
     let mut s = session();
     s.start_apply().unwrap();
     s.identified(identity()).unwrap();
+    declined(&mut s);
     s.choose(20).unwrap();
     assert_eq!(s.step(), Step::Question(0));
     assert_eq!(
@@ -379,6 +417,7 @@ fn a_situation_answer_can_rule_a_material_out() {
         );
         s.start_apply().unwrap();
         s.identified(identity()).unwrap();
+        declined(&mut s);
         s.choose(ramen).unwrap();
         assert_eq!(s.step(), Step::Question(0));
         s.answer(answer).unwrap();

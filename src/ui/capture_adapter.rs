@@ -13,7 +13,6 @@ use crate::app::capture::PREVIEW_EVERY;
 use crate::app::words;
 use crate::app::App;
 use crate::services::devices::DeviceKind;
-use crate::session::Treatment;
 
 /// Wires the screen; the returned timer asks for preview frames while it shows.
 pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
@@ -94,10 +93,7 @@ pub fn fill(window: &AppWindow, app: &App, pictures: &mut Pictures) {
     adapter.set_note(app.capture.note.as_str().into());
     adapter.set_note_is_warning(app.capture.note_is_warning);
     adapter.set_busy(app.capture.busy);
-    let days = match m.treatment {
-        Treatment::Capture { defer_days } => defer_days,
-        _ => None,
-    };
+    let days = m.defer_days();
     adapter.set_deferrable(days.is_some());
     adapter.set_deferred(app.session.is_deferred(&m.key));
     adapter.set_at_window(app.session.is_at_window(&m.key));

@@ -77,7 +77,9 @@ pub fn fill(window: &AppWindow, state: &App) {
         s.materials()
             .iter()
             .map(|m| match &m.treatment {
-                Treatment::Exempt { reason } => format!("{}：无需提交（{reason}）", m.name),
+                Treatment::Exempt { reason } | Treatment::Licence { reason, .. } => {
+                    format!("{}：无需提交（{reason}）", m.name)
+                }
                 Treatment::Capture { .. } if s.is_at_window(&m.key) => {
                     format!("{}：到窗口提交纸质材料", m.name)
                 }

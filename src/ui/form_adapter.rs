@@ -56,6 +56,7 @@ pub fn fill(window: &AppWindow, app: &App) {
                     .into(),
                 required: f.required,
                 from_card: from_card(f),
+                from_platform: app.session.shared_fields().contains(&f.key),
                 input: if f.kind == FieldKind::Choice {
                     FieldInput::Choice
                 } else if digits_only(f.kind) {

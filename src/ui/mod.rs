@@ -16,9 +16,10 @@ mod generated {
 pub mod views {
     pub use super::generated::{
         AppWindow, CaptureViewAdapter, CatalogViewAdapter, CheckViewAdapter,
-        CommitmentsViewAdapter, DeliveryViewAdapter, DoneViewAdapter, FormViewAdapter,
-        GuideViewAdapter, ItemsViewAdapter, KeyboardAdapter, KeyboardMode, MaterialStatus,
-        ShellAdapter, StatusField, StatusPhase, StatusViewAdapter, TechnicianViewAdapter, Theme,
+        CommitmentsViewAdapter, ConsentViewAdapter, DeliveryViewAdapter, DoneViewAdapter,
+        FaceViewAdapter, FormViewAdapter, GuideViewAdapter, ItemsViewAdapter, KeyboardAdapter,
+        KeyboardMode, MaterialStatus, NoticeViewAdapter, RoleViewAdapter, ShellAdapter,
+        StatusField, StatusPhase, StatusViewAdapter, TechnicianViewAdapter, Theme,
     };
 }
 
@@ -26,8 +27,10 @@ mod capture_adapter;
 mod catalog_adapter;
 mod check_adapter;
 mod commitments_adapter;
+mod consent_adapter;
 mod delivery_adapter;
 mod done_adapter;
+mod face_adapter;
 mod form_adapter;
 mod guide_adapter;
 mod home_adapter;
@@ -37,6 +40,7 @@ mod items_adapter;
 mod keyboard_adapter;
 mod notice_adapter;
 mod question_adapter;
+mod role_adapter;
 mod rows;
 mod shell_adapter;
 mod status_adapter;
@@ -69,6 +73,7 @@ pub struct Kiosk {
     state: Shared,
     _idle_timer: slint::Timer,
     _preview_timer: slint::Timer,
+    _face_timer: slint::Timer,
 }
 
 impl Kiosk {
@@ -90,6 +95,9 @@ impl Kiosk {
         catalog_adapter::setup(&window, &state);
         guide_adapter::setup(&window, &state);
         identify_adapter::setup(&window, &state);
+        consent_adapter::setup(&window, &state);
+        let face_timer = face_adapter::setup(&window, &state);
+        role_adapter::setup(&window, &state);
         question_adapter::setup(&window, &state);
         items_adapter::setup(&window, &state);
         notice_adapter::setup(&window, &state);
@@ -108,6 +116,7 @@ impl Kiosk {
             state,
             _idle_timer: idle_timer,
             _preview_timer: preview_timer,
+            _face_timer: face_timer,
         })
     }
 
@@ -169,6 +178,9 @@ fn refresh(window: &AppWindow, state: &mut UiState) {
     match screen {
         Screen::Home => home_adapter::fill(window, app),
         Screen::Identify => identify_adapter::fill(window, app),
+        Screen::Consent => consent_adapter::fill(window, app),
+        Screen::Face => face_adapter::fill(window, app, pictures),
+        Screen::Role => role_adapter::fill(window, app),
         Screen::Catalog => catalog_adapter::fill(window, app),
         Screen::Guide => guide_adapter::fill(window, app, qr),
         Screen::Question => question_adapter::fill(window, app),
@@ -200,6 +212,7 @@ fn clear(window: &AppWindow, screen: Screen) {
     match screen {
         Screen::Form => form_adapter::clear(window),
         Screen::Capture => capture_adapter::clear(window),
+        Screen::Face => face_adapter::clear(window),
         Screen::Check => check_adapter::clear(window),
         Screen::Commitments => commitments_adapter::clear(window),
         Screen::Delivery => delivery_adapter::clear(window),

@@ -38,7 +38,7 @@ pub fn item_row(c: &ChosenItem) -> GuideItem {
 /// One line of the one-time notice, with its status in words.
 pub fn material_row(m: &MergedMaterial) -> MaterialLine {
     let (status, status_text, note) = match &m.treatment {
-        Treatment::Exempt { reason } => (
+        Treatment::Exempt { reason } | Treatment::Licence { reason, .. } => (
             MaterialStatus::Exempt,
             "无需提交".to_string(),
             reason.clone(),
@@ -53,6 +53,12 @@ pub fn material_row(m: &MergedMaterial) -> MaterialLine {
         Treatment::Capture { defer_days: None } => {
             (MaterialStatus::Submit, "需提交".to_string(), String::new())
         }
+    };
+    // Why a material the platform could have proved is asked for after all.
+    let note = match &m.note {
+        Some(why) if note.is_empty() => why.clone(),
+        Some(why) => format!("{why}；{note}"),
+        None => note,
     };
     let mut detail = format!("{} {}份 · {}", m.form.label(), m.copies, m.source);
     if !note.is_empty() {

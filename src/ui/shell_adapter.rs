@@ -70,6 +70,9 @@ pub fn fill(window: &AppWindow, app: &App) -> Screen {
         }
         (None, Step::Home) => Screen::Home,
         (None, Step::Identify) => Screen::Identify,
+        (None, Step::Consent | Step::FaceConsent) => Screen::Consent,
+        (None, Step::FaceCheck) => Screen::Face,
+        (None, Step::Role) => Screen::Role,
         (None, Step::Choose) => Screen::Catalog,
         (None, Step::Guide) => Screen::Guide,
         (None, Step::Question(_)) => Screen::Question,

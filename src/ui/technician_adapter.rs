@@ -90,7 +90,14 @@ pub fn fill(window: &AppWindow, state: &App, pictures: &mut Pictures) {
     }
     if let Some(draft) = &t.draft {
         let lists = match &t.choices {
-            Some(c) => [&c.id_reader, &c.printer, &c.camera, &c.scanner].map(|l| l.clone()),
+            Some(c) => [
+                &c.id_reader,
+                &c.printer,
+                &c.camera,
+                &c.scanner,
+                &c.face_camera,
+            ]
+            .map(|l| l.clone()),
             // Until the terminal's devices are found (off the UI thread): what is chosen now.
             None => ORDER.map(|kind| vec![uri_of(draft, kind).clone()]),
         };

@@ -58,14 +58,43 @@ pub fn is_shown(kiosk: &Kiosk, label: &str) -> bool {
     !find(kiosk, label).is_empty()
 }
 
+thread_local! {
+    /// Touches on the screen in this test's thread, to count what an applicant has to do.
+    static TAPS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// One touch on the screen, counted. [`press`] counts itself; helpers that reach the UI another way (a field's
+/// box, a choice, a signature stroke, letters typed into the search) call this for each touch.
+pub fn count_tap() {
+    TAPS.with(|t| t.set(t.get() + 1));
+}
+
+/// The touches counted so far in this thread.
+pub fn taps() -> u32 {
+    TAPS.with(|t| t.get())
+}
+
 /// Presses the button (or card) labelled `label`, as a finger would.
 pub fn press(kiosk: &Kiosk, label: &str) {
+    count_tap();
     let found = find(kiosk, label);
     let button = found
         .iter()
         .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
         .unwrap_or_else(|| panic!("no button labelled {label:?} on screen"));
     button.invoke_accessible_default_action();
+}
+
+/// Types `letters` into the catalog's search, one touch a letter.
+pub fn search(kiosk: &Kiosk, letters: &str) {
+    for _ in letters.chars() {
+        count_tap();
+    }
+    find(kiosk, "搜索事项")
+        .into_iter()
+        .next()
+        .expect("the search field")
+        .set_accessible_value(letters);
 }
 
 /// Renders the window with the software renderer and writes it to `target/screenshots/NAME.png`.

@@ -15,3 +15,4 @@ mod ui_status;
 mod ui_stranger;
 mod ui_technician;
 mod ui_timeout;
+mod walk;

@@ -1,4 +1,7 @@
-//! The applicant's path on screen, driven by accessible labels with simulated devices, in both modes.
+//! The applicant's path on screen, driven by accessible labels with simulated devices, in both modes: the
+//! applicant agrees to the platform, which cannot be reached (no back office here), so everything it could have
+//! proved is handed in and every field typed. (`ui_platform` walks the same path with the platform answering, and
+//! with the consent refused.)
 
 use crate::common;
 
@@ -6,24 +9,15 @@ use std::sync::{Arc, Mutex};
 
 use kiosk::outbox::Outbox;
 
+use crate::walk::{fill_the_form, Walk};
 use common::*;
-use kiosk::catalog::FieldKind;
 use kiosk::services::devices::DeviceUris;
 use kiosk::session::Step;
 use kiosk::ui::views::{
     CaptureViewAdapter, CheckViewAdapter, CommitmentsViewAdapter, DeliveryViewAdapter,
-    FormViewAdapter, ItemsViewAdapter, Theme,
+    FormViewAdapter, ItemsViewAdapter, NoticeViewAdapter,
 };
 use slint::{ComponentHandle, Model};
-
-fn shot(kiosk: &kiosk::ui::Kiosk, name: &str) {
-    let theme = kiosk.window.global::<Theme>();
-    theme.set_elderly(false);
-    screenshot(kiosk, name);
-    theme.set_elderly(true);
-    screenshot(kiosk, &format!("{name}-elderly"));
-    theme.set_elderly(false);
-}
 
 #[test]
 fn the_path_from_card_to_notice() {
@@ -40,22 +34,34 @@ fn the_path_from_card_to_notice() {
     });
     press(&kiosk, "我要办事");
     until(&kiosk, "the identify screen", |k| step(k) == Step::Identify);
+    let mut walk = Walk {
+        shots: true,
+        ..Walk::default()
+    };
     press(&kiosk, "演示：放置样例身份证");
-    until(&kiosk, "the card read", |k| step(k) == Step::Choose);
+    until(&kiosk, "the card read", |k| step(k) == Step::Consent);
+    walk.card_read();
+    // Consent in plain words: what, from where, why; refusing is a real choice.
+    assert!(is_shown(&kiosk, "同意查询"));
+    assert!(is_shown(&kiosk, "不同意，我自己提交材料"));
+    walk.shot(&kiosk, "25-consent");
+    press(&kiosk, "同意查询");
+    // The face comparison has its own consent; without a platform to compare with, the applicant goes on.
+    assert_eq!(step(&kiosk), Step::FaceConsent);
+    assert!(is_shown(&kiosk, "同意人脸核验"));
+    walk.shot(&kiosk, "26-face-consent");
+    press(&kiosk, "同意人脸核验");
+    assert_eq!(step(&kiosk), Step::Choose);
     assert!(is_shown(&kiosk, "选择要办的事"));
-    find(&kiosk, "搜索事项")
-        .into_iter()
-        .next()
-        .expect("the search field")
-        .set_accessible_value("lmg");
+    search(&kiosk, "lmg");
     press(&kiosk, "我要开拉面馆");
     // The situation question: one per page, the question as the heading.
     assert_eq!(step(&kiosk), Step::Question(0));
     assert!(is_shown(&kiosk, "经营场地是自有的还是租赁的？"));
-    shot(&kiosk, "29-question");
+    walk.shot(&kiosk, "29-question");
     press(&kiosk, "租赁场地");
     assert_eq!(step(&kiosk), Step::Items);
-    shot(&kiosk, "30-items");
+    walk.shot(&kiosk, "30-items");
 
     let items = || kiosk.window.global::<ItemsViewAdapter>().get_items();
     assert_eq!(
@@ -73,9 +79,27 @@ fn the_path_from_card_to_notice() {
     );
     assert_eq!(items().iter().filter(|i| i.ticked).count(), 3);
     press(&kiosk, "下一步");
+    // Nobody said who the legal representative is: the applicant is asked.
+    until(&kiosk, "the platform given up", |k| step(k) != Step::Items);
+    assert_eq!(step(&kiosk), Step::Role);
+    walk.shot(&kiosk, "30b-role");
+    press(&kiosk, "我是法定代表人");
     assert_eq!(step(&kiosk), Step::Notice);
     assert!(is_shown(&kiosk, "一次告知：办理我要开拉面馆需要这些材料"));
-    shot(&kiosk, "31-notice");
+    // What the platform could have proved is asked for, and the notice says why.
+    let licence = kiosk
+        .window
+        .global::<NoticeViewAdapter>()
+        .get_materials()
+        .iter()
+        .find(|m| m.name == "营业执照")
+        .expect("the business licence on the notice");
+    assert!(
+        licence.detail.contains("暂时无法连接政务服务平台"),
+        "{}",
+        licence.detail
+    );
+    walk.shot(&kiosk, "31-notice");
     press(&kiosk, "打印告知单");
     until(&kiosk, "the notice printed", |k| {
         k.app().print_note.contains("已打印")
@@ -89,7 +113,11 @@ fn the_path_from_card_to_notice() {
     );
     press(&kiosk, "材料齐全，下一步");
     assert_eq!(step(&kiosk), Step::Form);
-    fill_the_form(&kiosk);
+    fill_the_form(&kiosk, &mut walk);
+    eprintln!(
+        "way (c) the platform down: {} materials to capture, {} fields to type, {} taps from the card read to 提交申请",
+        walk.materials_to_capture, walk.fields_to_type, walk.taps_to_submit
+    );
 
     // The package in the outbox holds exactly what was chosen, entered, captured and signed.
     let outbox = outbox.lock().unwrap();
@@ -161,6 +189,17 @@ fn the_path_from_card_to_notice() {
             .iter()
             .any(|f| f.sha256 == c.signature_sha256 && f.content_type == "image/png"));
     }
+    // 1.1: who applied, no face check (none could be done), nothing from shared data, the licence captured.
+    assert_eq!(m.applicant_role, "legal_representative");
+    assert!(m.agent.is_none() && m.identity_check.is_none());
+    assert!(m.shared_fields.is_empty());
+    assert_eq!(
+        m.materials
+            .iter()
+            .find(|x| x.key == "business_licence")
+            .map(|x| x.status.as_str()),
+        Some("captured")
+    );
     kiosk::backoffice::contract::check_manifest(
         &serde_json::to_value(m).unwrap(),
         &m.kiosk_id,
@@ -207,353 +246,4 @@ fn the_path_from_card_to_notice() {
         .is_empty());
     press(&kiosk, "完成");
     assert!(is_shown(&kiosk, "我要办事"), "the next applicant sees Home");
-}
-
-/// Focuses a field by its label, as a finger on the box would. A field scrolled out of view is not in the
-/// accessibility tree; it is focused through the same callback the box invokes.
-fn focus(kiosk: &kiosk::ui::Kiosk, label: &str) {
-    let on_screen = find(kiosk, label)
-        .into_iter()
-        .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::TextInput));
-    match on_screen {
-        Some(field) => field.invoke_accessible_default_action(),
-        None => {
-            let index = kiosk
-                .app()
-                .session
-                .fields()
-                .iter()
-                .position(|f| f.label == label)
-                .unwrap_or_else(|| panic!("no field {label:?}"));
-            kiosk
-                .window
-                .global::<FormViewAdapter>()
-                .invoke_focus(index as i32);
-        }
-    }
-}
-
-fn keys(kiosk: &kiosk::ui::Kiosk, text: &str) {
-    for c in text.chars() {
-        press(kiosk, &c.to_string());
-    }
-}
-
-/// Types pinyin and picks the candidate `word`.
-fn pinyin(kiosk: &kiosk::ui::Kiosk, letters: &str, word: &str) {
-    keys(kiosk, letters);
-    let candidates: Vec<String> = kiosk
-        .window
-        .global::<kiosk::ui::views::KeyboardAdapter>()
-        .get_candidates()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    assert!(
-        candidates.contains(&word.to_string()),
-        "{letters}: {candidates:?}"
-    );
-    press(kiosk, word);
-}
-
-fn fill_the_form(kiosk: &kiosk::ui::Kiosk) {
-    shot(kiosk, "32-form");
-    // Submitting empty lists every problem at the top.
-    press(kiosk, "下一步");
-    assert_eq!(step(kiosk), Step::Form);
-    let errors = kiosk.window.global::<FormViewAdapter>().get_errors();
-    assert!(errors.row_count() > 0);
-    shot(kiosk, "33-form-errors");
-
-    focus(kiosk, "单位名称（个体工商户字号）");
-    pinyin(kiosk, "laoma", "老马");
-    pinyin(kiosk, "lamian", "拉面");
-    pinyin(kiosk, "guan", "馆");
-    shot(kiosk, "34-form-keyboard");
-    press(kiosk, "完成");
-    assert_eq!(form_value(kiosk, "org_name"), "老马拉面馆");
-
-    focus(kiosk, "联系电话");
-    assert!(
-        !is_shown(kiosk, "拼音"),
-        "a digits-only field opens the number pad alone"
-    );
-    keys(kiosk, "13800138000");
-    press(kiosk, "完成");
-    assert_eq!(form_value(kiosk, "applicant_phone"), "13800138000");
-
-    // The rest of the required fields, each through its own input.
-    for (key, label, kind, options) in required_fields(kiosk) {
-        if !form_value(kiosk, &key).is_empty() {
-            continue;
-        }
-        match kind {
-            FieldKind::Choice => {
-                let index = kiosk
-                    .app()
-                    .session
-                    .fields()
-                    .iter()
-                    .position(|f| f.key == key)
-                    .unwrap();
-                let _ = &options;
-                kiosk
-                    .window
-                    .global::<FormViewAdapter>()
-                    .invoke_choose(index as i32, 0);
-            }
-            FieldKind::Number => {
-                focus(kiosk, &label);
-                keys(kiosk, "80");
-                press(kiosk, "完成");
-            }
-            FieldKind::CreditCode => {
-                focus(kiosk, &label);
-                for c in "91350100M000100Y43".chars() {
-                    if c.is_ascii_digit() {
-                        press(kiosk, "数字");
-                    } else {
-                        press(kiosk, "英文");
-                    }
-                    press(kiosk, &c.to_string());
-                }
-                press(kiosk, "完成");
-                assert_eq!(form_value(kiosk, &key), "91350100M000100Y43");
-            }
-            FieldKind::Date => {
-                focus(kiosk, &label);
-                keys(kiosk, "2026-12-01");
-                press(kiosk, "完成");
-            }
-            _ => {
-                focus(kiosk, &label);
-                pinyin(kiosk, "xixia", "西峡");
-                press(kiosk, "完成");
-            }
-        }
-        assert!(!form_value(kiosk, &key).is_empty(), "{key} filled");
-    }
-    press(kiosk, "下一步");
-    assert_eq!(
-        step(kiosk),
-        Step::Capture,
-        "{:?}",
-        kiosk.app().session.form_errors()
-    );
-    capture_materials(kiosk);
-}
-
-fn pages_of(kiosk: &kiosk::ui::Kiosk, material: &str) -> usize {
-    kiosk.app().session.pages(material).len()
-}
-
-fn current_material(kiosk: &kiosk::ui::Kiosk) -> String {
-    let s = kiosk.app();
-    let all: Vec<_> = s
-        .session
-        .materials()
-        .into_iter()
-        .filter(|m| matches!(m.treatment, kiosk::session::Treatment::Capture { .. }))
-        .collect();
-    all[s.capture.index.min(all.len() - 1)].key.clone()
-}
-
-fn take_page(kiosk: &kiosk::ui::Kiosk, key: &str) {
-    let before = pages_of(kiosk, key);
-    press(
-        kiosk,
-        if before == 0 {
-            "拍摄这一页"
-        } else {
-            "再拍一页"
-        },
-    );
-    until(kiosk, "a page captured", |k| pages_of(k, key) == before + 1);
-}
-
-/// The first material gets two pages (one deleted and retaken), deferrable ones are deferred, the others get one.
-fn capture_materials(kiosk: &kiosk::ui::Kiosk) {
-    let adapter = kiosk.window.global::<CaptureViewAdapter>();
-    let mut first = true;
-    while step(kiosk) == Step::Capture {
-        let key = current_material(kiosk);
-        if first {
-            // Moving on without a page is refused in words.
-            press(kiosk, "下一项材料");
-            assert!(
-                adapter.get_error().contains("请拍摄"),
-                "{}",
-                adapter.get_error()
-            );
-            take_page(kiosk, &key);
-            assert!(
-                adapter.get_note().contains("已拍摄第 1 页"),
-                "{}",
-                adapter.get_note()
-            );
-            take_page(kiosk, &key);
-            press(kiosk, "删除第 2 页");
-            assert_eq!(pages_of(kiosk, &key), 1);
-            take_page(kiosk, &key);
-            assert_eq!(adapter.get_pages().row_count(), 2, "two thumbnails");
-            shot(kiosk, "35-capture");
-            first = false;
-        } else if adapter.get_deferrable() {
-            press(kiosk, adapter.get_defer_text().as_str());
-            assert!(kiosk.app().session.is_deferred(&key));
-        } else {
-            take_page(kiosk, &key);
-        }
-        let label = if adapter.get_last() {
-            "材料拍摄完成，下一步"
-        } else {
-            "下一项材料"
-        };
-        press(kiosk, label);
-    }
-    assert_eq!(step(kiosk), Step::Commitments);
-    sign_commitments(kiosk);
-}
-
-/// Draws on the pad with pointer events, as a finger would.
-fn draw_signature(kiosk: &kiosk::ui::Kiosk) {
-    use slint::platform::{PointerEventButton, WindowEvent};
-    let pad = find(kiosk, "签名区")
-        .into_iter()
-        .next()
-        .expect("the signature pad");
-    let (origin, size) = (pad.absolute_position(), pad.size());
-    let at = |fx: f32, fy: f32| {
-        slint::LogicalPosition::new(origin.x + size.width * fx, origin.y + size.height * fy)
-    };
-    let window = kiosk.window.window();
-    window.dispatch_event(WindowEvent::PointerPressed {
-        position: at(0.1, 0.5),
-        button: PointerEventButton::Left,
-    });
-    for i in 1..=40 {
-        let t = i as f32 / 40.0;
-        window.dispatch_event(WindowEvent::PointerMoved {
-            position: at(0.1 + 0.8 * t, 0.5 + 0.3 * (t * 12.0).sin()),
-        });
-    }
-    window.dispatch_event(WindowEvent::PointerReleased {
-        position: at(0.9, 0.5),
-        button: PointerEventButton::Left,
-    });
-}
-
-fn sign_commitments(kiosk: &kiosk::ui::Kiosk) {
-    let adapter = kiosk.window.global::<CommitmentsViewAdapter>();
-    let mut first = true;
-    while step(kiosk) == Step::Commitments {
-        if first {
-            press(kiosk, "确认签名");
-            assert!(
-                adapter.get_error().contains("签"),
-                "an empty pad is not a signature"
-            );
-        }
-        draw_signature(kiosk);
-        assert!(
-            !adapter.get_strokes().is_empty(),
-            "the strokes show on the pad"
-        );
-        if first {
-            shot(kiosk, "36-commitments");
-            first = false;
-        }
-        press(kiosk, "确认签名");
-    }
-    assert_eq!(step(kiosk), Step::Delivery);
-    choose_delivery(kiosk);
-}
-
-fn choose_delivery(kiosk: &kiosk::ui::Kiosk) {
-    press(kiosk, "邮寄到家（免费）");
-    let address = kiosk.window.global::<DeliveryViewAdapter>().get_address();
-    assert!(!address.is_empty(), "the address comes from the form");
-    shot(kiosk, "37-delivery");
-    press(kiosk, "到窗口领取");
-    press(kiosk, "办好一项领取一项");
-    press(kiosk, "下一步");
-    assert_eq!(step(kiosk), Step::CheckAnswers);
-    check_and_submit(kiosk);
-}
-
-fn check_and_submit(kiosk: &kiosk::ui::Kiosk) {
-    shot(kiosk, "38-check");
-    // 修改 goes to the part and comes back here.
-    press(kiosk, "修改申请表");
-    assert_eq!(step(kiosk), Step::Form);
-    press(kiosk, "下一步");
-    assert_eq!(step(kiosk), Step::CheckAnswers);
-    // Paper near its end: the receipt still prints, and the printer's health tells technicians.
-    let printer = sim_printer(kiosk);
-    printer.clear();
-    printer.set_states(&[drivers::printer::PrinterState::PaperNearEnd]);
-    press(kiosk, "提交申请");
-    until(kiosk, "the package stored", |k| k.app().done.is_some());
-    assert!(is_shown(kiosk, "请取走身份证和回执"));
-    until(kiosk, "the receipt printed", |k| {
-        k.app()
-            .done
-            .as_ref()
-            .is_some_and(|d| d.print_note.contains("已打印"))
-    });
-    shot(kiosk, "39-done");
-    until(kiosk, "the printer's health says paper is low", |k| {
-        k.app()
-            .devices
-            .health_of(kiosk::services::devices::DeviceKind::Printer)
-            .is_some_and(|h| {
-                let (words, _) = kiosk::app::words::health_words(
-                    kiosk::services::devices::DeviceKind::Printer,
-                    Some(h),
-                );
-                words.contains("即将用完")
-            })
-    });
-    printer.set_states(&[]);
-
-    // What printed is the whole receipt, read back from the bytes the printer received.
-    let receipt_no = kiosk
-        .app()
-        .done
-        .as_ref()
-        .unwrap()
-        .receipt
-        .receipt_no
-        .clone();
-    let elements = drivers::printer::decode::decode(&printer.received());
-    let text = drivers::printer::decode::to_text(&elements);
-    assert!(text.starts_with("收件回执\n"), "{text}");
-    // The QR code holds the receipt number and the check code; the code is printed large beside the number.
-    let qr = text
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("[QR {receipt_no} ")))
-        .and_then(|rest| rest.strip_suffix(']'))
-        .unwrap_or_else(|| panic!("no receipt QR with a code: {text}"));
-    let code = kiosk::package::CheckCode::parse(qr).expect("a check code in the QR");
-    assert!(text.contains(&code.grouped()), "{text}");
-    // Printed, the code is on the paper only: the kiosk keeps it nowhere, and the page does not show it.
-    assert!(kiosk
-        .app()
-        .done
-        .as_ref()
-        .is_some_and(|d| d.receipt.check_code.is_none()));
-    assert!(kiosk
-        .window
-        .global::<kiosk::ui::views::DoneViewAdapter>()
-        .get_check_code()
-        .is_empty());
-    assert!(!is_shown(kiosk, "回执内容二维码"));
-    assert!(text.contains("事项：我要开拉面馆"), "{text}");
-    assert!(text.contains("申请人：张* 1101**********002X"), "{text}");
-    assert!(
-        text.contains("取件方式：到窗口领取，办好一项送达一项"),
-        "{text}"
-    );
-    assert!(text.contains("容缺后补"), "the deferred material: {text}");
-    assert!(!String::from_utf8_lossy(&printer.received()).contains("11010519491231002X"));
 }

@@ -6,12 +6,14 @@
 mod folder;
 mod raw_frame;
 mod sim;
+mod sim_face;
 pub mod v4l2;
 
 use std::path::PathBuf;
 
 pub use folder::FolderCamera;
 pub use sim::SimCamera;
+pub use sim_face::SimFaceCamera;
 pub use v4l2::V4l2Camera;
 
 /// A preview frame, already scaled to fit the screen: RGB, 3 bytes a pixel, row by row.
@@ -129,12 +131,20 @@ pub trait DocumentCamera: Send {
     }
 }
 
-/// Opens the camera a URI names.
-pub fn open(uri: &CameraUri) -> Result<Box<dyn DocumentCamera>, CameraError> {
-    Ok(match uri {
-        CameraUri::Sim => Box::new(SimCamera::default()),
-        CameraUri::V4l2(path) => Box::new(V4l2Camera::open(path)?),
-        CameraUri::Folder(path) => Box::new(FolderCamera::open(path)?),
+/// Which camera a URI names: the one over the desk that photographs papers, or the one facing the applicant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CameraRole {
+    Document,
+    Face,
+}
+
+/// Opens the camera a URI names; `sim` is a page on a desk, or a face, as `role` says.
+pub fn open(uri: &CameraUri, role: CameraRole) -> Result<Box<dyn DocumentCamera>, CameraError> {
+    Ok(match (uri, role) {
+        (CameraUri::Sim, CameraRole::Document) => Box::new(SimCamera::default()),
+        (CameraUri::Sim, CameraRole::Face) => Box::new(SimFaceCamera::default()),
+        (CameraUri::V4l2(path), _) => Box::new(V4l2Camera::open(path)?),
+        (CameraUri::Folder(path), _) => Box::new(FolderCamera::open(path)?),
     })
 }
 

@@ -39,13 +39,16 @@ pub(super) fn test(s: &mut App, kind: DeviceKind) {
                 t.results[slot] = format!("没有打印：{}", words::print_failure_detailed(&e));
             }
         }
-        DeviceKind::Camera => {
-            let Some(service) = &s.devices.service else {
-                t.results[slot] = "高拍仪未启用".into();
+        DeviceKind::Camera | DeviceKind::FaceCamera => {
+            let camera = s.devices.service.as_ref().and_then(|service| match kind {
+                DeviceKind::FaceCamera => service.face_camera(),
+                _ => Some(service.camera()),
+            });
+            let (Some(service), Some(camera)) = (&s.devices.service, camera) else {
+                t.results[slot] = format!("{}未启用", words::device_name(kind));
                 return;
             };
             t.results[slot] = "正在取画面…".into();
-            let camera = service.camera();
             s.tasks.spawn(
                 &service.handle(),
                 camera.preview(640, 480),
@@ -58,7 +61,7 @@ pub(super) fn test(s: &mut App, kind: DeviceKind) {
                                     Some(Picture::from_rgb(frame.width, frame.height, &frame.rgb));
                             }
                             Err(e) => {
-                                let why = words::fault_detailed(DeviceKind::Camera, &e);
+                                let why = words::fault_detailed(kind, &e);
                                 t.results[slot] = format!("取不到画面：{why}");
                             }
                         }

@@ -26,11 +26,12 @@ use crate::technician::pin::{Attempt, PinGuard};
 pub const IDLE_LOCK: Duration = Duration::from_secs(300);
 
 /// The devices in the order the screen lists them.
-pub const ORDER: [DeviceKind; 4] = [
+pub const ORDER: [DeviceKind; 5] = [
     DeviceKind::IdReader,
     DeviceKind::Printer,
     DeviceKind::Camera,
     DeviceKind::Scanner,
+    DeviceKind::FaceCamera,
 ];
 
 /// Where technician mode saves, and what it starts from.
@@ -80,10 +81,10 @@ pub struct TechnicianState {
     /// The addresses each device could have on this terminal, once found.
     pub choices: Option<Choices>,
     /// A line about each device (USB id, camera formats), found when the mode opens or a device changes.
-    pub info: [String; 4],
+    pub info: [String; 5],
     /// The rotation was saved: it takes effect when the kiosk starts again.
     pub restart_needed: bool,
-    pub results: [String; 4],
+    pub results: [String; 5],
     pub frame: Option<Picture>,
     pub save_note: String,
     /// 保存并生效 is writing the file.
@@ -153,6 +154,7 @@ pub fn uri_of(devices: &Devices, kind: DeviceKind) -> &String {
         DeviceKind::Printer => &devices.printer,
         DeviceKind::Camera => &devices.camera,
         DeviceKind::Scanner => &devices.scanner,
+        DeviceKind::FaceCamera => &devices.face_camera,
     }
 }
 
@@ -162,6 +164,7 @@ fn uri_of_mut(devices: &mut Devices, kind: DeviceKind) -> &mut String {
         DeviceKind::Printer => &mut devices.printer,
         DeviceKind::Camera => &mut devices.camera,
         DeviceKind::Scanner => &mut devices.scanner,
+        DeviceKind::FaceCamera => &mut devices.face_camera,
     }
 }
 

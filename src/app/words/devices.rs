@@ -21,6 +21,7 @@ pub fn device_name(kind: DeviceKind) -> &'static str {
         DeviceKind::Printer => "小票打印机",
         DeviceKind::Camera => "高拍仪",
         DeviceKind::Scanner => "扫码器",
+        DeviceKind::FaceCamera => "人脸识别摄像头",
     }
 }
 
@@ -31,6 +32,7 @@ pub fn device_short_name(kind: DeviceKind) -> &'static str {
         DeviceKind::Printer => "打印机",
         DeviceKind::Camera => "高拍仪",
         DeviceKind::Scanner => "扫码器",
+        DeviceKind::FaceCamera => "人脸摄像头",
     }
 }
 
@@ -41,6 +43,7 @@ pub fn test_label(kind: DeviceKind) -> &'static str {
         DeviceKind::Printer => "打印测试小票",
         DeviceKind::Camera => "拍摄测试",
         DeviceKind::Scanner => "扫码测试",
+        DeviceKind::FaceCamera => "人脸画面测试",
     }
 }
 

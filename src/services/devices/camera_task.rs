@@ -1,22 +1,31 @@
-//! The document camera's task: previews and captures on request; the camera is opened when first needed and
-//! reopened after it fails.
+//! A camera's task (the document camera's, and the face camera's where there is one): previews and captures on
+//! request; the camera is opened when first needed and reopened after it fails.
 
-use drivers::camera::{self, CameraError, CameraUri, DocumentCamera};
+use drivers::camera::{self, CameraError, CameraRole, CameraUri, DocumentCamera};
 use tokio::sync::mpsc;
 
 use std::time::Duration;
 
 use super::{next_request, CameraRequest, DeviceKind, Fault, Health, Shared};
 
-pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<CameraRequest>) {
+pub fn run(
+    shared: &Shared,
+    uri: &CameraUri,
+    role: CameraRole,
+    mut requests: mpsc::Receiver<CameraRequest>,
+) {
+    let kind = match role {
+        CameraRole::Document => DeviceKind::Camera,
+        CameraRole::Face => DeviceKind::FaceCamera,
+    };
     let mut device: Option<Box<dyn DocumentCamera>> = None;
     // Say at once whether the camera is there.
-    match camera::open(uri) {
+    match camera::open(uri, role) {
         Ok(opened) => {
             device = Some(opened);
-            shared.set_health(DeviceKind::Camera, Health::Ok);
+            shared.set_health(kind, Health::Ok);
         }
-        Err(e) => shared.set_health(DeviceKind::Camera, Health::Absent(Fault::from(&e))),
+        Err(e) => shared.set_health(kind, Health::Absent(Fault::from(&e))),
     }
     while !shared.stopping() {
         let request = match next_request(shared, &mut requests, Duration::from_secs(1)) {
@@ -25,11 +34,11 @@ pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<Camera
             Err(()) => return,
         };
         if device.is_none() {
-            match camera::open(uri) {
+            match camera::open(uri, role) {
                 Ok(opened) => device = Some(opened),
                 Err(e) => {
                     let fault = Fault::from(&e);
-                    shared.set_health(DeviceKind::Camera, Health::Absent(fault.clone()));
+                    shared.set_health(kind, Health::Absent(fault.clone()));
                     match request {
                         CameraRequest::Preview { reply, .. } => drop(reply.send(Err(fault))),
                         CameraRequest::Capture { reply } => drop(reply.send(Err(fault))),
@@ -65,9 +74,9 @@ pub fn run(shared: &Shared, uri: &CameraUri, mut requests: mpsc::Receiver<Camera
         match failed {
             Some(fault) => {
                 device = None;
-                shared.set_health(DeviceKind::Camera, Health::Error(fault));
+                shared.set_health(kind, Health::Error(fault));
             }
-            None => shared.set_health(DeviceKind::Camera, Health::Ok),
+            None => shared.set_health(kind, Health::Ok),
         }
     }
 }

@@ -74,6 +74,8 @@ pub struct Choices {
     pub printer: Vec<String>,
     pub camera: Vec<String>,
     pub scanner: Vec<String>,
+    /// "" is none: a terminal may have no camera facing the applicant.
+    pub face_camera: Vec<String>,
 }
 
 pub fn choices(current: &Devices) -> Choices {
@@ -83,6 +85,7 @@ pub fn choices(current: &Devices) -> Choices {
         printer: vec!["sim".into()],
         camera: vec!["sim".into()],
         scanner: vec!["sim".into()],
+        face_camera: vec![String::new(), "sim".into()],
     };
     for path in &serial {
         choices.id_reader.push(format!("serial:{path}?baud=115200"));
@@ -96,6 +99,7 @@ pub fn choices(current: &Devices) -> Choices {
     }
     for (name, _) in sysfs_names("/sys/class/video4linux", "name") {
         choices.camera.push(format!("v4l2:/dev/{name}"));
+        choices.face_camera.push(format!("v4l2:/dev/{name}"));
     }
     if let Ok(entries) = std::fs::read_dir("/dev/input/by-id") {
         let mut keyboards: Vec<String> = entries
@@ -114,6 +118,7 @@ pub fn choices(current: &Devices) -> Choices {
         (&mut choices.printer, &current.printer),
         (&mut choices.camera, &current.camera),
         (&mut choices.scanner, &current.scanner),
+        (&mut choices.face_camera, &current.face_camera),
     ] {
         if !list.contains(now) {
             list.push(now.clone());

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use drivers::camera::Frame;
+use drivers::camera::{CameraRole, Frame};
 use drivers::idcard::{CardData, CardErrorKind};
 use drivers::printer::PrinterState;
 use tokio::sync::{mpsc, oneshot};
@@ -33,6 +33,8 @@ pub enum DeviceKind {
     Printer,
     Camera,
     Scanner,
+    /// The camera facing the applicant, for real-person verification (only where one is configured).
+    FaceCamera,
 }
 
 impl DeviceKind {
@@ -43,6 +45,7 @@ impl DeviceKind {
             DeviceKind::Printer => "printer",
             DeviceKind::Camera => "camera",
             DeviceKind::Scanner => "scanner",
+            DeviceKind::FaceCamera => "face_camera",
         }
     }
 }
@@ -239,6 +242,7 @@ pub struct DeviceService {
     shared: Arc<Shared>,
     printer: mpsc::Sender<PrintJob>,
     camera: mpsc::Sender<CameraRequest>,
+    face_camera: Option<mpsc::Sender<CameraRequest>>,
     sim: Option<SimDevices>,
 }
 
@@ -261,6 +265,8 @@ impl DeviceService {
                     DeviceKind::Scanner,
                 ]
                 .into_iter()
+                // The face camera is reported only where there is one.
+                .chain(uris.face_camera.as_ref().map(|_| DeviceKind::FaceCamera))
                 .map(|d| (d, Health::Starting))
                 .collect(),
             ),
@@ -290,14 +296,25 @@ impl DeviceService {
         {
             let uri = uris.camera.clone();
             let shared = Arc::clone(&shared);
-            runtime.spawn_blocking(move || camera_task::run(&shared, &uri, camera_requests));
+            runtime.spawn_blocking(move || {
+                camera_task::run(&shared, &uri, CameraRole::Document, camera_requests)
+            });
         }
+        let face_camera = uris.face_camera.clone().map(|uri| {
+            let (sender, requests) = mpsc::channel(8);
+            let shared = Arc::clone(&shared);
+            runtime.spawn_blocking(move || {
+                camera_task::run(&shared, &uri, CameraRole::Face, requests)
+            });
+            sender
+        });
         Ok(DeviceService {
             runtime: Some(runtime),
             handle,
             shared,
             printer,
             camera,
+            face_camera,
             sim,
         })
     }
@@ -342,6 +359,11 @@ impl DeviceService {
     /// A handle to the camera that can move into a task.
     pub fn camera(&self) -> Camera {
         Camera(self.camera.clone())
+    }
+
+    /// The face camera, where there is one.
+    pub fn face_camera(&self) -> Option<Camera> {
+        self.face_camera.clone().map(Camera)
     }
 
     /// The device runtime, for the UI's device tasks.

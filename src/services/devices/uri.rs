@@ -38,6 +38,8 @@ pub struct DeviceUris {
     pub printer: PrinterDevice,
     pub camera: CameraUri,
     pub scanner: ScannerDevice,
+    /// None when the terminal has no camera facing the applicant.
+    pub face_camera: Option<CameraUri>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -106,6 +108,13 @@ impl DeviceUris {
                 Some(path) if !path.is_empty() => ScannerDevice::Evdev(path.into()),
                 _ => ScannerDevice::Line(serial("scanner", &devices.scanner, 9600)?),
             },
+            face_camera: match devices.face_camera.as_str() {
+                "" => None,
+                uri => Some(uri.parse().map_err(|reason| UriError {
+                    key: "face_camera",
+                    reason,
+                })?),
+            },
         })
     }
 
@@ -116,6 +125,7 @@ impl DeviceUris {
             printer: PrinterDevice::Sim,
             camera: CameraUri::Sim,
             scanner: ScannerDevice::Line(SerialDevice::Sim),
+            face_camera: Some(CameraUri::Sim),
         }
     }
 }

@@ -36,6 +36,9 @@ pub fn body(
             camera: report(health, DeviceKind::Camera),
             scanner: report(health, DeviceKind::Scanner),
             printer: report(health, DeviceKind::Printer),
+            face_camera: health
+                .contains_key(&DeviceKind::FaceCamera)
+                .then(|| report(health, DeviceKind::FaceCamera)),
         },
         outbox: OutboxFigures {
             pending: counts.waiting(),

@@ -34,6 +34,8 @@ impl IntakePolicy {
                 (&devices.printer, "打印机"),
                 (&devices.camera, "高拍仪"),
                 (&devices.scanner, "扫码器"),
+                // A simulated face would "verify" anyone.
+                (&devices.face_camera, "人脸识别摄像头"),
             ]
             .into_iter()
             .filter(|(uri, _)| uri.as_str() == "sim")
@@ -102,6 +104,7 @@ mod tests {
             printer: uri("printer", "tcp://10.0.0.5:9100"),
             camera: uri("camera", "v4l2:/dev/video0"),
             scanner: uri("scanner", "serial:/dev/ttyACM0"),
+            face_camera: uri("face_camera", ""),
             paper: drivers::printer::PaperWidth::Mm80,
             wlt_library: None,
         }

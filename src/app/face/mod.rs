@@ -1,0 +1,208 @@
+//! Real-person verification (实人核验) at the kiosk: a live preview from the face camera with an oval to fill, a
+//! picture taken by itself once the face is lit, sharp and still, and the platform's comparison with the card
+//! holder's photo of record. The picture exists in memory only until the answer comes: it is never written,
+//! logged or put in a package. `unusable` asks again with the reason; three `no_match` lead to the window in words
+//! that accuse no one; a platform that cannot answer sends the applicant on (or, where the check is required, to
+//! the window).
+
+pub mod gate;
+
+use std::time::Duration;
+
+use zeroize::{Zeroize, Zeroizing};
+
+use super::picture::Picture;
+use super::App;
+use crate::backoffice::platform_wire::FaceResult;
+use crate::session::{SessionError, Step};
+
+/// The preview's size, which is also the picture's: a face fills it well at the kiosk's distance.
+const FACE_FRAME: (u32, u32) = (640, 480);
+/// How often the screen asks for a frame while the face check shows.
+pub const FACE_FRAME_EVERY: Duration = Duration::from_millis(200);
+/// Comparisons that find someone else before the applicant is sent to the window.
+pub const MAX_NO_MATCH: u32 = 3;
+/// An applicant waits this long for the comparison.
+const VERIFY_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The face check's state; the preview is a face: zeroed with the visit.
+#[derive(Default)]
+pub struct FaceVisit {
+    pub preview: Option<Picture>,
+    pending: bool,
+    previous: Option<gate::Grey>,
+    steady: u32,
+    /// A picture is with the platform.
+    pub verifying: bool,
+    pub no_matches: u32,
+    /// What the applicant should do now, in plain words.
+    pub note: String,
+}
+
+impl App {
+    /// The face check screen opened: frames are asked for until a picture is good enough.
+    pub(super) fn start_face_check(&mut self) {
+        if self.session.step() != Step::FaceCheck {
+            return;
+        }
+        self.face = FaceVisit::default();
+        if self.face_camera().is_none() || self.back_office().is_none() {
+            self.face_check_unavailable();
+            return;
+        }
+        self.face.note = "请正对屏幕，让面部在椭圆框内，保持不动。".into();
+    }
+
+    fn face_camera(&self) -> Option<crate::services::devices::Camera> {
+        self.devices.service.as_ref().and_then(|s| s.face_camera())
+    }
+
+    /// Whether the screen should ask for a frame now.
+    pub fn wants_face_frame(&self) -> bool {
+        self.session.step() == Step::FaceCheck && !self.face.pending && !self.face.verifying
+    }
+
+    /// Asks the face camera for a frame.
+    pub fn request_face_frame(&mut self) {
+        let (Some(camera), Some(service)) = (self.face_camera(), self.devices.service.as_ref())
+        else {
+            return;
+        };
+        self.face.pending = true;
+        self.tasks.spawn(
+            &service.handle(),
+            camera.preview(FACE_FRAME.0, FACE_FRAME.1),
+            |app, frame| {
+                app.face.pending = false;
+                match frame {
+                    Ok(frame) => app.face_frame(frame),
+                    Err(_) => app.face_check_unavailable(),
+                }
+            },
+        );
+    }
+
+    fn face_frame(&mut self, mut frame: drivers::camera::Frame) {
+        if self.session.step() != Step::FaceCheck || self.face.verifying {
+            frame.rgb.zeroize();
+            return;
+        }
+        let grey = gate::grey(frame.width, frame.height, &frame.rgb);
+        match gate::check(&grey, self.face.previous.as_ref()) {
+            Ok(()) => self.face.steady += 1,
+            Err(problem) => {
+                self.face.steady = 0;
+                self.face.note = problem.words().to_string();
+            }
+        }
+        self.face.previous = Some(grey);
+        self.face.preview = Some(Picture::from_rgb(frame.width, frame.height, &frame.rgb));
+        if self.face.steady >= gate::STEADY_FRAMES {
+            self.verify_face(&frame);
+        }
+        frame.rgb.zeroize();
+    }
+
+    /// The picture goes to the platform, and nowhere else.
+    fn verify_face(&mut self, frame: &drivers::camera::Frame) {
+        let (Some(identity), Some((link, handle))) = (self.session.identity(), self.back_office())
+        else {
+            self.face_check_unavailable();
+            return;
+        };
+        let Some(jpeg) = face_jpeg(frame) else {
+            self.face.steady = 0;
+            return;
+        };
+        let (id_number, name) = (
+            Zeroizing::new(identity.id_number.clone()),
+            Zeroizing::new(identity.name.clone()),
+        );
+        self.face.verifying = true;
+        self.face.note = "正在核验，请稍候…".into();
+        let epoch = self.epoch;
+        let work = async move {
+            let asked = link.verify_identity(&id_number, &name, &jpeg);
+            // The picture is dropped (and zeroed) with this future, answer or not.
+            tokio::time::timeout(VERIFY_TIMEOUT, asked).await
+        };
+        self.tasks.spawn(&handle, work, move |app, answer| {
+            app.face.verifying = false;
+            app.face.steady = 0;
+            app.face.previous = None;
+            if app.epoch != epoch || app.session.step() != Step::FaceCheck {
+                return;
+            }
+            match answer {
+                Ok(Ok(verdict)) => app.face_verdict(verdict.result, &verdict.verify_id),
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "real-person verification not answered");
+                    app.face_check_unavailable();
+                }
+                Err(_) => app.face_check_unavailable(),
+            }
+        });
+    }
+
+    fn face_verdict(&mut self, result: FaceResult, verify_id: &str) {
+        tracing::info!(result = ?result, "real-person verification answered");
+        match result {
+            FaceResult::Match => {
+                let _ = self.session.face_matched(verify_id);
+                self.face = FaceVisit::default();
+            }
+            FaceResult::Unusable => {
+                self.face.note =
+                    "没有拍清楚。请摘下帽子和口罩，正对屏幕，让面部在椭圆框内，保持不动。".into();
+            }
+            FaceResult::NoMatch => {
+                self.face.no_matches += 1;
+                let left = MAX_NO_MATCH.saturating_sub(self.face.no_matches);
+                if left == 0 {
+                    self.end_visit();
+                    self.message = Some((
+                        "请到窗口办理".to_string(),
+                        "本机暂时没能完成身份核验，这可能与光线、角度或证件照片有关。请带上身份证到综合受理窗口，工作人员会为您办理。"
+                            .to_string(),
+                    ));
+                } else {
+                    self.face.note = format!(
+                        "这次没有比对成功。请摘下眼镜、帽子或口罩，正对屏幕再试一次（还可以试 {left} 次）。"
+                    );
+                }
+            }
+        }
+    }
+
+    /// No comparison can be had now (no camera, the platform down), or the applicant chose to go on without one
+    /// where that is allowed.
+    pub fn face_check_unavailable(&mut self) {
+        self.face = FaceVisit::default();
+        if let Err(SessionError::FaceCheckRequired) = self.session.face_check_unavailable() {
+            self.send_to_window_for_identity();
+        }
+    }
+}
+
+/// The frame as a JPEG within the contract's 200 KB, zeroed when dropped.
+fn face_jpeg(frame: &drivers::camera::Frame) -> Option<Zeroizing<Vec<u8>>> {
+    let mut quality = 85;
+    loop {
+        let mut out = Zeroizing::new(Vec::new());
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut *out, quality)
+            .encode(
+                &frame.rgb,
+                frame.width,
+                frame.height,
+                image::ExtendedColorType::Rgb8,
+            )
+            .ok()?;
+        if out.len() <= crate::backoffice::platform_client::FACE_JPEG_LIMIT {
+            return Some(out);
+        }
+        if quality <= 40 {
+            return None;
+        }
+        quality -= 15;
+    }
+}
