@@ -28,7 +28,7 @@ impl App {
     /// placeholder id on a real back office), takes none. The reason is for technicians (their screen, the
     /// heartbeat, the log); the applicant gets plain words.
     pub fn start_apply(&mut self) {
-        if let Some(why) = self.intake.as_ref().and_then(|i| i.refusal()) {
+        if let Some(why) = self.intake.as_ref().and_then(|i| i.refused()) {
             tracing::warn!(reason = %why, "an application was asked for while intake is paused");
             self.message = Some((
                 "本机暂停受理新的申请".to_string(),
