@@ -1,7 +1,7 @@
 //! Choosing what to do: the catalog's tabs and search, a guide's situation questions, the path's questions, the
 //! joint-item checklist, the one-time notice, and 修改 from the check-answers page.
 
-use super::App;
+use super::{words, App};
 use crate::catalog::{OneThing, Target};
 use crate::session::Step;
 
@@ -96,7 +96,7 @@ impl App {
     pub fn confirm_items(&mut self) {
         match self.session.confirm_items() {
             Ok(()) => self.step_error.clear(),
-            Err(e) => self.step_error = e.to_string(),
+            Err(e) => self.step_error = words::session_error(&e),
         }
     }
 

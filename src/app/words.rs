@@ -5,10 +5,12 @@
 
 mod devices;
 mod link;
+mod session;
 mod store;
 
 pub use devices::*;
 pub use link::*;
+pub use session::*;
 pub use store::*;
 
 /// An error as a technician reads it (technician mode, the `kiosk` commands): the words, then the technical
