@@ -9,6 +9,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use cli::{load_catalog, load_config, Failed};
+use kiosk::app::words::ForTechnicians;
 use kiosk::app::Settings;
 use kiosk::ui::Kiosk;
 
@@ -145,8 +146,9 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
         .as_ref()
         .map(|b| b.retention())
         .unwrap_or_default();
-    let outbox = kiosk::outbox::Outbox::open_with(&config.data_dir, retention)
-        .map_err(|e| Failed::with_message(format!("cannot open the outbox: {e}")))?;
+    let outbox = kiosk::outbox::Outbox::open_with(&config.data_dir, retention).map_err(|e| {
+        Failed::with_message(format!("cannot open the outbox: {}", e.for_technicians()))
+    })?;
     let cache = kiosk::services::uplink::CatalogCache::new(&config.data_dir);
     kiosk
         .attach_intake(
@@ -156,7 +158,10 @@ fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
                 .as_ref()
                 .map(|b| (b, config.kiosk_id.as_str(), cache)),
         )
-        .map_err(|e| Failed::with_message(format!("cannot start the back-office link: {e}")))?;
+        .map_err(|e| {
+            let why = e.for_technicians();
+            Failed::with_message(format!("cannot start the back-office link: {why}"))
+        })?;
     let (width, height) = cli.size.unwrap_or((config.width, config.height));
     kiosk.set_size(width, height);
     if cli.fullscreen || config.fullscreen {

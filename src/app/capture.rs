@@ -103,7 +103,7 @@ impl App {
         let deferred = self.session.is_deferred(&m.key);
         match self.session.set_deferred(&m.key, !deferred) {
             Ok(()) => self.step_error.clear(),
-            Err(e) => self.step_error = e.to_string(),
+            Err(e) => self.step_error = words::session_error(&e),
         }
     }
 
@@ -115,7 +115,7 @@ impl App {
         let on = self.session.is_at_window(&m.key);
         match self.session.set_at_window(&m.key, !on) {
             Ok(()) => self.step_error.clear(),
-            Err(e) => self.step_error = e.to_string(),
+            Err(e) => self.step_error = words::session_error(&e),
         }
     }
 
@@ -208,7 +208,7 @@ impl App {
         if self.capture.index + 1 < self.materials_to_capture().len() {
             self.capture.index += 1;
         } else if let Err(e) = self.session.confirm_capture() {
-            self.step_error = e.to_string();
+            self.step_error = words::session_error(&e);
         }
     }
 }

@@ -4,7 +4,7 @@
 use zeroize::Zeroizing;
 
 use super::keyboard::{KeyboardMode, Target};
-use super::App;
+use super::{words, App};
 use crate::session::{Delivery, DeliveryMethod, DeliveryMode};
 
 /// The choices before they are confirmed. The address is personal: zeroed when dropped or replaced.
@@ -71,7 +71,7 @@ impl App {
         };
         match self.session.set_delivery(delivery) {
             Ok(()) => self.step_error.clear(),
-            Err(e) => self.step_error = e.to_string(),
+            Err(e) => self.step_error = words::session_error(&e),
         }
     }
 }

@@ -17,6 +17,29 @@ pub enum PrintFailure {
     Printer(#[from] Fault),
 }
 
+/// Why a submitted application was not stored (no receipt is shown then).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreFailure {
+    #[error(transparent)]
+    Outbox(#[from] crate::outbox::OutboxError),
+    #[error(transparent)]
+    CheckCode(#[from] crate::package::check_code::NoRandomness),
+    #[error(transparent)]
+    Package(#[from] crate::package::PackageError),
+}
+
+/// Why the outbox was not exported to a USB stick.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportFailure {
+    #[error("no USB stick is mounted")]
+    NoStick,
+    /// The waiting packages could not be listed.
+    #[error(transparent)]
+    Outbox(#[from] crate::outbox::OutboxError),
+    #[error(transparent)]
+    Transfer(#[from] crate::outbox::transfer::TransferError),
+}
+
 /// Why a page was not captured.
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureFailure {

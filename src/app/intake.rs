@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::App;
+use super::{words, App};
 use crate::catalog::{Catalog, SearchIndex};
 use crate::config::BackOffice;
-use crate::services::uplink::intake_policy::{self, IntakePolicy, SharedPolicy};
+use crate::services::uplink::intake_policy::{self, IntakePolicy, Refusal, SharedPolicy};
 use crate::services::uplink::service::{HealthSource, IntakeSource};
 use crate::services::uplink::worker::lock;
 use crate::services::uplink::{CatalogCache, SharedOutbox, UplinkService};
@@ -23,13 +23,18 @@ pub struct Intake {
 
 impl Intake {
     /// Why no new application can be taken now (simulated devices or the placeholder id with a real back office,
-    /// the device key lost, the disk full), if so: for technicians.
-    pub fn refusal(&self) -> Option<String> {
+    /// the device key lost, the disk full), if so.
+    pub fn refused(&self) -> Option<Refusal> {
         intake_policy::refusal(&self.policy, &lock(&self.outbox))
     }
 
-    /// [`Intake::refusal`] as work for another thread (it writes a probe file and asks for the disk's space).
-    pub fn refusal_check(&self) -> impl FnOnce() -> Option<String> + Send + 'static {
+    /// [`Intake::refused`] in technicians' words, with the technical detail.
+    pub fn refusal(&self) -> Option<String> {
+        self.refused().map(|why| words::refusal_detailed(&why))
+    }
+
+    /// [`Intake::refused`] as work for another thread (it writes a probe file and asks for the disk's space).
+    pub fn refusal_check(&self) -> impl FnOnce() -> Option<Refusal> + Send + 'static {
         let (policy, outbox) = (self.policy.clone(), self.outbox.clone());
         move || intake_policy::refusal(&policy, &lock(&outbox))
     }
@@ -108,7 +113,10 @@ impl App {
             })
         });
         let policy = intake.policy.clone();
-        let refusal: IntakeSource = Arc::new(move |outbox| intake_policy::refusal(&policy, outbox));
+        // The heartbeat says it in technical English.
+        let refusal: IntakeSource = Arc::new(move |outbox| {
+            intake_policy::refusal(&policy, outbox).map(|why| why.to_string())
+        });
         intake.uplink = Some(UplinkService::start(
             intake.outbox.clone(),
             settings,

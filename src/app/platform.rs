@@ -180,7 +180,7 @@ impl App {
     fn confirm_items_now(&mut self) {
         match self.session.confirm_items() {
             Ok(()) => self.step_error.clear(),
-            Err(e) => self.step_error = e.to_string(),
+            Err(e) => self.step_error = super::words::session_error(&e),
         }
     }
 

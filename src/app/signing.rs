@@ -2,7 +2,7 @@
 
 use zeroize::Zeroize;
 
-use super::App;
+use super::{words, App};
 use crate::package::signature::{self, Stroke};
 
 /// The letter being signed and the strokes drawn on it. A signature is personal: cleared with the visit, its
@@ -75,7 +75,7 @@ impl App {
         }
         let png = signature::to_png(&self.signing.strokes, width as u32, height as u32);
         if let Err(e) = self.session.sign(item, png) {
-            self.step_error = e.to_string();
+            self.step_error = words::session_error(&e);
             return;
         }
         self.step_error.clear();
@@ -83,7 +83,7 @@ impl App {
         self.signing.index += 1;
         if self.signing.index >= items.len() {
             if let Err(e) = self.session.confirm_commitments() {
-                self.step_error = e.to_string();
+                self.step_error = words::session_error(&e);
             }
             self.signing.index = 0;
         }

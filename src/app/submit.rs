@@ -4,7 +4,8 @@
 use std::time::Instant;
 
 use super::done::DoneInfo;
-use super::App;
+use super::failure::StoreFailure;
+use super::{words, App};
 use crate::package::{self, CheckCode, Stamp};
 use crate::receipts::AcceptanceReceipt;
 use crate::services::uplink::worker::lock;
@@ -21,7 +22,7 @@ impl App {
             self.step_error = "本机暂时不能保存申请，请到综合受理窗口办理。".into();
             return;
         };
-        if let Some(why) = intake.refusal() {
+        if let Some(why) = intake.refused() {
             tracing::warn!(reason = %why, "submit refused: intake is paused");
             self.step_error =
                 "本机正在维护，暂时不能保存申请。请到综合受理窗口办理，或稍后再试。".into();
@@ -51,7 +52,7 @@ impl App {
 
     /// The package is in the outbox (or not): the visit ends and the receipt prints, or the applicant may try
     /// again with everything still there.
-    fn stored(&mut self, result: Result<AcceptanceReceipt, String>) {
+    fn stored(&mut self, result: Result<AcceptanceReceipt, StoreFailure>) {
         self.saving = false;
         match result {
             Ok(receipt) => {
@@ -67,7 +68,8 @@ impl App {
             Err(e) => {
                 tracing::error!(error = %e, "application not stored");
                 self.step_error = format!(
-                    "申请没有保存成功（{e}）。您填写的内容仍在，请再按一次“提交申请”，或到窗口办理。"
+                    "申请没有保存成功（{}）。您填写的内容仍在，请再按一次“提交申请”，或到窗口办理。",
+                    words::store_failure(&e)
                 );
             }
         }
@@ -82,14 +84,12 @@ pub fn store(
     kiosk_id: &str,
     center: &str,
     now: chrono::DateTime<chrono::Local>,
-) -> Result<AcceptanceReceipt, String> {
-    let receipt_no = lock(outbox)
-        .next_receipt_no(kiosk_id, &now.format("%Y%m%d").to_string())
-        .map_err(|e| e.to_string())?;
+) -> Result<AcceptanceReceipt, StoreFailure> {
+    let receipt_no = lock(outbox).next_receipt_no(kiosk_id, &now.format("%Y%m%d").to_string())?;
     let package_id = uuid::Uuid::new_v4().to_string();
     let created_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     // Drawn here, printed on the receipt, sent only as its hash: what proves the receipt is yours.
-    let check_code = CheckCode::generate().map_err(|e| e.to_string())?;
+    let check_code = CheckCode::generate()?;
     let package = package::build(
         session,
         &Stamp {
@@ -100,9 +100,8 @@ pub fn store(
             test: false,
             check_code: &check_code,
         },
-    )
-    .map_err(|e| e.to_string())?;
-    lock(outbox).enqueue(&package).map_err(|e| e.to_string())?;
+    )?;
+    lock(outbox).enqueue(&package)?;
     Ok(AcceptanceReceipt::of(
         session,
         center,

@@ -4,7 +4,27 @@
 //! the sentence and then the English detail.
 
 mod devices;
+mod link;
+mod session;
 mod store;
 
 pub use devices::*;
+pub use link::*;
+pub use session::*;
 pub use store::*;
+
+/// An error as a technician reads it (technician mode, the `kiosk` commands): the words, then the technical
+/// detail.
+pub trait ForTechnicians {
+    fn for_technicians(&self) -> String;
+}
+
+/// `words（detail）`, or the words alone when there is no detail.
+pub fn with_detail(words: &str, detail: &dyn std::fmt::Display) -> String {
+    let detail = detail.to_string();
+    if detail.is_empty() {
+        words.to_string()
+    } else {
+        format!("{words}（{detail}）")
+    }
+}

@@ -26,34 +26,57 @@ pub struct LinkSettings {
     pub timeout: Duration,
 }
 
-/// Why a request did not get the answer the caller wanted.
+/// Why a request did not get the answer the caller wanted. The Display is technical English (logs, the
+/// heartbeat, a package's stored reason, a technician's detail); the app words it by [`LinkError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum LinkError {
     /// The setup itself is wrong: nothing can be sent until a technician fixes it.
     #[error("{0}")]
     Setup(String),
     /// No answer, or an incomplete one: try again later.
-    #[error("网络错误：{0}")]
+    #[error("network error: {0}")]
     Transport(String),
     /// 5xx or 429: try again later, not before `retry_after`.
-    #[error("服务器暂时不可用（{status}{}）", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
+    #[error("the back office is unavailable ({status}{})", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
     Unavailable {
         status: u16,
         code: Option<String>,
         retry_after: Option<Duration>,
     },
     /// 401: the back office does not accept this kiosk (secret, clock). Not retried in a loop.
-    #[error("后台拒绝本机（401 {code}）")]
+    #[error("the back office refuses this kiosk (401 {code})")]
     Refused { code: String },
     /// Another 4xx: the request as it is will never succeed.
-    #[error("后台不接受（{status} {code}）")]
+    #[error("the back office does not accept the request ({status} {code})")]
     Rejected { status: u16, code: String },
     /// An answer that breaks the contract.
-    #[error("后台应答不符合约定：{0}")]
+    #[error("the back office's answer breaks the contract: {0}")]
     Protocol(String),
 }
 
+/// What went wrong on the link, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkErrorKind {
+    Setup,
+    Transport,
+    Unavailable,
+    Refused,
+    Rejected,
+    Protocol,
+}
+
 impl LinkError {
+    pub fn kind(&self) -> LinkErrorKind {
+        match self {
+            LinkError::Setup(_) => LinkErrorKind::Setup,
+            LinkError::Transport(_) => LinkErrorKind::Transport,
+            LinkError::Unavailable { .. } => LinkErrorKind::Unavailable,
+            LinkError::Refused { .. } => LinkErrorKind::Refused,
+            LinkError::Rejected { .. } => LinkErrorKind::Rejected,
+            LinkError::Protocol(_) => LinkErrorKind::Protocol,
+        }
+    }
+
     /// Whether sending the same request later may succeed.
     pub fn is_transient(&self) -> bool {
         matches!(

@@ -11,5 +11,5 @@ pub mod status_client;
 pub mod tls;
 pub mod wire;
 
-pub use client::{CatalogAnswer, Link, LinkError, LinkSettings, ManifestAnswer};
-pub use status_client::{Credential, StaffLoginError, StaffSession};
+pub use client::{CatalogAnswer, Link, LinkError, LinkErrorKind, LinkSettings, ManifestAnswer};
+pub use status_client::{Credential, StaffLoginError, StaffLoginErrorKind, StaffSession};

@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use zeroize::Zeroizing;
 
-use super::client::{failure, parse, Link, LinkError, ANSWER_LIMIT};
+use super::client::{failure, parse, Link, LinkError, LinkErrorKind, ANSWER_LIMIT};
 use super::wire::{Application, ErrorBody, StaffLogin, StaffSessionAnswer, StatusQuery};
 use crate::package::CheckCode;
 
@@ -33,14 +33,34 @@ impl std::fmt::Debug for StaffSession {
     }
 }
 
+/// Why a staff member could not sign in. The Display is technical English; the app words it by
+/// [`StaffLoginError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum StaffLoginError {
-    #[error("工号或密码不对")]
+    #[error("wrong staff id or PIN")]
     BadCredentials,
-    #[error("密码错误次数过多，这个工号已锁定 15 分钟")]
+    #[error("too many wrong PINs: the staff id is locked for 15 minutes")]
     Locked,
     #[error(transparent)]
     Link(#[from] LinkError),
+}
+
+/// What stopped the sign-in, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffLoginErrorKind {
+    BadCredentials,
+    Locked,
+    Link(LinkErrorKind),
+}
+
+impl StaffLoginError {
+    pub fn kind(&self) -> StaffLoginErrorKind {
+        match self {
+            StaffLoginError::BadCredentials => StaffLoginErrorKind::BadCredentials,
+            StaffLoginError::Locked => StaffLoginErrorKind::Locked,
+            StaffLoginError::Link(e) => StaffLoginErrorKind::Link(e.kind()),
+        }
+    }
 }
 
 impl Link {

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Subcommand;
-use drivers::idcard::{CardEvent, CardPoller, ReaderError, SamReader};
+use drivers::idcard::{CardEvent, CardPoller, SamReader};
 use drivers::printer::{
-    Align, PaperWidth, PrinterConnection, PrinterError, PrinterState, PrinterUri, ReceiptWriter,
+    Align, PaperWidth, PrinterConnection, PrinterState, PrinterUri, ReceiptWriter,
 };
 use drivers::scanner::{CodeSource, HidScanner, SerialScanner, Suffix};
 
@@ -106,9 +106,7 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
         DeviceAction::PrintTest { printer, width } => {
             let width = PaperWidth::from_mm(*width)
                 .ok_or_else(|| Failed::with_message("--width is 58 or 80"))?;
-            let bytes = test_receipt(width).map_err(|e| {
-                Failed::with_message(words::with_detail(words::receipt_error(&e), &e))
-            })?;
+            let bytes = test_receipt(width).map_err(Failed::for_technicians)?;
             let mut connection = open_printer(printer)?;
             match connection.print(&bytes) {
                 Ok(states) => {
@@ -119,13 +117,13 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
                     );
                     Ok(())
                 }
-                Err(e) => Err(printer_failed(&e)),
+                Err(e) => Err(Failed::for_technicians(e)),
             }
         }
         DeviceAction::PrinterStatus { printer } => {
             let states = open_printer(printer)?
                 .status()
-                .map_err(|e| printer_failed(&e))?;
+                .map_err(Failed::for_technicians)?;
             for code in codes(&states) {
                 println!("{code}");
             }
@@ -141,8 +139,8 @@ pub fn run(action: &DeviceAction) -> Result<(), Failed> {
         }
         DeviceAction::Capture { camera, out } => {
             let mut camera = drivers::camera::open(camera, drivers::camera::CameraRole::Document)
-                .map_err(|e| camera_failed(&e))?;
-            let jpeg = camera.capture().map_err(|e| camera_failed(&e))?;
+                .map_err(Failed::for_technicians)?;
+            let jpeg = camera.capture().map_err(Failed::for_technicians)?;
             std::fs::write(out, &jpeg)
                 .map_err(|e| Failed::with_message(format!("{}: {e}", out.display())))?;
             println!("wrote {} bytes to {}", jpeg.len(), out.display());
@@ -188,20 +186,7 @@ fn codes(states: &[PrinterState]) -> Vec<&'static str> {
 }
 
 fn open_printer(uri: &PrinterUri) -> Result<PrinterConnection, Failed> {
-    PrinterConnection::open(uri, Duration::from_secs(2)).map_err(|e| printer_failed(&e))
-}
-
-/// The printer's trouble in words, then the technical detail.
-fn printer_failed(e: &PrinterError) -> Failed {
-    Failed::with_message(words::with_detail(&words::printer_error(e), e))
-}
-
-fn camera_failed(e: &drivers::camera::CameraError) -> Failed {
-    Failed::with_message(words::with_detail(words::camera_error(e.kind()), e))
-}
-
-fn card_failed(e: &ReaderError) -> Failed {
-    Failed::with_message(words::with_detail(&words::card_error(e.kind()), e))
+    PrinterConnection::open(uri, Duration::from_secs(2)).map_err(Failed::for_technicians)
 }
 
 fn open_serial(path: &Path, baud: u32) -> Result<drivers::serialport::TTYPort, Failed> {
@@ -233,9 +218,9 @@ fn read_card(
     while Instant::now() < deadline {
         match poller.poll() {
             Ok(Some(CardEvent::Placed(data))) => return print_card(&data, json, photo),
-            Ok(Some(CardEvent::Unreadable(e))) => return Err(card_failed(&e)),
+            Ok(Some(CardEvent::Unreadable(e))) => return Err(Failed::for_technicians(e)),
             Ok(Some(CardEvent::Removed) | None) => std::thread::sleep(Duration::from_millis(300)),
-            Err(e) => return Err(card_failed(&e)),
+            Err(e) => return Err(Failed::for_technicians(e)),
         }
     }
     eprintln!("no card within {timeout} s");
@@ -244,12 +229,11 @@ fn read_card(
 
 fn print_card(data: &drivers::idcard::CardData, json: bool, photo: PhotoOut) -> Result<(), Failed> {
     if let Some((out, library)) = photo {
-        let photo_failed = |e: drivers::idcard::wlt::WltError| {
-            Failed::with_message(words::with_detail(words::wlt_error(e.kind()), &e))
-        };
-        let decoder =
-            drivers::idcard::wlt::WltDecoder::load(library, "unpack").map_err(photo_failed)?;
-        let image = decoder.decode(&data.photo_wlt).map_err(photo_failed)?;
+        let decoder = drivers::idcard::wlt::WltDecoder::load(library, "unpack")
+            .map_err(Failed::for_technicians)?;
+        let image = decoder
+            .decode(&data.photo_wlt)
+            .map_err(Failed::for_technicians)?;
         image
             .save(out)
             .map_err(|e| Failed::with_message(format!("{}: {e}", out.display())))?;

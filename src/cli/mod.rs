@@ -16,6 +16,7 @@ pub use ui_bench::run as ui_bench;
 use std::path::Path;
 use std::process::ExitCode;
 
+use kiosk::app::words::ForTechnicians;
 use kiosk::config::Config;
 use kiosk::toml_source::Problem;
 
@@ -27,6 +28,11 @@ impl Failed {
     pub fn with_message(message: impl std::fmt::Display) -> Failed {
         eprintln!("{message}");
         Failed(ExitCode::FAILURE)
+    }
+
+    /// Prints `error` as technicians read it (the words, then the technical detail) and fails with status 1.
+    pub fn for_technicians(error: impl ForTechnicians) -> Failed {
+        Failed::with_message(error.for_technicians())
     }
 }
 

@@ -8,6 +8,7 @@ use clap::Subcommand;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use kiosk::app::words::{self, ForTechnicians};
 use kiosk::backoffice::Link;
 use kiosk::config::Config;
 use kiosk::outbox::transfer::{self, Identity, Recipient};
@@ -75,11 +76,12 @@ fn open_owned(config: &Config, instead: &str) -> Result<Outbox, Failed> {
         .unwrap_or_default();
     match Outbox::open_with(&config.data_dir, retention) {
         Ok(outbox) => Ok(outbox),
-        Err(OutboxError::Busy(busy)) => Err(Failed::with_message(format!(
-            "{busy}\nthe running kiosk owns the outbox in {}: {instead}, or stop it first (systemctl stop kiosk)",
+        Err(busy @ OutboxError::Busy(_)) => Err(Failed::with_message(format!(
+            "{}\nthe running kiosk owns the outbox in {}: {instead}, or stop it first (systemctl stop kiosk)",
+            busy.for_technicians(),
             config.data_dir.display()
         ))),
-        Err(e) => Err(Failed::with_message(e)),
+        Err(e) => Err(Failed::for_technicians(e)),
     }
 }
 
@@ -88,7 +90,7 @@ fn list(config: &Config) -> Result<(), Failed> {
         "{:<28} {:<10} {:>8} {:>6} {:>10}  last error",
         "receipt", "state", "attempts", "files", "bytes"
     );
-    for e in kiosk::outbox::list_read_only(&config.data_dir).map_err(Failed::with_message)? {
+    for e in kiosk::outbox::list_read_only(&config.data_dir).map_err(Failed::for_technicians)? {
         let test = if e.test { " (test)" } else { "" };
         println!(
             "{:<28} {:<10} {:>8} {:>6} {:>10}  {}{test}",
@@ -97,7 +99,7 @@ fn list(config: &Config) -> Result<(), Failed> {
             e.attempts,
             e.files,
             e.bytes,
-            e.last_error.as_deref().unwrap_or("")
+            words::package_problem(&e).unwrap_or_default()
         );
     }
     Ok(())
@@ -109,14 +111,14 @@ fn deliver(config: &Config, outbox: Outbox, timeout: u64) -> Result<(), Failed> 
         Failed::with_message("no [backoffice] in the configuration: nowhere to send to")
     })?;
     let link =
-        Link::new(&backoffice.link_settings(&config.kiosk_id)).map_err(Failed::with_message)?;
+        Link::new(&backoffice.link_settings(&config.kiosk_id)).map_err(Failed::for_technicians)?;
     let shared = Arc::new(Mutex::new(outbox));
     let uploader = Uploader::new(shared.clone(), link, backoffice.retry_policy());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
     let left = super::selftest::runtime()?
         .block_on(uploader.drain(deadline))
-        .map_err(Failed::with_message)?;
-    let (waiting, _) = lock(&shared).pending().map_err(Failed::with_message)?;
+        .map_err(Failed::for_technicians)?;
+    let (waiting, _) = lock(&shared).pending().map_err(Failed::for_technicians)?;
     if left > 0 {
         return Err(Failed::with_message(format!(
             "{left} package(s) still queued; see `kiosk outbox list`"
@@ -141,9 +143,9 @@ fn export(config: &Config, dir: &Path, recipient: Option<&str>) -> Result<(), Fa
             )
         })?
         .parse()
-        .map_err(Failed::with_message)?;
+        .map_err(Failed::for_technicians)?;
     let mut outbox = open_owned(config, "use technician mode's 导出到U盘")?;
-    let entries = outbox.waiting_entries().map_err(Failed::with_message)?;
+    let entries = outbox.waiting_entries().map_err(Failed::for_technicians)?;
     let done = transfer::export(
         &entries,
         |id| outbox.load(id),
@@ -152,12 +154,12 @@ fn export(config: &Config, dir: &Path, recipient: Option<&str>) -> Result<(), Fa
         &recipient,
         |done, total| eprint!("\r{done}/{total}"),
     )
-    .map_err(Failed::with_message)?;
+    .map_err(Failed::for_technicians)?;
     eprintln!();
     for (receipt_no, why) in &done.unreadable {
         eprintln!("{receipt_no}: not exported, damaged here: {why}");
         if let Some(e) = entries.iter().find(|e| &e.receipt_no == receipt_no) {
-            let _ = outbox.mark_damaged(&e.package_id, &format!("本机存储的材料包已损坏：{why}"));
+            let _ = outbox.mark_damaged(&e.package_id, why);
         }
     }
     println!(
@@ -169,9 +171,9 @@ fn export(config: &Config, dir: &Path, recipient: Option<&str>) -> Result<(), Fa
 }
 
 fn import(config: &Config, dir: &Path, identity: &Path, timeout: u64) -> Result<(), Failed> {
-    let identity = Identity::read(identity).map_err(Failed::with_message)?;
+    let identity = Identity::read(identity).map_err(Failed::for_technicians)?;
     let mut outbox = open_owned(config, "import on a PC without a running kiosk")?;
-    let opened = transfer::open_all(dir, &identity).map_err(Failed::with_message)?;
+    let opened = transfer::open_all(dir, &identity).map_err(Failed::for_technicians)?;
     let (mut queued, mut known, mut failed) = (0, 0, 0);
     for item in opened {
         let name = item.file.display().to_string();
@@ -192,12 +194,15 @@ fn import(config: &Config, dir: &Path, identity: &Path, timeout: u64) -> Result<
             failed += 1;
             continue;
         }
-        if outbox.knows(&m.package_id).map_err(Failed::with_message)? {
+        if outbox
+            .knows(&m.package_id)
+            .map_err(Failed::for_technicians)?
+        {
             println!("{}: already here", m.receipt_no);
             known += 1;
             continue;
         }
-        outbox.enqueue(&package).map_err(Failed::with_message)?;
+        outbox.enqueue(&package).map_err(Failed::for_technicians)?;
         println!("{}: queued", m.receipt_no);
         queued += 1;
     }
@@ -221,7 +226,7 @@ pub fn run(config: &Path, action: &OutboxAction) -> Result<(), Failed> {
             super::outbox_bench::run(config, *packages, w, h)
         }
         OutboxAction::NewIdentity { file } => {
-            let recipient = transfer::new_identity(file).map_err(Failed::with_message)?;
+            let recipient = transfer::new_identity(file).map_err(Failed::for_technicians)?;
             eprintln!(
                 "identity written to {} (keep it secret); put this in each kiosk's [export] recipient:",
                 file.display()
@@ -242,7 +247,7 @@ pub fn run(config: &Path, action: &OutboxAction) -> Result<(), Failed> {
                 }
                 OutboxAction::Retry => {
                     let mut outbox = open_owned(&config, "use technician mode's 立即重试发送")?;
-                    let n = outbox.retry_all().map_err(Failed::with_message)?;
+                    let n = outbox.retry_all().map_err(Failed::for_technicians)?;
                     println!("{n} package(s) will be tried again now");
                     Ok(())
                 }
@@ -260,7 +265,7 @@ pub fn run(config: &Path, action: &OutboxAction) -> Result<(), Failed> {
                         println!("the device key is fine: nothing to replace");
                         return Ok(());
                     }
-                    let n = outbox.replace_lost_key().map_err(Failed::with_message)?;
+                    let n = outbox.replace_lost_key().map_err(Failed::for_technicians)?;
                     println!(
                         "a new device key is made; {n} package(s) sealed with the lost one are marked damaged \
                          (see `kiosk outbox list` for their receipt numbers)"

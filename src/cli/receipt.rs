@@ -88,7 +88,7 @@ pub fn run(config: &Path, action: &ReceiptAction) -> Result<(), Failed> {
                 .iter()
                 .find(|(k, _)| k == kind)
                 .ok_or_else(|| Failed::with_message("no such sample"))?;
-            let bytes = receipt.escpos(width).map_err(Failed::with_message)?;
+            let bytes = receipt.escpos(width).map_err(Failed::for_technicians)?;
             std::fs::write(out, &bytes)
                 .map_err(|e| Failed::with_message(format!("{}: {e}", out.display())))?;
             eprintln!("{} bytes → {}", bytes.len(), out.display());
@@ -100,7 +100,7 @@ pub fn run(config: &Path, action: &ReceiptAction) -> Result<(), Failed> {
             println!("|---|---|---|---|---|");
             for (kind, receipt) in &receipts {
                 for width in [PaperWidth::Mm80, PaperWidth::Mm58] {
-                    let bytes = receipt.escpos(width).map_err(Failed::with_message)?;
+                    let bytes = receipt.escpos(width).map_err(Failed::for_technicians)?;
                     let lines = decode(&bytes)
                         .iter()
                         .filter(|e| matches!(e, Element::Line(_)))

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use clap::Args;
+use kiosk::app::words::{self, ForTechnicians};
 use kiosk::backoffice::{Link, LinkSettings};
 use kiosk::config::Config;
 use kiosk::outbox::{next_receipt_no_beside_owner, Outbox, OutboxError, State};
@@ -95,31 +96,35 @@ pub fn run(config_path: &Path, args: &SelftestArgs) -> Result<(), Failed> {
     let day = now.format("%Y%m%d").to_string();
     let mut outbox = match Outbox::open(&config.data_dir) {
         Ok(outbox) => Some(outbox),
-        Err(OutboxError::Busy(busy)) if !args.enqueue => {
-            eprintln!("{busy}: the test package is sent from a private outbox");
+        Err(busy @ OutboxError::Busy(_)) if !args.enqueue => {
+            eprintln!(
+                "{}: the test package is sent from a private outbox",
+                busy.for_technicians()
+            );
             None
         }
-        Err(OutboxError::Busy(busy)) => {
+        Err(busy @ OutboxError::Busy(_)) => {
             return Err(Failed::with_message(format!(
-                "{busy}\n--enqueue puts the package into the kiosk's own outbox, which the running kiosk owns: \
-                 run `kiosk selftest` without --enqueue to send it now, or stop the kiosk first"
+                "{}\n--enqueue puts the package into the kiosk's own outbox, which the running kiosk owns: \
+                 run `kiosk selftest` without --enqueue to send it now, or stop the kiosk first",
+                busy.for_technicians()
             )))
         }
-        Err(e) => return Err(Failed::with_message(e)),
+        Err(e) => return Err(Failed::for_technicians(e)),
     };
     if let (true, Some(outbox)) = (args.enqueue, &outbox) {
         // The same check the kiosk makes before it takes an application.
-        outbox.accepting().map_err(Failed::with_message)?;
+        outbox.accepting().map_err(Failed::for_technicians)?;
     }
     let receipt_no = match outbox.as_mut() {
         Some(outbox) => outbox.next_receipt_no(&settings.kiosk_id, &day),
         None => next_receipt_no_beside_owner(&config.data_dir, &settings.kiosk_id, &day),
     }
-    .map_err(Failed::with_message)?;
+    .map_err(Failed::for_technicians)?;
     let package_id = uuid::Uuid::new_v4().to_string();
     let created_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     // Like an applicant's: a check code of its own, printed nowhere, so nobody can look the test package up.
-    let check_code = package::CheckCode::generate().map_err(Failed::with_message)?;
+    let check_code = package::CheckCode::generate().map_err(Failed::for_technicians)?;
     let package = package::build(
         &session,
         &Stamp {
@@ -131,7 +136,7 @@ pub fn run(config_path: &Path, args: &SelftestArgs) -> Result<(), Failed> {
             check_code: &check_code,
         },
     )
-    .map_err(Failed::with_message)?;
+    .map_err(Failed::for_technicians)?;
     drop(session);
     println!(
         "test package {receipt_no}: {} files, {} bytes",
@@ -139,7 +144,7 @@ pub fn run(config_path: &Path, args: &SelftestArgs) -> Result<(), Failed> {
         package.files.iter().map(|f| f.bytes.len()).sum::<usize>()
     );
     if let (true, Some(mut outbox)) = (args.enqueue, outbox.take()) {
-        outbox.enqueue(&package).map_err(Failed::with_message)?;
+        outbox.enqueue(&package).map_err(Failed::for_technicians)?;
         println!("queued in the outbox; the kiosk delivers it when it runs");
         return Ok(());
     }
@@ -162,17 +167,17 @@ fn send_privately(
     package: &package::Package,
     settings: LinkSettings,
 ) -> Result<(), Failed> {
-    let mut outbox = Outbox::open(dir).map_err(Failed::with_message)?;
-    outbox.enqueue(package).map_err(Failed::with_message)?;
-    let link = Link::new(&settings).map_err(Failed::with_message)?;
+    let mut outbox = Outbox::open(dir).map_err(Failed::for_technicians)?;
+    outbox.enqueue(package).map_err(Failed::for_technicians)?;
+    let link = Link::new(&settings).map_err(Failed::for_technicians)?;
     let outbox = Arc::new(Mutex::new(outbox));
     let uploader = Uploader::new(outbox.clone(), link, RetryPolicy::default());
     runtime()?
         .block_on(uploader.send_due())
-        .map_err(Failed::with_message)?;
+        .map_err(Failed::for_technicians)?;
     let entry = kiosk::services::uplink::worker::lock(&outbox)
         .list()
-        .map_err(Failed::with_message)?
+        .map_err(Failed::for_technicians)?
         .into_iter()
         .next()
         .ok_or_else(|| Failed::with_message("the test package vanished from the outbox"))?;
@@ -183,7 +188,7 @@ fn send_privately(
         }
         _ => Err(Failed::with_message(format!(
             "not delivered: {}",
-            entry.last_error.unwrap_or_default()
+            words::package_problem(&entry).unwrap_or_default()
         ))),
     }
 }

@@ -11,15 +11,35 @@ use aes_gcm::{Aes256Gcm, Key, Nonce};
 const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 12;
 
+/// The device key or sealed data that cannot be used. The Display is technical English; the app words it by
+/// [`CryptoError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {
     /// No key where it should be (a first start, or a key lost): the outbox decides whether a new one may be made.
-    #[error("设备密钥 {0} {1}")]
+    #[error("device key {0}: {1}")]
     NoKey(String, &'static str),
-    #[error("设备密钥文件 {0}：{1}")]
+    #[error("device key file {0}: {1}")]
     KeyFile(String, String),
-    #[error("加密数据已损坏或不属于本设备")]
+    #[error("sealed data damaged, or sealed by another device's key")]
     Corrupt,
+}
+
+/// What is wrong with the key or the sealed data, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CryptoErrorKind {
+    NoKey,
+    KeyFile,
+    Corrupt,
+}
+
+impl CryptoError {
+    pub fn kind(&self) -> CryptoErrorKind {
+        match self {
+            CryptoError::NoKey(..) => CryptoErrorKind::NoKey,
+            CryptoError::KeyFile(..) => CryptoErrorKind::KeyFile,
+            CryptoError::Corrupt => CryptoErrorKind::Corrupt,
+        }
+    }
 }
 
 pub struct DeviceKey {
@@ -35,7 +55,7 @@ impl DeviceKey {
         let mut file = match std::fs::File::open(path) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(CryptoError::NoKey(shown(), "不存在"))
+                return Err(CryptoError::NoKey(shown(), "missing"))
             }
             Err(e) => return Err(fail(e)),
         };
@@ -43,7 +63,7 @@ impl DeviceKey {
         let mut bytes = zeroize::Zeroizing::new(Vec::new());
         file.read_to_end(&mut bytes).map_err(fail)?;
         if bytes.is_empty() {
-            return Err(CryptoError::NoKey(shown(), "是空的"));
+            return Err(CryptoError::NoKey(shown(), "empty"));
         }
         if mode & 0o077 != 0 {
             return Err(CryptoError::KeyFile(

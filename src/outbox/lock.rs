@@ -17,13 +17,30 @@ pub struct DataLock {
     _file: File,
 }
 
-/// Another process holds the lock.
+/// Another process holds the lock, or the lock file cannot be opened. The Display is technical English; the
+/// app words it by [`LockError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error("数据目录正被另一个程序使用（进程 {}）：通常是正在运行的自助终端", .pid.map(|p| p.to_string()).unwrap_or_else(|| "未知".into()))]
+    #[error("the data folder is in use by another process ({}): usually the running kiosk", .pid.map(|p| format!("pid {p}")).unwrap_or_else(|| "pid unknown".into()))]
     Busy { pid: Option<u32> },
-    #[error("数据目录的锁文件打不开：{0}")]
+    #[error("cannot open the data folder's lock file: {0}")]
     Io(#[from] io::Error),
+}
+
+/// What went wrong taking the lock, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockErrorKind {
+    Busy,
+    Io,
+}
+
+impl LockError {
+    pub fn kind(&self) -> LockErrorKind {
+        match self {
+            LockError::Busy { .. } => LockErrorKind::Busy,
+            LockError::Io(_) => LockErrorKind::Io,
+        }
+    }
 }
 
 impl DataLock {

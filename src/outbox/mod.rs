@@ -12,4 +12,4 @@ pub mod transfer;
 
 pub use lock::LockError;
 pub use queue::{list_read_only, next_receipt_no_beside_owner, Counts, Entry, State};
-pub use store::{Outbox, OutboxError, Retention, DEFAULT_RECORD_DAYS};
+pub use store::{Outbox, OutboxError, OutboxErrorKind, Retention, DEFAULT_RECORD_DAYS};

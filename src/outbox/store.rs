@@ -15,33 +15,68 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::crypto::{CryptoError, DeviceKey};
-use super::lock::{DataLock, LockError};
+use super::crypto::{CryptoError, CryptoErrorKind, DeviceKey};
+use super::lock::{DataLock, LockError, LockErrorKind};
 use crate::durable::{remove_any, sync_dir, write_new};
 use crate::package::{Manifest, Package, PackageFile};
 
+/// Why the outbox could not do what was asked. The Display is technical English (logs, the heartbeat, a
+/// technician's detail) and names no personal data; the app words it for people by [`OutboxError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxError {
-    #[error("申报材料存储出错：{0}")]
+    #[error("outbox database error: {0}")]
     Db(#[from] rusqlite::Error),
-    #[error("申报材料无法写入磁盘：{0}")]
+    #[error("outbox disk error: {0}")]
     Io(#[from] std::io::Error),
-    #[error("磁盘空间不足，暂停受理新的申请（需要 {needed} 字节，剩余 {free} 字节）")]
+    #[error("disk full: {needed} bytes needed, {free} free; no new application is taken")]
     DiskFull { needed: u64, free: u64 },
     #[error(transparent)]
     Crypto(#[from] CryptoError),
-    #[error("设备密钥丢失，暂停受理新的申请，待发送的申请无法解密：{0}。请恢复原密钥文件后重启，或由维护人员处理")]
+    #[error("device key lost ({0}): no new application is taken and the waiting ones cannot be decrypted; restore the key file and restart, or have a technician replace it")]
     KeyLost(String),
-    #[error("申报材料包内容无法读取：{0}")]
+    #[error("stored package unreadable: {0}")]
     Format(String),
-    #[error("没有这个申报材料包")]
+    #[error("no such package")]
     NotFound,
-    #[error("这个申报材料包已经在本机（{0}）")]
+    #[error("the package is already here ({0})")]
     Duplicate(String),
     #[error(transparent)]
     Busy(#[from] LockError),
-    #[error("数据目录 {0} 属于用户 {1}：请以该用户运行（例如 sudo -u kiosk kiosk …），以免留下该用户读不了的文件")]
+    #[error("the data folder {0} belongs to user {1}: run as that user (e.g. sudo -u kiosk kiosk …) so as not to leave files it cannot read")]
     ForeignOwner(String, u32),
+}
+
+/// What went wrong in the outbox, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutboxErrorKind {
+    Database,
+    Disk,
+    DiskFull,
+    Crypto(CryptoErrorKind),
+    KeyLost,
+    /// A stored package cannot be read back (its files or their index).
+    Unreadable,
+    NotFound,
+    Duplicate,
+    Lock(LockErrorKind),
+    ForeignOwner,
+}
+
+impl OutboxError {
+    pub fn kind(&self) -> OutboxErrorKind {
+        match self {
+            OutboxError::Db(_) => OutboxErrorKind::Database,
+            OutboxError::Io(_) => OutboxErrorKind::Disk,
+            OutboxError::DiskFull { .. } => OutboxErrorKind::DiskFull,
+            OutboxError::Crypto(e) => OutboxErrorKind::Crypto(e.kind()),
+            OutboxError::KeyLost(_) => OutboxErrorKind::KeyLost,
+            OutboxError::Format(_) => OutboxErrorKind::Unreadable,
+            OutboxError::NotFound => OutboxErrorKind::NotFound,
+            OutboxError::Duplicate(_) => OutboxErrorKind::Duplicate,
+            OutboxError::Busy(e) => OutboxErrorKind::Lock(e.kind()),
+            OutboxError::ForeignOwner(..) => OutboxErrorKind::ForeignOwner,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -54,6 +89,10 @@ pub(super) struct IndexFile {
     pub sha256: String,
     pub content_type: String,
 }
+
+/// Why a package a lost key sealed was given up: the state says damaged; this tells technicians what to do.
+const KEY_ABANDONED: &str =
+    "sealed with the lost device key, it can no longer be decrypted: ask the applicant to apply again";
 
 /// Room kept free on the disk beyond a package's own size, so the system itself never runs out.
 const RESERVE_BYTES: u64 = 64 * 1024 * 1024;
@@ -196,7 +235,7 @@ impl Outbox {
         }
         let abandoned = self.db.execute(
             "UPDATE packages SET state = 'damaged', last_error = ?1 WHERE state != 'delivered'",
-            ["设备密钥丢失，这份申请已无法解密发送，请联系申请人重新办理"],
+            [KEY_ABANDONED],
         )?;
         if self.key_path.exists() {
             let aside = self.key_path.with_extension(format!("lost-{}", unix_now()));

@@ -303,7 +303,7 @@ fn a_lost_key_stops_intake_until_it_is_back_or_replaced() {
     outbox.accepting().unwrap();
     let entry = outbox.list().unwrap().remove(0);
     assert_eq!(entry.state, State::Damaged);
-    assert!(entry.last_error.unwrap().contains("密钥"));
+    assert!(entry.last_error.unwrap().contains("device key"));
     outbox.enqueue(&package(SECOND, "R-2")).unwrap();
     assert!(outbox.load(SECOND).is_ok());
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::queue::Entry;
-use super::store::OutboxError;
+use super::store::{OutboxError, OutboxErrorKind};
 use crate::durable::{sync_dir, write_atomically_with_mode};
 use crate::package::{sha256_hex, Manifest, Package, PackageFile};
 
@@ -25,18 +25,42 @@ pub const INDEX: &str = "export.json";
 /// A container larger than this is not a package (ten 500 KB pages and signatures are about 6 MB).
 const MOST_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Why an export or import failed. The Display is technical English; the app words it by
+/// [`TransferError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum TransferError {
-    #[error("导出公钥无效（应为 age1… 开头的 X25519 公钥）：{0}")]
+    #[error("invalid export recipient (an age1… X25519 recipient is expected): {0}")]
     Recipient(String),
-    #[error("解密身份文件无效：{0}")]
+    #[error("invalid identity file: {0}")]
     Identity(String),
     #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),
-    #[error("加密失败：{0}")]
+    #[error("sealing failed: {0}")]
     Seal(String),
     #[error(transparent)]
     Outbox(#[from] OutboxError),
+}
+
+/// What went wrong in an export or import, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferErrorKind {
+    Recipient,
+    Identity,
+    Io,
+    Seal,
+    Outbox(OutboxErrorKind),
+}
+
+impl TransferError {
+    pub fn kind(&self) -> TransferErrorKind {
+        match self {
+            TransferError::Recipient(_) => TransferErrorKind::Recipient,
+            TransferError::Identity(_) => TransferErrorKind::Identity,
+            TransferError::Io(..) => TransferErrorKind::Io,
+            TransferError::Seal(_) => TransferErrorKind::Seal,
+            TransferError::Outbox(e) => TransferErrorKind::Outbox(e.kind()),
+        }
+    }
 }
 
 /// The back office's public key packages are sealed to.

@@ -19,8 +19,9 @@ impl std::fmt::Debug for CheckCode {
     }
 }
 
+/// The OS gave no random bytes (one case: the app words it by its type).
 #[derive(Debug, thiserror::Error)]
-#[error("系统随机数不可用，不能生成查询码：{0}")]
+#[error("the system's random source is unavailable, no check code can be drawn: {0}")]
 pub struct NoRandomness(String);
 
 impl CheckCode {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
-use super::pages::{self, PageError};
+use super::pages::{self, PageError, PageErrorKind};
 use crate::catalog::Target;
 use crate::session::{DeliveryMethod, DeliveryMode, Role, Session, Treatment};
 
@@ -227,14 +227,34 @@ pub struct Package {
     pub files: Vec<PackageFile>,
 }
 
+/// Why a session could not become a package. The Display is technical English (a material is named by its
+/// catalog name, never by anything personal); the app words it by [`PackageError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum PackageError {
-    #[error("申请尚未完成，不能生成申报材料包")]
+    #[error("the application is not complete: no package can be made")]
     Incomplete,
-    #[error("材料“{0}”既没有拍摄，也没有选择容缺")]
+    #[error("material “{0}” is neither captured nor deferred")]
     MissingMaterial(String),
     #[error(transparent)]
     Page(#[from] PageError),
+}
+
+/// What stopped the package, without the detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PackageErrorKind {
+    Incomplete,
+    MissingMaterial,
+    Page(PageErrorKind),
+}
+
+impl PackageError {
+    pub fn kind(&self) -> PackageErrorKind {
+        match self {
+            PackageError::Incomplete => PackageErrorKind::Incomplete,
+            PackageError::MissingMaterial(_) => PackageErrorKind::MissingMaterial,
+            PackageError::Page(e) => PackageErrorKind::Page(e.kind()),
+        }
+    }
 }
 
 /// Lower-case hex, as the contract writes hashes and signatures.

@@ -9,5 +9,6 @@ pub mod synthetic;
 
 pub use check_code::CheckCode;
 pub use manifest::{
-    build, content_type, hex, sha256_hex, Manifest, Package, PackageError, PackageFile, Stamp,
+    build, content_type, hex, sha256_hex, Manifest, Package, PackageError, PackageErrorKind,
+    PackageFile, Stamp,
 };

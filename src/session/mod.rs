@@ -103,30 +103,65 @@ impl Drop for Delivery {
 #[derive(Clone, PartialEq, Eq, zeroize::ZeroizeOnDrop)]
 pub struct Blob(pub Vec<u8>);
 
+/// Why the session did not move on. The Display is technical English (materials and commitments are named by
+/// their catalog names, never by anything the applicant typed); the app words it for the applicant by
+/// [`SessionError::kind`] and the names it carries.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SessionError {
-    #[error("这一步现在不能进行")]
+    #[error("this step cannot be taken now")]
     WrongStep,
-    #[error("没有找到这个事项")]
+    #[error("no such one-thing")]
     UnknownOneThing,
     #[error(transparent)]
     Selection(#[from] SelectionError),
-    #[error("表单有 {} 处需要修改", .0.len())]
+    #[error("{} form field(s) to correct", .0.len())]
     Form(Vec<FieldError>),
-    #[error("还有材料没有拍摄：{}", .0.join("、"))]
+    #[error("materials not captured: {}", .0.join(", "))]
     MissingMaterials(Vec<String>),
-    #[error("还有承诺书没有签名：{}", .0.join("、"))]
+    #[error("commitments not signed: {}", .0.join(", "))]
     Unsigned(Vec<String>),
-    #[error("请填写邮寄地址")]
+    #[error("no delivery address")]
     NoAddress,
-    #[error("这份材料不能容缺办理")]
+    #[error("this material cannot be brought later")]
     NotDeferrable,
     /// The center requires a face match, and there can be none (refused, or the service is down).
-    #[error("本机办理需要核验本人身份")]
+    #[error("the center requires a face match and none can be had")]
     FaceCheckRequired,
     /// The field was filled from shared data and is not typed.
-    #[error("这一项来自政务服务平台，不能修改")]
+    #[error("the field holds shared data")]
     SharedField,
+}
+
+/// What stopped the session, without the names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionErrorKind {
+    WrongStep,
+    UnknownOneThing,
+    Selection(SelectionError),
+    Form,
+    MissingMaterials,
+    Unsigned,
+    NoAddress,
+    NotDeferrable,
+    FaceCheckRequired,
+    SharedField,
+}
+
+impl SessionError {
+    pub fn kind(&self) -> SessionErrorKind {
+        match self {
+            SessionError::WrongStep => SessionErrorKind::WrongStep,
+            SessionError::UnknownOneThing => SessionErrorKind::UnknownOneThing,
+            SessionError::Selection(e) => SessionErrorKind::Selection(*e),
+            SessionError::Form(_) => SessionErrorKind::Form,
+            SessionError::MissingMaterials(_) => SessionErrorKind::MissingMaterials,
+            SessionError::Unsigned(_) => SessionErrorKind::Unsigned,
+            SessionError::NoAddress => SessionErrorKind::NoAddress,
+            SessionError::NotDeferrable => SessionErrorKind::NotDeferrable,
+            SessionError::FaceCheckRequired => SessionErrorKind::FaceCheckRequired,
+            SessionError::SharedField => SessionErrorKind::SharedField,
+        }
+    }
 }
 
 /// One applicant's visit. Cloned only to build its package off the UI thread; a clone's personal data is zeroed

@@ -32,15 +32,16 @@ pub struct ChosenItem<'c> {
     pub item: &'c JointItem,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why an answer or a tick was not taken. Its variants are already the kind of what happened; the app words them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SelectionError {
-    #[error("没有这个问题")]
+    #[error("no such question")]
     UnknownQuestion,
-    #[error("请选择一个选项")]
+    #[error("no such option")]
     UnknownOption,
-    #[error("没有这一项")]
+    #[error("no such row")]
     UnknownRow,
-    #[error("请至少选择一项要办理的事项")]
+    #[error("nothing chosen")]
     NothingChosen,
 }
 
@@ -203,10 +204,7 @@ mod tests {
             selection.chosen(&catalog, thing).unwrap_err(),
             SelectionError::NothingChosen
         );
-        assert_eq!(
-            SelectionError::NothingChosen.to_string(),
-            "请至少选择一项要办理的事项"
-        );
+        // What the applicant reads for it is app/words' (its test `session_errors_read_as_before`).
     }
 
     #[test]

@@ -34,7 +34,9 @@ fn a_package_that_cannot_be_read_is_marked_damaged_and_holds_back_nothing() {
     assert_ne!(damaged.state, State::Delivered);
     assert_ne!(damaged.state, State::Queued, "not retried in a loop");
     assert!(
-        damaged.last_error.as_deref().unwrap_or("").contains("损坏"),
+        kiosk::app::words::package_problem(damaged)
+            .unwrap_or_default()
+            .contains("损坏"),
         "the reason is kept for technicians: {:?}",
         damaged.last_error
     );

@@ -346,7 +346,9 @@ fn look_up(state: &mut App, query: Query) {
         };
         match answer {
             Ok(result) => result,
-            Err(_) => Err(LinkError::Transport("受理系统没有及时回应".to_string())),
+            Err(_) => Err(LinkError::Transport(
+                "the back office did not answer in time".to_string(),
+            )),
         }
     };
     state.tasks.spawn(&handle, work, move |s, answer| {

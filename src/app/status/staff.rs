@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 use super::{Field, LOOKUP_TIMEOUT};
-use crate::app::App;
+use crate::app::{words, App};
 use crate::backoffice::{StaffLoginError, StaffSession};
 
 /// The longest a staff session lasts here, whatever the back office said (the contract's 15 minutes).
@@ -113,7 +113,9 @@ fn sign_in(s: &mut App) {
         match tokio::time::timeout(LOOKUP_TIMEOUT, link.staff_login(&staff_id, &pin)).await {
             Ok(result) => result,
             Err(_) => Err(StaffLoginError::Link(
-                crate::backoffice::LinkError::Transport("受理系统没有及时回应".into()),
+                crate::backoffice::LinkError::Transport(
+                    "the back office did not answer in time".into(),
+                ),
             )),
         }
     };
@@ -148,7 +150,7 @@ fn sign_in(s: &mut App) {
                     StaffLoginError::Link(_) => {
                         "暂时不能登录（网络或受理系统繁忙），请稍后再试。".into()
                     }
-                    other => format!("不能登录：{other}"),
+                    other => format!("不能登录：{}", words::staff_login_error(other.kind())),
                 };
             }
         }

@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 
 use super::TechnicianState;
-use crate::app::App;
+use crate::app::failure::ExportFailure;
+use crate::app::{words, App};
 use crate::outbox::transfer::{self, Exported, Recipient};
 use crate::services::uplink::worker::lock;
 
@@ -24,7 +25,7 @@ pub(super) fn export_outbox(app: &mut App, t: &mut TechnicianState) {
     {
         Some(Ok(recipient)) => recipient,
         Some(Err(e)) => {
-            t.save_note = format!("不能导出：{e}");
+            t.save_note = format!("不能导出：{}", words::transfer_error_detailed(&e));
             return;
         }
         None => {
@@ -40,13 +41,11 @@ pub(super) fn export_outbox(app: &mut App, t: &mut TechnicianState) {
     app.exporting = true;
     t.save_note = "正在导出到U盘：先找U盘…".into();
     app.tasks.spawn_thread(
-        move || -> Result<(Exported, PathBuf), String> {
+        move || -> Result<(Exported, PathBuf), ExportFailure> {
             let Some(stick) = (mounts.0)().into_iter().next() else {
-                return Err("没有发现U盘：请插入U盘，等它出现后再试".into());
+                return Err(ExportFailure::NoStick);
             };
-            let entries = lock(&outbox)
-                .waiting_entries()
-                .map_err(|e| format!("导出失败：{e}"))?;
+            let entries = lock(&outbox).waiting_entries()?;
             let dir = stick.join(format!(
                 "kiosk-outbox-{kiosk_id}-{}",
                 chrono::Local::now().format("%Y%m%d-%H%M%S")
@@ -64,13 +63,11 @@ pub(super) fn export_outbox(app: &mut App, t: &mut TechnicianState) {
                         }
                     })
                 },
-            )
-            .map_err(|e| format!("导出失败：{e}"))?;
+            )?;
             let mut outbox = lock(&outbox);
             for (receipt_no, why) in &exported.unreadable {
                 if let Some(e) = entries.iter().find(|e| &e.receipt_no == receipt_no) {
-                    let _ = outbox
-                        .mark_damaged(&e.package_id, &format!("本机存储的材料包已损坏：{why}"));
+                    let _ = outbox.mark_damaged(&e.package_id, why);
                 }
             }
             Ok((exported, dir))
@@ -88,7 +85,7 @@ pub(super) fn export_outbox(app: &mut App, t: &mut TechnicianState) {
                     dir.display(),
                     done.unreadable.len()
                 ),
-                Err(note) => note,
+                Err(e) => words::export_failure(&e),
             };
             tracing::info!(note = %note, "outbox export finished");
             app.exporting = false;

@@ -15,7 +15,7 @@ pub use self::settings::SettingDraft;
 use super::keyboard::{KeyboardMode, Target, PIN_LIMIT};
 use super::picture::Picture;
 use super::text_entry::{Accepts, TextEntry};
-use super::App;
+use super::{words, App};
 use crate::config::Devices;
 use crate::services::devices::discover::{self, Choices};
 use crate::services::devices::DeviceKind;
@@ -335,7 +335,7 @@ impl App {
                     app.with_technician_quietly(|app, t| {
                         t.save_note = match retried {
                             Ok(n) => format!("已安排 {n} 份申请立即重新发送"),
-                            Err(e) => format!("不能重试：{e}"),
+                            Err(e) => format!("不能重试：{}", words::outbox_error_detailed(&e)),
                         };
                         app.refresh_outbox_words(t);
                     })
@@ -403,7 +403,8 @@ impl App {
         let Some(draft) = t.draft.clone() else { return };
         self.tasks.spawn_thread(
             move || {
-                let info = ORDER.map(|kind| discover::describe(uri_of(&draft, kind)));
+                let info =
+                    ORDER.map(|kind| words::found(&discover::describe(uri_of(&draft, kind))));
                 (discover::choices(&draft), info, draft)
             },
             |app, (choices, info, draft)| {
@@ -427,20 +428,20 @@ impl App {
         self.tasks.spawn_thread(
             move || {
                 let outbox = lock(&outbox);
-                let mut words = match outbox.counts() {
+                let mut line = match outbox.counts() {
                     Ok(c) => format!(
                         "待发送 {} 份，被拒绝 {} 份，本机损坏 {} 份",
                         c.queued, c.refused, c.damaged
                     ),
-                    Err(e) => format!("待发送列表读不出来：{e}"),
+                    Err(e) => format!("待发送列表读不出来：{}", words::outbox_error_detailed(&e)),
                 };
                 // Why no application is taken now (simulated devices on a real back office, the key lost, the
                 // disk full).
                 if let Some(why) = crate::services::uplink::intake_policy::refusal(&policy, &outbox)
                 {
-                    words.push_str(&format!("；暂停受理：{why}"));
+                    line.push_str(&format!("；暂停受理：{}", words::refusal_detailed(&why)));
                 }
-                words
+                line
             },
             |app, words| {
                 if let Some(t) = app.technician.as_mut() {
@@ -459,24 +460,24 @@ impl App {
             return "未配置受理系统（[backoffice]），申请保存在本机待发送".to_string();
         };
         let st = uplink.status();
-        let mut words = vec![format!("本次运行已送达 {} 份", st.delivered)];
+        let mut lines = vec![format!("本次运行已送达 {} 份", st.delivered)];
         if let Some(e) = &st.last_error {
-            words.push(format!("最近错误：{e}"));
+            lines.push(format!("最近错误：{}", words::uplink_problem(e)));
         }
         if let Some(code) = &st.refused {
-            words.push(format!("被拒绝：{code}"));
+            lines.push(format!("被拒绝：{code}"));
         }
-        words.push(format!(
+        lines.push(format!(
             "事项目录版本：{}",
             st.catalog_version.as_deref().unwrap_or("随机附带")
         ));
         if let Some(p) = &st.catalog_problem {
-            words.push(format!("目录同步问题：{p}"));
+            lines.push(format!("目录同步问题：{}", words::uplink_problem(p)));
         }
         if let Some(p) = &st.heartbeat_problem {
-            words.push(format!("心跳问题：{p}"));
+            lines.push(format!("心跳问题：{}", words::uplink_problem(p)));
         }
-        words.join("；")
+        lines.join("；")
     }
 }
 

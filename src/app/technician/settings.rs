@@ -2,7 +2,7 @@
 //! and the devices and the link restarted with what was read.
 
 use super::{uri_of, TechnicianState, ORDER};
-use crate::app::App;
+use crate::app::{words, App};
 use crate::config::{Config, Devices};
 use crate::services::devices::DeviceUris;
 use crate::technician::config_file::ConfigFile;
@@ -207,7 +207,7 @@ fn apply(s: &mut App, t: &mut TechnicianState, changes: &Changes, config: Config
                     &config.kiosk_id,
                     crate::services::uplink::CatalogCache::new(&config.data_dir),
                 )
-                .map_err(|e| e.to_string()),
+                .map_err(|e| words::link_error_detailed(&e)),
             None => Ok(()),
         };
         if let Err(e) = linked {

@@ -2,16 +2,17 @@
 //! reader's status and the card's problems, the printer's states and errors, the camera's and the photo decoder's
 //! errors).
 
-use drivers::camera::CameraErrorKind;
+use drivers::camera::{CameraError, CameraErrorKind};
 use drivers::idcard::status::Sw3;
 use drivers::idcard::text::{CardField, TextError};
-use drivers::idcard::wlt::WltErrorKind;
-use drivers::idcard::CardErrorKind;
+use drivers::idcard::wlt::{WltError, WltErrorKind};
+use drivers::idcard::{CardErrorKind, ReaderError};
 use drivers::printer::receipt::ReceiptError;
 use drivers::printer::{PrinterError, PrinterErrorKind, PrinterState};
 
-use super::page_error;
+use super::{page_error, with_detail, ForTechnicians};
 use crate::app::failure::{CaptureFailure, PrintFailure};
+use crate::services::devices::discover::Found;
 use crate::services::devices::{DeviceKind, Fault, FaultKind, Health};
 
 /// A device's full name (technician mode, the identify screen).
@@ -116,13 +117,21 @@ pub fn fault_detailed(device: DeviceKind, fault: &Fault) -> String {
     }
 }
 
-/// `words（detail）`, or the words alone when there is no detail.
-pub fn with_detail(words: &str, detail: &dyn std::fmt::Display) -> String {
-    let detail = detail.to_string();
-    if detail.is_empty() {
-        words.to_string()
-    } else {
-        format!("{words}（{detail}）")
+/// What this machine shows of a configured device, for technicians.
+pub fn found(found: &Found) -> String {
+    match found {
+        Found::Simulator => "内置模拟器（演示）".into(),
+        Found::UsbSerial(usb) => format!("USB {}:{} {}", usb.vendor, usb.product_id, usb.product),
+        Found::SerialNotUsb => "串口（非 USB）".into(),
+        Found::NoSuchSerialPort => "未找到这个串口".into(),
+        Found::CameraFormats(formats) if formats.is_empty() => "没有可用的图像格式".into(),
+        Found::CameraFormats(formats) => format!("格式：{}", formats.join("、")),
+        Found::CameraUnreadable(fault) => fault_detailed(DeviceKind::Camera, fault),
+        Found::UsbPrinter(product) => format!("USB 打印机：{product}"),
+        Found::NoSuchUsbPrinter => "未找到这台 USB 打印机".into(),
+        Found::NetworkPrinter => "网络打印机".into(),
+        Found::HidScanner => "键盘模式扫码器（独占读取）".into(),
+        Found::Unknown => String::new(),
     }
 }
 
@@ -272,6 +281,36 @@ pub fn capture_failure(failure: &CaptureFailure) -> String {
         CaptureFailure::Camera(fault) => fault_sentence(DeviceKind::Camera, fault),
         CaptureFailure::Page(e) => page_error(e.kind()).into(),
         CaptureFailure::Interrupted(_) => "照片检查没有完成".into(),
+    }
+}
+
+impl ForTechnicians for ReaderError {
+    fn for_technicians(&self) -> String {
+        with_detail(&card_error(self.kind()), self)
+    }
+}
+
+impl ForTechnicians for PrinterError {
+    fn for_technicians(&self) -> String {
+        with_detail(&printer_error(self), self)
+    }
+}
+
+impl ForTechnicians for CameraError {
+    fn for_technicians(&self) -> String {
+        with_detail(camera_error(self.kind()), self)
+    }
+}
+
+impl ForTechnicians for WltError {
+    fn for_technicians(&self) -> String {
+        with_detail(wlt_error(self.kind()), self)
+    }
+}
+
+impl ForTechnicians for ReceiptError {
+    fn for_technicians(&self) -> String {
+        with_detail(receipt_error(self), self)
     }
 }
 

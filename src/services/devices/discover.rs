@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::Fault;
 use crate::config::Devices;
 
 pub fn read_trimmed(path: &Path) -> Option<String> {
@@ -29,6 +30,7 @@ pub fn sysfs_names(class: &str, attribute: &str) -> Vec<(String, String)> {
     found
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UsbId {
     pub vendor: String,
     pub product_id: String,
@@ -127,11 +129,32 @@ pub fn choices(current: &Devices) -> Choices {
     choices
 }
 
-/// A line about the device at `uri` for technicians: the USB id behind a serial port, a camera's formats, a USB
-/// printer's name.
-pub fn describe(uri: &str) -> String {
+/// What this machine shows of the device at a URI, for technicians (words say it in Chinese).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    Simulator,
+    UsbSerial(UsbId),
+    SerialNotUsb,
+    NoSuchSerialPort,
+    /// A camera's pixel formats (FourCC names); none when it offers none.
+    CameraFormats(Vec<String>),
+    /// A camera that could not be asked.
+    CameraUnreadable(Fault),
+    /// A USB printer's product name.
+    UsbPrinter(String),
+    NoSuchUsbPrinter,
+    NetworkPrinter,
+    /// A USB HID scanner in keyboard mode, read exclusively.
+    HidScanner,
+    /// Nothing to say about it.
+    Unknown,
+}
+
+/// What is found for the device at `uri`: the USB id behind a serial port, a camera's formats, a USB printer's
+/// name.
+pub fn describe(uri: &str) -> Found {
     if uri == "sim" {
-        return "内置模拟器（演示）".into();
+        return Found::Simulator;
     }
     if let Some(rest) = uri.strip_prefix("serial:") {
         let path = rest.split('?').next().unwrap_or(rest);
@@ -142,18 +165,15 @@ pub fn describe(uri: &str) -> String {
             .into_iter()
             .find(|p| p.path == real || p.path == path)
         {
-            Some(SerialPortInfo { usb: Some(usb), .. }) => {
-                format!("USB {}:{} {}", usb.vendor, usb.product_id, usb.product)
-            }
-            Some(_) => "串口（非 USB）".into(),
-            None => "未找到这个串口".into(),
+            Some(SerialPortInfo { usb: Some(usb), .. }) => Found::UsbSerial(usb),
+            Some(_) => Found::SerialNotUsb,
+            None => Found::NoSuchSerialPort,
         };
     }
     if let Some(path) = uri.strip_prefix("v4l2:") {
         return match drivers::camera::v4l2::formats(Path::new(path)) {
-            Ok(formats) if formats.is_empty() => "没有可用的图像格式".into(),
-            Ok(formats) => format!("格式：{}", formats.join("、")),
-            Err(e) => e.to_string(),
+            Ok(formats) => Found::CameraFormats(formats),
+            Err(e) => Found::CameraUnreadable(Fault::from(&e)),
         };
     }
     if let Some(path) = uri.strip_prefix("file:") {
@@ -166,14 +186,14 @@ pub fn describe(uri: &str) -> String {
                 .join(&name)
                 .join("device/../product"),
         )
-        .map(|p| format!("USB 打印机：{p}"))
-        .unwrap_or_else(|| "未找到这台 USB 打印机".into());
+        .map(Found::UsbPrinter)
+        .unwrap_or(Found::NoSuchUsbPrinter);
     }
     if uri.starts_with("tcp://") {
-        return "网络打印机".into();
+        return Found::NetworkPrinter;
     }
     if uri.starts_with("evdev:") {
-        return "键盘模式扫码器（独占读取）".into();
+        return Found::HidScanner;
     }
-    String::new()
+    Found::Unknown
 }

@@ -7,6 +7,8 @@ use drivers::camera::{CameraError, CameraErrorKind};
 use drivers::idcard::{CardErrorKind, ReaderError};
 use drivers::printer::{PrinterError, PrinterErrorKind, PrinterState};
 
+use super::DeviceKind;
+
 /// How a device is doing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Health {
@@ -75,10 +77,11 @@ impl Fault {
     }
 
     /// The service stopped before `device` answered.
-    pub fn stopped(device: &str) -> Fault {
+    pub fn stopped(device: DeviceKind) -> Fault {
+        let name = device.code();
         Fault::new(
             FaultKind::Stopped,
-            format!("the {device} service has stopped"),
+            format!("the {name} service has stopped"),
         )
     }
 

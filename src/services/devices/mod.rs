@@ -186,8 +186,10 @@ impl Printing {
                 reply,
             })
             .await
-            .map_err(|_| Fault::stopped("printer"))?;
-        answer.await.map_err(|_| Fault::stopped("printer"))?
+            .map_err(|_| Fault::stopped(DeviceKind::Printer))?;
+        answer
+            .await
+            .map_err(|_| Fault::stopped(DeviceKind::Printer))?
     }
 }
 
@@ -199,7 +201,9 @@ impl Camera {
     pub async fn capture(self) -> Result<Vec<u8>, Fault> {
         let (reply, answer) = oneshot::channel();
         self.ask(CameraRequest::Capture { reply }).await?;
-        answer.await.map_err(|_| Fault::stopped("camera"))?
+        answer
+            .await
+            .map_err(|_| Fault::stopped(DeviceKind::Camera))?
     }
 
     pub async fn preview(self, max_width: u32, max_height: u32) -> Result<Frame, Fault> {
@@ -210,14 +214,16 @@ impl Camera {
             reply,
         })
         .await?;
-        answer.await.map_err(|_| Fault::stopped("camera"))?
+        answer
+            .await
+            .map_err(|_| Fault::stopped(DeviceKind::Camera))?
     }
 
     async fn ask(&self, request: CameraRequest) -> Result<(), Fault> {
         self.0
             .send(request)
             .await
-            .map_err(|_| Fault::stopped("camera"))
+            .map_err(|_| Fault::stopped(DeviceKind::Camera))
     }
 }
 

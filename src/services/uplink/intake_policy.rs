@@ -1,13 +1,15 @@
 //! Whether the kiosk may take applications, beside whether its outbox can keep them: a kiosk linked to a real
 //! back office must not run on simulated devices (a "sample card" would file an application for a made-up
 //! person) nor with the shipped placeholder id (two terminals with one id would give the same receipt numbers).
-//! The reason is for technicians (their screen, the heartbeat); applicants get plain words.
+//! The reason is for technicians (their screen in words, the heartbeat in technical English); applicants get plain
+//! words.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::backoffice::client::is_loopback_url;
 use crate::config::{Config, Devices};
-use crate::outbox::Outbox;
+use crate::outbox::{Outbox, OutboxError, OutboxErrorKind};
+use crate::services::devices::DeviceKind;
 
 /// The id every kiosk is shipped with; a technician sets the real one.
 pub const PLACEHOLDER_KIOSK_ID: &str = "XX-KIOSK-01";
@@ -17,8 +19,32 @@ pub struct IntakePolicy {
     pub kiosk_id: String,
     /// A back office is configured, and it is not on this machine (not the simulator).
     pub real_back_office: bool,
-    /// The devices configured as `sim`, in words.
-    pub simulated: Vec<&'static str>,
+    /// The devices configured as `sim`.
+    pub simulated: Vec<DeviceKind>,
+}
+
+/// Why no application may be taken.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the kiosk id is still the shipped {PLACEHOLDER_KIOSK_ID} with a real back office: set [kiosk] id (technician mode or kiosk.toml), so that no two kiosks give the same receipt numbers")]
+    PlaceholderId,
+    #[error("a real back office is configured, but {} still simulated (sim): set real devices in technician mode", .0.iter().map(|d| d.code()).collect::<Vec<_>>().join(", "))]
+    Simulated(Vec<DeviceKind>),
+    /// The outbox cannot keep an application (the device key lost, the disk full or unwritable).
+    #[error("{detail}")]
+    Outbox {
+        kind: OutboxErrorKind,
+        detail: String,
+    },
+}
+
+impl From<&OutboxError> for Refusal {
+    fn from(e: &OutboxError) -> Refusal {
+        Refusal::Outbox {
+            kind: e.kind(),
+            detail: e.to_string(),
+        }
+    }
 }
 
 /// The policy as the UI and the link both read it; technician mode replaces it when settings are saved.
@@ -30,16 +56,16 @@ impl IntakePolicy {
             kiosk_id: kiosk_id.to_string(),
             real_back_office: back_office_url.is_some_and(|url| !is_loopback_url(url)),
             simulated: [
-                (&devices.id_reader, "身份证读卡器"),
-                (&devices.printer, "打印机"),
-                (&devices.camera, "高拍仪"),
-                (&devices.scanner, "扫码器"),
+                (&devices.id_reader, DeviceKind::IdReader),
+                (&devices.printer, DeviceKind::Printer),
+                (&devices.camera, DeviceKind::Camera),
+                (&devices.scanner, DeviceKind::Scanner),
                 // A simulated face would "verify" anyone.
-                (&devices.face_camera, "人脸识别摄像头"),
+                (&devices.face_camera, DeviceKind::FaceCamera),
             ]
             .into_iter()
             .filter(|(uri, _)| uri.as_str() == "sim")
-            .map(|(_, name)| name)
+            .map(|(_, kind)| kind)
             .collect(),
         }
     }
@@ -59,32 +85,26 @@ impl IntakePolicy {
     }
 
     /// Why no application may be taken, whatever the outbox says.
-    pub fn refusal(&self) -> Option<String> {
+    pub fn refusal(&self) -> Option<Refusal> {
         if !self.real_back_office {
             return None;
         }
         if self.kiosk_id == PLACEHOLDER_KIOSK_ID {
-            return Some(format!(
-                "终端编号仍是出厂的 {PLACEHOLDER_KIOSK_ID}，已连接正式受理系统：请在维护模式或 kiosk.toml 的 [kiosk] id \
-                 设置本机编号，以免两台终端发出相同的受理编号"
-            ));
+            return Some(Refusal::PlaceholderId);
         }
         if !self.simulated.is_empty() {
-            return Some(format!(
-                "已连接正式受理系统，但{}仍是模拟设备（sim）：请在维护模式设置真实设备",
-                self.simulated.join("、")
-            ));
+            return Some(Refusal::Simulated(self.simulated.clone()));
         }
         None
     }
 }
 
 /// Why the kiosk takes no application now, if it does not: the policy first, then the outbox (key, disk).
-pub fn refusal(policy: &SharedPolicy, outbox: &Outbox) -> Option<String> {
+pub fn refusal(policy: &SharedPolicy, outbox: &Outbox) -> Option<Refusal> {
     let policy = policy.lock().unwrap_or_else(PoisonError::into_inner);
     policy
         .refusal()
-        .or_else(|| outbox.accepting().err().map(|e| e.to_string()))
+        .or_else(|| outbox.accepting().err().map(|e| Refusal::from(&e)))
 }
 
 #[cfg(test)]
@@ -118,11 +138,19 @@ mod tests {
         assert!(!ok.demo_allowed());
 
         let placeholder = IntakePolicy::new(PLACEHOLDER_KIOSK_ID, real, &devices(&[]));
-        assert!(placeholder.refusal().unwrap().contains("XX-KIOSK-01"));
+        assert!(placeholder
+            .refusal()
+            .unwrap()
+            .to_string()
+            .contains("XX-KIOSK-01"));
 
         let sim = IntakePolicy::new("XX-ZX-07", real, &devices(&["id_reader", "printer"]));
         let why = sim.refusal().unwrap();
-        assert!(why.contains("身份证读卡器、打印机"), "{why}");
+        assert_eq!(
+            why,
+            Refusal::Simulated(vec![DeviceKind::IdReader, DeviceKind::Printer]),
+            "{why}"
+        );
 
         // The simulator on this machine, or no back office: a demonstration, shortcuts and all.
         for url in [
@@ -152,6 +180,15 @@ mod tests {
             &devices(&[]),
         )));
         let why = refusal(&policy, &outbox).unwrap();
-        assert!(why.contains("设备密钥"), "{why}");
+        assert!(
+            matches!(
+                why,
+                Refusal::Outbox {
+                    kind: OutboxErrorKind::KeyLost,
+                    ..
+                }
+            ),
+            "{why}"
+        );
     }
 }

@@ -3,13 +3,15 @@
 pub mod catalog_sync;
 pub mod heartbeat;
 pub mod intake_policy;
+pub mod problem;
 pub mod retry;
 pub mod service;
 pub mod upload;
 pub mod worker;
 
 pub use catalog_sync::CatalogCache;
-pub use intake_policy::{IntakePolicy, SharedPolicy};
+pub use intake_policy::{IntakePolicy, Refusal, SharedPolicy};
+pub use problem::{UplinkProblem, UplinkProblemKind};
 pub use retry::RetryPolicy;
 pub use service::UplinkService;
 pub use worker::{SharedOutbox, UplinkStatus, Uploader};

@@ -7,6 +7,7 @@ use tokio::sync::{watch, Notify};
 
 use super::catalog_sync::{self, CatalogCache, Synced};
 use super::heartbeat;
+use super::problem::UplinkProblem;
 use super::worker::{lock, SharedOutbox, UplinkStatus, Uploader};
 use crate::backoffice::{Link, LinkError};
 use crate::catalog::Catalog;
@@ -71,8 +72,8 @@ impl UplinkService {
                         .heartbeat(&body)
                         .await
                         .err()
-                        .map(|e| e.to_string()),
-                    Err(e) => Some(e.to_string()),
+                        .map(|e| UplinkProblem::from(&e)),
+                    Err(e) => Some(UplinkProblem::from(&e)),
                 };
                 // Logged when it changes, not every minute while the network is down.
                 beat_report.send_if_modified(|s| {
@@ -80,7 +81,7 @@ impl UplinkService {
                         return false;
                     }
                     match &problem {
-                        Some(p) => tracing::warn!(problem = %p, "heartbeat failing"),
+                        Some(p) => tracing::warn!(problem = %p.detail, "heartbeat failing"),
                         None => tracing::info!("heartbeat delivered"),
                     }
                     s.heartbeat_problem = problem;
@@ -114,7 +115,7 @@ impl UplinkService {
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "catalog sync failed, the last good catalog stays");
-                        report.send_modify(|s| s.catalog_problem = Some(e.to_string()))
+                        report.send_modify(|s| s.catalog_problem = Some(UplinkProblem::from(&e)))
                     }
                 }
             }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::{watch, Notify};
 
+use super::problem::UplinkProblem;
 use super::retry::RetryPolicy;
 use super::upload::deliver;
 use crate::backoffice::{Link, LinkError};
@@ -17,15 +18,15 @@ pub struct UplinkStatus {
     /// Set when the back office answered 401: packages are kept and not retried until a technician says so.
     pub refused: Option<String>,
     /// The last failure, if the last attempt failed.
-    pub last_error: Option<String>,
+    pub last_error: Option<UplinkProblem>,
     /// Packages delivered since start.
     pub delivered: u64,
     /// The installed catalog's tag, once a sync has run.
     pub catalog_version: Option<String>,
     /// Why the last catalog sync installed nothing (a catalog failing the check, no link), if it failed.
-    pub catalog_problem: Option<String>,
+    pub catalog_problem: Option<UplinkProblem>,
     /// Why the last heartbeat failed, if it did.
-    pub heartbeat_problem: Option<String>,
+    pub heartbeat_problem: Option<UplinkProblem>,
 }
 
 /// What one pass over the due packages did.
@@ -117,10 +118,10 @@ impl Uploader {
             Err(OutboxError::Io(e)) if is_resource_shortage(&e) => return Err(OutboxError::Io(e)),
             Err(e) => {
                 // Its files cannot be read here (damaged, missing, an I/O error): waiting will not heal it, and
-                // it must not hold back the packages behind it. Kept, with the reason, for technicians.
+                // it must not hold back the packages behind it. Kept, with the reason, for technicians (the state
+                // says damaged; the reason is the technical detail).
                 tracing::error!(receipt_no = %entry.receipt_no, error = %e, "stored package damaged");
-                lock(&self.outbox)
-                    .mark_damaged(&entry.package_id, &format!("本机存储的材料包已损坏：{e}"))?;
+                lock(&self.outbox).mark_damaged(&entry.package_id, &e.to_string())?;
                 return Ok(false);
             }
         };
@@ -176,7 +177,7 @@ impl Uploader {
             !transient,
         )?;
         self.status.send_modify(|s| {
-            s.last_error = Some(error.to_string());
+            s.last_error = Some(UplinkProblem::from(error));
             if let LinkError::Refused { code } = error {
                 s.refused = Some(code.clone());
             }
@@ -204,7 +205,7 @@ impl Uploader {
                 }
                 Err(e) => {
                     self.status
-                        .send_modify(|s| s.last_error = Some(e.to_string()));
+                        .send_modify(|s| s.last_error = Some(UplinkProblem::from(&e)));
                     POLL
                 }
             };
