@@ -10,6 +10,7 @@ mod ui_elderly;
 mod ui_identify;
 mod ui_intake;
 mod ui_path;
+mod ui_platform;
 mod ui_shell;
 mod ui_status;
 mod ui_stranger;

@@ -1,0 +1,267 @@
+//! 我要开拉面馆 as the government's platform changes it (contract 1.1), against the back-office simulator and its
+//! sample platform (`config/sim/platform.toml`): (a) the applicant agrees, their face matches, and the sample
+//! company's e-business-licence and registration spare them papers and typing; (b) they refuse, and hand in and
+//! type everything. (`ui_path` walks the third way: they agree, and the platform cannot be reached.) Each way
+//! asserts what is asked for, what is exempted with which licence, which fields come from the platform, and the
+//! manifest's new fields, and counts what the applicant had to do.
+
+use crate::common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::sim::{kiosk_config, Sim, KIOSK, SECRET};
+use common::*;
+use kiosk::config::Config;
+use kiosk::outbox::Outbox;
+use kiosk::services::devices::DeviceUris;
+use kiosk::services::uplink::CatalogCache;
+use kiosk::session::Step;
+use kiosk::ui::views::{FaceViewAdapter, FormViewAdapter, ItemsViewAdapter, NoticeViewAdapter};
+use kiosk::ui::Kiosk;
+use serde_json::Value;
+use slint::{ComponentHandle, Model};
+
+use crate::walk::{fill_the_form, Walk};
+
+/// A kiosk on simulated devices, linked to the simulator at `sim`.
+fn linked_kiosk(dir: &std::path::Path, sim: &Sim) -> Kiosk {
+    let config = Config::load(&kiosk_config(dir, &sim.url, SECRET, "")).unwrap();
+    let data = dir.join("data");
+    let kiosk = open_kiosk(1080, 1920);
+    kiosk.attach_devices(&DeviceUris::all_sim()).unwrap();
+    kiosk
+        .attach_intake(
+            Arc::new(Mutex::new(Outbox::open(&data).unwrap())),
+            Some((
+                config.backoffice.as_ref().unwrap(),
+                KIOSK,
+                CatalogCache::new(&data),
+            )),
+        )
+        .unwrap();
+    until(&kiosk, "devices ok", |k| {
+        is_shown(k, "设备正常（演示模式）")
+    });
+    kiosk
+}
+
+/// 我要办事 and the sample card: the consent screen shows; taps count from the card read.
+fn to_consent(kiosk: &Kiosk, walk: &mut Walk) {
+    press(kiosk, "我要办事");
+    until(kiosk, "the identify screen", |k| step(k) == Step::Identify);
+    press(kiosk, "演示：放置样例身份证");
+    until(kiosk, "the card read", |k| step(k) == Step::Consent);
+    walk.card_read();
+}
+
+/// The face check runs by itself: frames come on the screen's timer (mock time here), and the picture goes to
+/// the platform once the face holds still.
+fn face_checked(kiosk: &Kiosk) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut shot = false;
+    while step(kiosk) == Step::FaceCheck {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the face check never ended"
+        );
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(200));
+        pump_for(kiosk, Duration::from_millis(60));
+        let preview = kiosk.window.global::<FaceViewAdapter>().get_has_preview();
+        if preview && !shot && step(kiosk) == Step::FaceCheck {
+            screenshot(kiosk, "27-face-check");
+            shot = true;
+        }
+    }
+}
+
+/// 我要开拉面馆 on a rented site, without the advertising approval: the same choices as `ui_path`.
+fn to_the_checklist(kiosk: &Kiosk) {
+    search(kiosk, "lmg");
+    press(kiosk, "我要开拉面馆");
+    press(kiosk, "租赁场地");
+    let items = kiosk.window.global::<ItemsViewAdapter>().get_items();
+    let advert = items
+        .iter()
+        .find(|i| i.name.contains("户外广告"))
+        .expect("the advertising approval");
+    press(
+        kiosk,
+        &format!("☑ 办理：{}（{}）", advert.name, advert.department),
+    );
+    press(kiosk, "下一步");
+    until(kiosk, "the platform asked", |k| step(k) != Step::Items);
+}
+
+/// A line of the one-time notice: (its status words, its detail).
+fn notice_line(kiosk: &Kiosk, name: &str) -> (String, String) {
+    kiosk
+        .window
+        .global::<NoticeViewAdapter>()
+        .get_materials()
+        .iter()
+        .find(|m| m.name == name)
+        .map(|m| (m.status_text.to_string(), m.detail.to_string()))
+        .unwrap_or_else(|| panic!("{name} is not on the notice"))
+}
+
+/// The manifest the simulator stored for the application just submitted.
+fn stored_manifest(kiosk: &Kiosk, sim: &Sim) -> Value {
+    let receipt_no = kiosk
+        .app()
+        .done
+        .as_ref()
+        .unwrap()
+        .receipt
+        .receipt_no
+        .clone();
+    let find = || {
+        sim.store()
+            .manifests()
+            .unwrap()
+            .into_iter()
+            .map(|(_, m)| m)
+            .find(|m| m["receipt_no"] == receipt_no.as_str())
+    };
+    until(kiosk, "the package delivered", |_| find().is_some());
+    find().unwrap()
+}
+
+fn material<'a>(manifest: &'a Value, key: &str) -> &'a Value {
+    manifest["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["key"] == key)
+        .unwrap_or_else(|| panic!("no material {key}"))
+}
+
+fn report(way: &str, walk: &Walk) {
+    eprintln!(
+        "way ({way}): {} materials to capture, {} fields to type, {} taps from the card read to 提交申请",
+        walk.materials_to_capture, walk.fields_to_type, walk.taps_to_submit
+    );
+}
+
+#[test]
+fn the_platform_spares_papers_and_typing_only_with_consent() {
+    init_headless();
+    // (a) Consent, a face match, the sample company's e-licence and registration.
+    let agreed = tempfile::tempdir().unwrap();
+    let sim = Sim::start(&agreed.path().join("backoffice"), &["--face", "match"]);
+    let kiosk = linked_kiosk(agreed.path(), &sim);
+    let mut a = Walk::default();
+    to_consent(&kiosk, &mut a);
+    press(&kiosk, "同意查询");
+    assert_eq!(step(&kiosk), Step::FaceConsent);
+    press(&kiosk, "同意人脸核验");
+    assert_eq!(step(&kiosk), Step::FaceCheck);
+    assert!(is_shown(&kiosk, "人脸核验：请正对屏幕"));
+    face_checked(&kiosk);
+    assert_eq!(step(&kiosk), Step::Choose, "the face matched");
+    to_the_checklist(&kiosk);
+    // The platform names the card's holder as the company's legal representative: not asked.
+    assert_eq!(step(&kiosk), Step::Notice);
+    let (status, detail) = notice_line(&kiosk, "营业执照");
+    assert_eq!(status, "无需提交");
+    assert!(detail.contains("政务服务平台已核验营业执照"), "{detail}");
+    let (status, detail) = notice_line(&kiosk, "从业人员健康证明");
+    assert_eq!(status, "需提交");
+    assert!(detail.contains("平台查到的健康证明信息已过期"), "{detail}");
+    screenshot(&kiosk, "31b-notice-platform");
+    press(&kiosk, "材料齐全，下一步");
+    assert_eq!(step(&kiosk), Step::Form);
+    let from_platform: Vec<String> = kiosk
+        .window
+        .global::<FormViewAdapter>()
+        .get_fields()
+        .iter()
+        .filter(|f| f.from_platform)
+        .map(|f| f.value.to_string())
+        .collect();
+    assert!(
+        from_platform.contains(&"西峡县老马拉面馆有限公司".to_string()),
+        "{from_platform:?}"
+    );
+    screenshot(&kiosk, "32b-form-platform");
+    fill_the_form(&kiosk, &mut a);
+    report("a) consent, face match, the sample company's e-licence", &a);
+    let m = stored_manifest(&kiosk, &sim);
+    assert_eq!(m["applicant_role"], "legal_representative");
+    assert!(m["agent"].is_null());
+    assert_eq!(m["identity_check"]["method"], "face");
+    assert_eq!(m["identity_check"]["result"], "match");
+    assert!(!m["identity_check"]["verify_id"]
+        .as_str()
+        .unwrap()
+        .is_empty());
+    assert_eq!(material(&m, "business_licence")["status"], "licence");
+    assert_eq!(
+        material(&m, "business_licence")["licence"]["number"],
+        "91411323MA9LMGLM0L"
+    );
+    assert_eq!(material(&m, "property_certificate")["status"], "licence");
+    assert_eq!(
+        material(&m, "property_certificate")["licence"]["number"],
+        "豫（2021）西峡县不动产权第0001234号"
+    );
+    assert_ne!(material(&m, "health_certificates")["status"], "licence");
+    let shared: Vec<&str> = m["shared_fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for key in [
+        "org_name",
+        "credit_code",
+        "legal_representative",
+        "business_address",
+        "business_scope",
+    ] {
+        assert!(shared.contains(&key), "{key} from shared data: {shared:?}");
+    }
+    assert_eq!(m["form"]["credit_code"], "91411323MA9LMGLM0L");
+    assert_eq!(m["organisation"]["name"], "西峡县老马拉面馆有限公司");
+    press(&kiosk, "完成");
+    drop(kiosk);
+
+    // (b) Consent refused (both): everything is handed in and typed; window staff check the person.
+    // (Each way has a back office of its own: both kiosks number their first application alike.)
+    let refused = tempfile::tempdir().unwrap();
+    let sim = Sim::start(&refused.path().join("backoffice"), &[]);
+    let kiosk = linked_kiosk(refused.path(), &sim);
+    let mut b = Walk::default();
+    to_consent(&kiosk, &mut b);
+    press(&kiosk, "不同意，我自己提交材料");
+    assert_eq!(step(&kiosk), Step::FaceConsent);
+    press(&kiosk, "不同意");
+    assert_eq!(step(&kiosk), Step::Choose, "refusing is a real choice");
+    to_the_checklist(&kiosk);
+    assert_eq!(
+        step(&kiosk),
+        Step::Role,
+        "nobody said who the legal representative is"
+    );
+    press(&kiosk, "我是法定代表人");
+    let (status, detail) = notice_line(&kiosk, "营业执照");
+    assert_eq!(status, "需提交");
+    assert!(detail.contains("您没有同意查询"), "{detail}");
+    press(&kiosk, "材料齐全，下一步");
+    fill_the_form(&kiosk, &mut b);
+    report("b) consent refused", &b);
+    let m = stored_manifest(&kiosk, &sim);
+    assert_eq!(m["applicant_role"], "legal_representative");
+    assert!(m["identity_check"].is_null());
+    assert_eq!(m["shared_fields"].as_array().map(Vec::len), Some(0));
+    for key in ["business_licence", "property_certificate"] {
+        assert_ne!(material(&m, key)["status"], "licence", "{key}");
+        assert_ne!(material(&m, key)["status"], "exempt", "{key}");
+    }
+    press(&kiosk, "完成");
+
+    // What the platform spares, counted.
+    assert!(a.materials_to_capture < b.materials_to_capture);
+    assert!(a.fields_to_type < b.fields_to_type);
+    assert!(a.taps_to_submit < b.taps_to_submit);
+}
