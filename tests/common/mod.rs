@@ -41,9 +41,15 @@ pub fn init_headless() {
 }
 
 pub fn open_kiosk(width: u32, height: u32) -> Kiosk {
+    open_kiosk_with(width, height, |_| {})
+}
+
+/// [`open_kiosk`] with the shipped settings changed by `adjust` first (a terminal without a face camera, say).
+pub fn open_kiosk_with(width: u32, height: u32, adjust: impl FnOnce(&mut Settings)) -> Kiosk {
     let config = Config::load(&repo_path("config/kiosk.toml")).expect("shipped config");
-    let kiosk =
-        Kiosk::new(Arc::new(shipped_catalog()), Settings::from_config(&config)).expect("window");
+    let mut settings = Settings::from_config(&config);
+    adjust(&mut settings);
+    let kiosk = Kiosk::new(Arc::new(shipped_catalog()), settings).expect("window");
     kiosk.set_size(width, height);
     kiosk.window.show().expect("show");
     kiosk

@@ -223,7 +223,10 @@ impl<'k> Recorder<'k> {
 #[test]
 fn the_path_the_virtual_terminal_walks_with_a_finger() {
     init_headless();
-    let kiosk = open_kiosk(1080, 1920);
+    // The virtual terminal has no face camera (the VM sets none): no face check, as there.
+    let kiosk = open_kiosk_with(1080, 1920, |s| {
+        s.face_check = kiosk::session::FaceCheck::Off
+    });
     kiosk
         .attach_devices(&DeviceUris::all_sim())
         .expect("device service");
@@ -244,8 +247,12 @@ fn the_path_the_virtual_terminal_walks_with_a_finger() {
     assert_eq!(step(&kiosk), Step::Identify);
     r.host("place_card");
     sim_id_reader(&kiosk).place(drivers::idcard::sim::sample_identity(), false);
-    until(&kiosk, "the card read", |k| step(k) == Step::Choose);
+    until(&kiosk, "the card read", |k| step(k) == Step::Consent);
     r.settle();
+    // Without the platform (the VM's back office has the same sample platform, but the headless walk has none):
+    // the same materials and fields in both.
+    r.tap("不同意，我自己提交材料");
+    assert_eq!(step(&kiosk), Step::Choose);
 
     r.tap("拼音字母");
     r.keys("LMG");
@@ -262,6 +269,12 @@ fn the_path_the_virtual_terminal_walks_with_a_finger() {
         .expect("the advertising approval");
     r.tap(&format!("☑ 办理：{}（{}）", advert.name, advert.department));
     r.tap("下一步");
+    assert_eq!(
+        step(&kiosk),
+        Step::Role,
+        "nobody said who the legal representative is"
+    );
+    r.tap("我是法定代表人");
     assert_eq!(step(&kiosk), Step::Notice);
     r.tap("材料齐全，下一步");
     assert_eq!(step(&kiosk), Step::Form);

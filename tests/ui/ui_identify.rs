@@ -25,10 +25,11 @@ fn identify_with_the_simulated_reader() {
     screenshot(&kiosk, "21-identify");
 
     press(&kiosk, "演示：放置样例身份证");
+    // Read: next, the consent to what the platform holds (contract 1.1).
     until(&kiosk, "the card read", |k| {
-        k.app().session.step() == Step::Choose
+        k.app().session.step() == Step::Consent
     });
-    assert!(is_shown(&kiosk, "选择要办的事"));
+    assert!(is_shown(&kiosk, "是否同意查询您的电子证照和登记信息？"));
     assert!(kiosk.app().session.identity().is_some());
 
     // The visit ends with the card still on the reader: Home says so until it is taken.

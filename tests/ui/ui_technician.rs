@@ -179,6 +179,8 @@ fn technician_mode_reconfigures_and_retests_a_device() {
     }
     keyboard(&kiosk).invoke_key(address.as_str().into());
     keyboard(&kiosk).invoke_close();
+    // (Below the five devices: scrolled to, as a finger would.)
+    assert!(scroll_to(&kiosk, "58 毫米"));
     press(&kiosk, "58 毫米");
     let before = std::fs::read_to_string(&config_path).unwrap();
     save(&kiosk);

@@ -33,8 +33,11 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
     press(&kiosk, "我要办事");
     press(&kiosk, "演示：放置样例身份证");
     until(&kiosk, "the card read", |k| {
-        k.app().session.step() == Step::Choose
+        k.app().session.step() == Step::Consent
     });
+    press(&kiosk, "不同意，我自己提交材料");
+    press(&kiosk, "不同意");
+    assert_eq!(kiosk.app().session.step(), Step::Choose);
     find(&kiosk, "搜索事项")
         .into_iter()
         .next()
@@ -43,6 +46,7 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
     press(&kiosk, "我要开拉面馆");
     press(&kiosk, "租赁场地");
     press(&kiosk, "下一步");
+    press(&kiosk, "我是法定代表人");
     press(&kiosk, "材料齐全，下一步");
     let org = find(&kiosk, "单位名称（个体工商户字号）")
         .into_iter()
