@@ -28,6 +28,14 @@ const PERSONAL_FIELDS: &[&str] = &[
     "token",
     "secret",
     "password",
+    // Contract 1.1: a face picture, a licence (its number), what shared data holds of a company.
+    "face",
+    "licence",
+    "license",
+    "credit_code",
+    "org_name",
+    "representative",
+    "shared",
 ];
 
 /// Words that make a field personal when they are a whole part of its name (`pin`, `staff_pin`, not `mapping`).
@@ -115,11 +123,42 @@ fn is_personal(groups: &[usize], digits: &str, x: bool) -> bool {
     }
 }
 
+/// Replaces ID numbers, mobile numbers (see [`scrub_numbers`]) and unified social credit codes inside `text`.
+pub fn scrub(text: &str) -> String {
+    scrub_credit_codes(&scrub_numbers(text))
+}
+
+/// Replaces each unified social credit code (GB 32100: 18 characters, the last its check character) that stands
+/// as a word of its own: a company's code says whose application it is as surely as a person's ID number.
+fn scrub_credit_codes(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let end = (i..chars.len())
+            .find(|&j| !chars[j].is_ascii_alphanumeric())
+            .unwrap_or(chars.len());
+        if end == i {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let word: String = chars[i..end].iter().collect();
+        let upper = word.to_ascii_uppercase();
+        let code = upper.len() == 18
+            && crate::session::validate::credit_code_check_char(&upper[..17])
+                .is_some_and(|c| upper.ends_with(c));
+        out.push_str(if code { HIDDEN } else { &word });
+        i = end;
+    }
+    out
+}
+
 /// Replaces ID numbers (18 characters: 17 digits and a digit or X; or 15 digits) and mainland mobile numbers (11
 /// digits starting 1[3-9]) inside `text`: written whole or in the groups people write them in (spaces or dashes),
 /// in full-width digits, with +86 in front. Only whole runs of digits are considered, so a receipt number's date
 /// (8 digits) or sequence stays.
-pub fn scrub(text: &str) -> String {
+fn scrub_numbers(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -248,6 +287,16 @@ mod tests {
             scrub("glued 1380013800011010519491231002X"),
             format!("glued {HIDDEN}")
         );
+        // A company's unified social credit code, as a word of its own (and only one with its check character).
+        assert_eq!(
+            scrub("licence 91411323MA9LMGLM0L checked"),
+            format!("licence {HIDDEN} checked")
+        );
+        assert_eq!(
+            scrub("91411323MA9LMGLM0A"),
+            "91411323MA9LMGLM0A",
+            "not a valid code"
+        );
         // What is not personal stays readable.
         for kept in [
             "XX-KIOSK-01-20261128-0007",
@@ -311,6 +360,12 @@ mod tests {
             "staff_token",
             "pin",
             "secret",
+            "face_jpeg",
+            "licence_number",
+            "credit_code",
+            "org_name",
+            "legal_representative",
+            "shared_value",
         ] {
             assert!(is_personal_field(name), "{name}");
         }

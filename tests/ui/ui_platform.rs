@@ -136,6 +136,63 @@ fn material<'a>(manifest: &'a Value, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no material {key}"))
 }
 
+/// Every line any thread logs while this test binary runs, through the kiosk's own redacting subscriber.
+#[derive(Clone, Default)]
+struct Logged(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logged {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logged {
+    fn start() -> Logged {
+        let logged = Logged::default();
+        let sink = kiosk::logging::Sink::new(Box::new(logged.clone()), Default::default());
+        tracing::subscriber::set_global_default(kiosk::logging::subscriber(
+            sink,
+            tracing::Level::TRACE,
+            false,
+        ))
+        .expect("no other test in this binary installs a global logger");
+        logged
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// The face camera's picture (640×480) anywhere in `bytes`, as a JPEG.
+fn holds_a_face(bytes: &[u8]) -> bool {
+    bytes.windows(3).enumerate().any(|(at, w)| {
+        w == [0xFF, 0xD8, 0xFF]
+            && image::load_from_memory_with_format(&bytes[at..], image::ImageFormat::Jpeg)
+                .is_ok_and(|i| (i.width(), i.height()) == (640, 480))
+    })
+}
+
+/// No file under `dir` holds a face picture.
+fn no_face_under(dir: &std::path::Path) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            no_face_under(&path);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            assert!(
+                !holds_a_face(&bytes),
+                "a face picture in {}",
+                path.display()
+            );
+        }
+    }
+}
+
 fn report(way: &str, walk: &Walk) {
     eprintln!(
         "way ({way}): {} materials to capture, {} fields to type, {} taps from the card read to 提交申请",
@@ -146,6 +203,7 @@ fn report(way: &str, walk: &Walk) {
 #[test]
 fn the_platform_spares_papers_and_typing_only_with_consent() {
     init_headless();
+    let logged = Logged::start();
     // (a) Consent, a face match, the sample company's e-licence and registration.
     let agreed = tempfile::tempdir().unwrap();
     let sim = Sim::start(&agreed.path().join("backoffice"), &["--face", "match"]);
@@ -223,6 +281,30 @@ fn the_platform_spares_papers_and_typing_only_with_consent() {
     }
     assert_eq!(m["form"]["credit_code"], "91411323MA9LMGLM0L");
     assert_eq!(m["organisation"]["name"], "西峡县老马拉面馆有限公司");
+    // The face picture went to the platform only: no file of the package, nothing on either side's disk.
+    let package_id = m["package_id"].as_str().unwrap();
+    let files = m["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|x| x["files"].as_array().unwrap().iter())
+        .map(|f| f["sha256"].as_str().unwrap().to_string())
+        .chain(
+            m["commitments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["signature_sha256"].as_str().unwrap().to_string()),
+        );
+    for sha256 in files {
+        let (_, bytes) = sim.store().file(package_id, &sha256).unwrap().unwrap();
+        assert!(!holds_a_face(&bytes), "a face picture in the package");
+    }
+    no_face_under(agreed.path());
+    // (The search can find one: the simulated face camera's own picture is found.)
+    use drivers::camera::DocumentCamera;
+    let face = drivers::camera::SimFaceCamera::default().capture().unwrap();
+    assert!(holds_a_face(&[b"prefix".as_slice(), &face].concat()));
     press(&kiosk, "完成");
     drop(kiosk);
 
@@ -259,6 +341,27 @@ fn the_platform_spares_papers_and_typing_only_with_consent() {
         assert_ne!(material(&m, key)["status"], "exempt", "{key}");
     }
     press(&kiosk, "完成");
+
+    // Nothing the platform returned, nor the face, is in any log line, at any level.
+    let log = logged.text();
+    assert!(
+        log.contains("real-person verification answered"),
+        "the log works"
+    );
+    for secret in [
+        "91411323MA9LMGLM0L",
+        "不动产权第0001234号",
+        "西卫健证",
+        "西峡县老马拉面馆有限公司",
+        "白羽路88号",
+        "餐饮服务",
+        "11010519491231002X",
+        "张三",
+        // A JPEG in base64 begins so.
+        "/9j/",
+    ] {
+        assert!(!log.contains(secret), "{secret} in the log");
+    }
 
     // What the platform spares, counted.
     assert!(a.materials_to_capture < b.materials_to_capture);
