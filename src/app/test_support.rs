@@ -61,6 +61,19 @@ pub fn back_office_with(
     data: &std::path::Path,
     platform: crate::backoffice::sim::Platform,
 ) -> (tokio::runtime::Runtime, String) {
+    back_office_answering(
+        data,
+        platform,
+        crate::backoffice::platform_wire::FaceResult::Match,
+    )
+}
+
+/// [`back_office_with`], its face comparison answering `face` every time.
+pub fn back_office_answering(
+    data: &std::path::Path,
+    platform: crate::backoffice::sim::Platform,
+    face: crate::backoffice::platform_wire::FaceResult,
+) -> (tokio::runtime::Runtime, String) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -75,7 +88,7 @@ pub fn back_office_with(
         faults: Vec::new(),
         tls: None,
         platform,
-        face: crate::backoffice::platform_wire::FaceResult::Match,
+        face,
     };
     runtime.spawn(async move {
         let _ = serve(settings, move |address| {

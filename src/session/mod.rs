@@ -307,6 +307,12 @@ impl Session {
         self.face_check
     }
 
+    /// Another center's policy, for tests of what each one does.
+    #[cfg(test)]
+    pub(crate) fn set_face_check(&mut self, face_check: FaceCheck) {
+        self.face_check = face_check;
+    }
+
     /// The form fields filled from shared data (shown as coming from the platform, not typed).
     pub fn shared_fields(&self) -> &BTreeSet<String> {
         &self.shared_fields

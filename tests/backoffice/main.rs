@@ -10,3 +10,4 @@ mod backoffice_link;
 mod backoffice_restart;
 mod backoffice_status;
 mod link_edges;
+mod platform;

@@ -62,6 +62,12 @@ impl Sim {
         assert!(status.starts_with("HTTP/1.1 204"), "{status}");
     }
 
+    /// Tells the face comparison what to answer (`match`, `no_match`, `unusable`, or a list, the last standing).
+    pub fn set_face(&self, told: &str) {
+        let status = raw_request(&self.address(), "POST", "/_sim/face", told.as_bytes());
+        assert!(status.starts_with("HTTP/1.1 204"), "{status}");
+    }
+
     pub fn set_catalog(&self, body: &[u8]) {
         let status = raw_request(&self.address(), "PUT", "/_sim/catalog", body);
         assert!(status.starts_with("HTTP/1.1 204"), "{status}");

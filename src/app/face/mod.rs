@@ -206,3 +206,118 @@ fn face_jpeg(frame: &drivers::camera::Frame) -> Option<Zeroizing<Vec<u8>>> {
         quality -= 15;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::test_support::{back_office_answering, linked_app, sample_platform, until};
+    use crate::services::devices::{DeviceKind, DeviceUris};
+    use crate::session::FaceCheck;
+
+    /// A kiosk on simulated devices (a synthetic face) linked to `url`, the sample card read, at the face check
+    /// under `policy`.
+    fn at_the_face_check(dir: &std::path::Path, url: &str, policy: FaceCheck) -> App {
+        let mut app = linked_app(dir, url);
+        app.start_devices(&DeviceUris::all_sim()).expect("devices");
+        until(&mut app, "the face camera", |a| {
+            a.devices.ready(DeviceKind::FaceCamera)
+        });
+        app.session.set_face_check(policy);
+        app.start_apply();
+        until(&mut app, "the intake checked", |a| !a.checking_intake);
+        app.session
+            .identified(drivers::idcard::sim::sample_identity())
+            .expect("identified");
+        app.answer_consent(true);
+        app.answer_face_consent(true);
+        app
+    }
+
+    /// Frames as the screen's timer asks for them, until `done`.
+    fn frames_until(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while !done(app) {
+            assert!(std::time::Instant::now() < deadline, "timed out: {what}");
+            if app.wants_face_frame() {
+                app.request_face_frame();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+            app.take_in();
+        }
+    }
+
+    #[test]
+    fn a_match_goes_on_with_the_check_recorded_and_nothing_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (_runtime, url) =
+            back_office_answering(&dir.path().join("bo"), sample_platform(), FaceResult::Match);
+        let mut app = at_the_face_check(dir.path(), &url, FaceCheck::Required);
+        assert_eq!(app.session.step(), Step::FaceCheck);
+        frames_until(&mut app, "the face matched", |a| {
+            a.session.step() != Step::FaceCheck
+        });
+        assert_eq!(app.session.step(), Step::Choose);
+        assert!(app.session.platform().identity_check.is_some());
+        assert!(app.face.preview.is_none(), "the face leaves the screen");
+    }
+
+    /// `unusable` asks again with the reason; three `no_match` send the applicant to the window, in words that
+    /// accuse no one.
+    #[test]
+    fn unusable_asks_again_and_three_mismatches_lead_to_the_window() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (_runtime, url) = back_office_answering(
+            &dir.path().join("bo"),
+            sample_platform(),
+            FaceResult::Unusable,
+        );
+        let mut app = at_the_face_check(dir.path(), &url, FaceCheck::WhenAvailable);
+        frames_until(&mut app, "an answer", |a| {
+            a.face.note.contains("没有拍清楚")
+        });
+        assert_eq!(app.session.step(), Step::FaceCheck, "asked again");
+
+        let other = tempfile::tempdir().expect("temp dir");
+        let (_runtime, url) = back_office_answering(
+            &other.path().join("bo"),
+            sample_platform(),
+            FaceResult::NoMatch,
+        );
+        let mut app = at_the_face_check(other.path(), &url, FaceCheck::WhenAvailable);
+        frames_until(&mut app, "a first mismatch", |a| a.face.no_matches == 1);
+        assert!(app.face.note.contains("还可以试 2 次"), "{}", app.face.note);
+        frames_until(&mut app, "the third", |a| a.message.is_some());
+        let (title, words) = app.message.clone().expect("a message");
+        assert_eq!(title, "请到窗口办理");
+        assert!(
+            words.contains("没能完成身份核验") && !words.contains("不是本人"),
+            "{words}"
+        );
+        assert!(!app.session.holds_personal_data(), "the visit is over");
+    }
+
+    /// The service down: a check the center only wants is skipped (window staff check the person); one it
+    /// requires sends the applicant to the window.
+    #[test]
+    fn the_service_down_goes_on_or_to_the_window_by_policy() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Nothing listens on port 9 of this machine.
+        let mut app = at_the_face_check(dir.path(), "http://127.0.0.1:9", FaceCheck::WhenAvailable);
+        frames_until(&mut app, "given up", |a| {
+            a.session.step() != Step::FaceCheck
+        });
+        assert_eq!(app.session.step(), Step::Choose);
+        assert!(app.session.platform().identity_check.is_none());
+
+        let other = tempfile::tempdir().expect("temp dir");
+        let mut app = at_the_face_check(other.path(), "http://127.0.0.1:9", FaceCheck::Required);
+        frames_until(&mut app, "given up", |a| {
+            a.session.step() != Step::FaceCheck
+        });
+        assert_eq!(app.session.step(), Step::Home);
+        assert_eq!(
+            app.message.as_ref().map(|(t, _)| t.as_str()),
+            Some("请到窗口办理")
+        );
+    }
+}
