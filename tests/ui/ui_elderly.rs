@@ -168,6 +168,44 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
 
     both_modes(&kiosk, "50-home");
 
+    // Contract 1.1's screens: the consent, the face comparison's own consent and its screen, and for a company
+    // the role question (the shipped settings check faces where they can).
+    {
+        let mut s = kiosk.app_mut();
+        s.session.start_apply().unwrap();
+        s.session
+            .identified(drivers::idcard::sim::sample_identity())
+            .unwrap();
+    }
+    both_modes(&kiosk, "44-consent");
+    kiosk
+        .app_mut()
+        .session
+        .answer_consent(false, &"c".repeat(64))
+        .unwrap();
+    assert_eq!(kiosk.app().session.step(), Step::FaceConsent);
+    both_modes(&kiosk, "45-face-consent");
+    kiosk.app_mut().session.answer_face_consent(true).unwrap();
+    both_modes(&kiosk, "46-face-check");
+    {
+        let mut s = kiosk.app_mut();
+        s.session.face_check_unavailable().unwrap();
+        let ramen = s
+            .session
+            .catalog()
+            .one_things
+            .iter()
+            .find(|t| t.name == "我要开拉面馆")
+            .map(|t| t.no)
+            .unwrap();
+        s.session.choose(ramen).unwrap();
+        s.session.answer("租赁场地").unwrap();
+        s.session.confirm_items().unwrap();
+        assert_eq!(s.session.step(), Step::Role);
+    }
+    both_modes(&kiosk, "47-role");
+    kiosk.app_mut().session.end(std::time::Instant::now());
+
     // A complete application, then each screen of the path in turn.
     let catalog = Arc::new(shipped_catalog());
     let no = kiosk::package::synthetic::default_one_thing(&catalog).unwrap();
