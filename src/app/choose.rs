@@ -33,6 +33,17 @@ impl App {
         self.follow_hits();
     }
 
+    /// What the catalog says under its heading: an applicant sees that a person's one-things are done here for
+    /// themself only (the card read is whose application it is); for someone else, the window.
+    pub fn catalog_note(&self) -> &'static str {
+        match (self.session.flow(), self.tab) {
+            (crate::session::Flow::Apply, Target::Person) => {
+                "个人事项只能为持身份证的本人办理；替家人或他人办理，请到综合受理窗口。"
+            }
+            _ => "",
+        }
+    }
+
     /// The one-things the search finds, in both tabs.
     pub fn search_hits(&self) -> Vec<&OneThing> {
         let catalog = self.session.catalog();

@@ -335,6 +335,9 @@ mod tests {
         if app.session.step() == Step::FaceConsent {
             app.answer_face_consent(false);
         }
+        // A person's one-things are for the card's holder only: the catalog says where others go.
+        app.set_tab(crate::catalog::Target::Person);
+        assert!(app.catalog_note().contains("综合受理窗口"));
         app.open_one_thing(35);
         app
     }
@@ -391,6 +394,7 @@ mod tests {
         assert_eq!(app.session.step(), Step::Role);
         app.choose_role(true);
         assert_eq!(app.session.role(), Some(Role::Agent));
+        assert!(app.commitment_signer().starts_with("签署人：经办人"));
         assert!(matches!(
             treatment(&app, "power_of_attorney"),
             Some(Treatment::Capture { .. })

@@ -33,6 +33,25 @@ impl Drop for SigningState {
 }
 
 impl App {
+    /// Who signs the commitments, in words: the applicant, the company's legal representative, or its agent
+    /// (经办人), who signs for the company that authorised them.
+    pub fn commitment_signer(&self) -> String {
+        use crate::session::Role;
+        match self.session.role() {
+            Some(Role::Agent) => {
+                let company = self.session.form().get("org_name");
+                let company = if company.is_empty() {
+                    "单位"
+                } else {
+                    company
+                };
+                format!("签署人：经办人，受{company}委托签署")
+            }
+            Some(Role::LegalRepresentative) => "签署人：法定代表人".to_string(),
+            Some(Role::Myself) | None => "签署人：申请人本人".to_string(),
+        }
+    }
+
     /// The commitment letter of the joint item `item`.
     pub fn commitment_letter(&self, item: &str) -> String {
         self.session

@@ -58,4 +58,5 @@ pub fn fill(window: &AppWindow, app: &App) {
         Flow::Apply | Flow::Status => "选择要办的事",
     };
     adapter.set_heading(heading.into());
+    adapter.set_note(app.catalog_note().into());
 }

@@ -36,4 +36,5 @@ pub fn fill(window: &AppWindow, app: &App) {
     adapter.set_strokes(app.signature_path().into());
     adapter.set_signed(app.session.signature(&item).is_some());
     adapter.set_error(app.step_error.as_str().into());
+    adapter.set_signer(app.commitment_signer().into());
 }
