@@ -20,6 +20,9 @@ pub enum PrintFailure {
 /// Why a submitted application was not stored (no receipt is shown then).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreFailure {
+    /// The kiosk takes no application now (the outbox cannot keep one, or it must not file one).
+    #[error("intake is paused: {0}")]
+    Paused(crate::services::uplink::intake_policy::Refusal),
     #[error(transparent)]
     Outbox(#[from] crate::outbox::OutboxError),
     #[error(transparent)]

@@ -22,12 +22,6 @@ impl App {
             self.step_error = "本机暂时不能保存申请，请到综合受理窗口办理。".into();
             return;
         };
-        if let Some(why) = intake.refused() {
-            tracing::warn!(reason = %why, "submit refused: intake is paused");
-            self.step_error =
-                "本机正在维护，暂时不能保存申请。请到综合受理窗口办理，或稍后再试。".into();
-            return;
-        }
         // The check runs on a copy: if anything is missing, the applicant is sent to it and the original is
         // untouched.
         let mut copy: Session = self.session.clone();
@@ -40,12 +34,17 @@ impl App {
         self.ime = None;
         crate::memory::release_memory();
         let outbox = intake.outbox.clone();
+        // Whether the outbox can keep it (its disk, its key) is asked on the same thread as the store.
+        let paused = intake.refusal_check();
         let kiosk_id = self.kiosk_id.clone();
         let center = self.center_name.clone();
         self.saving = true;
         self.step_error.clear();
         self.tasks.spawn_thread(
-            move || store(&copy, &outbox, &kiosk_id, &center, chrono::Local::now()),
+            move || match paused() {
+                Some(why) => Err(StoreFailure::Paused(why)),
+                None => store(&copy, &outbox, &kiosk_id, &center, chrono::Local::now()),
+            },
             |app, result| app.stored(result),
         );
     }
@@ -64,6 +63,11 @@ impl App {
                 let mut done = DoneInfo::new(receipt, Instant::now(), self.devices.card_on_reader);
                 self.print_receipt(&mut done);
                 self.done = Some(done);
+            }
+            Err(StoreFailure::Paused(why)) => {
+                tracing::warn!(reason = %why, "submit refused: intake is paused");
+                self.step_error =
+                    "本机正在维护，暂时不能保存申请。请到综合受理窗口办理，或稍后再试。".into();
             }
             Err(e) => {
                 tracing::error!(error = %e, "application not stored");
@@ -175,5 +179,39 @@ mod tests {
         );
         assert!(refused.is_err());
         assert!(lock(&outbox).waiting_entries().expect("entries").is_empty());
+    }
+
+    /// An outbox that cannot keep an application (its folder unwritable) refuses 提交申请 in plain words, found
+    /// off the UI thread; everything the applicant entered stays for a later try.
+    #[test]
+    fn submit_is_refused_while_the_outbox_cannot_keep_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let outbox: SharedOutbox = Arc::new(Mutex::new(Outbox::open(dir.path()).expect("outbox")));
+        let mut app = crate::app::test_support::app();
+        app.attach_intake(outbox.clone(), None).expect("intake");
+        let catalog = Arc::new(crate::session::test_support::catalog());
+        let no = package::synthetic::default_one_thing(&catalog).expect("a one-thing");
+        let mut camera = drivers::camera::SimCamera::new(320, 240);
+        app.session = package::synthetic::session_at_check_answers(catalog, no, 1, &mut || {
+            use drivers::camera::DocumentCamera;
+            camera.capture().map_err(|e| e.to_string())
+        })
+        .expect("a complete application");
+        // The spool becomes a file: nothing can be written into it.
+        let spool = dir.path().join("spool");
+        std::fs::remove_dir_all(&spool).expect("spool removed");
+        std::fs::write(&spool, b"").expect("a file in its place");
+        app.submit();
+        assert!(app.saving, "asked off the UI thread");
+        crate::app::test_support::until(&mut app, "the answer", |a| !a.saving);
+        assert!(
+            app.step_error.contains("本机正在维护"),
+            "{}",
+            app.step_error
+        );
+        assert!(app.done.is_none());
+        assert_eq!(app.session.step(), crate::session::Step::CheckAnswers);
+        assert!(app.session.holds_personal_data(), "nothing entered is lost");
+        assert!(lock(&outbox).list().expect("list").is_empty());
     }
 }

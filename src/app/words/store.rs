@@ -107,6 +107,7 @@ impl ForTechnicians for NoRandomness {
 /// Why a submitted application was not stored, for the applicant (no technical detail).
 pub fn store_failure(failure: &StoreFailure) -> String {
     match failure {
+        StoreFailure::Paused(_) => "本机正在维护，暂时不能保存申请".into(),
         StoreFailure::Outbox(e) => outbox_error(e.kind()).into(),
         StoreFailure::CheckCode(_) => NO_RANDOMNESS.into(),
         StoreFailure::Package(e) => package_error(e),
