@@ -123,6 +123,7 @@ impl App {
     pub fn previous_material(&mut self) {
         self.capture.index = self.capture.index.saturating_sub(1);
         self.capture.note.clear();
+        self.platform.leave_material();
         self.step_error.clear();
     }
 
@@ -205,6 +206,7 @@ impl App {
         }
         self.step_error.clear();
         self.capture.note.clear();
+        self.platform.leave_material();
         if self.capture.index + 1 < self.materials_to_capture().len() {
             self.capture.index += 1;
         } else if let Err(e) = self.session.confirm_capture() {

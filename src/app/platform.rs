@@ -44,6 +44,12 @@ impl PlatformVisit {
         }
     }
 
+    /// The capture screen moved to another material: no licence is awaited for the one left.
+    pub fn leave_material(&mut self) {
+        self.awaiting_licence = None;
+        self.licence_note.clear();
+    }
+
     /// Back to the start for the next visitor (the texts stay).
     pub fn reset(&mut self) {
         self.fetching = false;

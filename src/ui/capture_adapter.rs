@@ -26,6 +26,7 @@ pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
         }
     });
     adapter.on_toggle_defer(actor.on(App::toggle_defer));
+    adapter.on_show_licence(actor.on(App::start_licence_scan));
     adapter.on_toggle_window(actor.on(App::toggle_at_window));
     adapter.on_previous(actor.on(App::previous_material));
     adapter.on_next(actor.on(App::next_material));
@@ -103,4 +104,6 @@ pub fn fill(window: &AppWindow, app: &App, pictures: &mut Pictures) {
             .into(),
     );
     adapter.set_error(app.step_error.as_str().into());
+    adapter.set_licence_showable(app.licence_can_be_shown());
+    adapter.set_licence_note(app.platform.licence_note.as_str().into());
 }

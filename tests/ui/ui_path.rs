@@ -1,6 +1,6 @@
 //! The applicant's path on screen, driven by accessible labels with simulated devices, in both modes: the
-//! applicant agrees to the platform, which cannot be reached (no back office here), so everything it could have
-//! proved is handed in and every field typed. (`ui_platform` walks the same path with the platform answering, and
+//! applicant agrees to the platform, which cannot be reached (the back office is configured, and stopped), so the
+//! face is not compared, everything the platform could have proved is handed in and every field typed. (`ui_platform` walks the same path with the platform answering, and
 //! with the consent refused.)
 
 use crate::common;
@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use kiosk::outbox::Outbox;
 
-use crate::walk::{fill_the_form, Walk};
+use crate::walk::{face_checked, fill_the_form, Walk};
 use common::*;
 use kiosk::services::devices::DeviceUris;
 use kiosk::session::Step;
@@ -28,7 +28,26 @@ fn the_path_from_card_to_notice() {
         .expect("device service");
     let data = tempfile::tempdir().unwrap();
     let outbox = Arc::new(Mutex::new(Outbox::open(data.path()).unwrap()));
-    kiosk.attach_intake(outbox.clone(), None).unwrap();
+    // The back office (and the platform behind it) stopped: configured, and nobody answers.
+    let stopped = common::sim::Sim::start(&data.path().join("backoffice"), &[]);
+    let config = kiosk::config::Config::load(&common::sim::kiosk_config(
+        data.path(),
+        &stopped.url,
+        common::sim::SECRET,
+        "",
+    ))
+    .unwrap();
+    drop(stopped);
+    kiosk
+        .attach_intake(
+            outbox.clone(),
+            Some((
+                config.backoffice.as_ref().unwrap(),
+                common::sim::KIOSK,
+                kiosk::services::uplink::CatalogCache::new(data.path()),
+            )),
+        )
+        .unwrap();
     until(&kiosk, "all devices ok", |k| {
         is_shown(k, "设备正常（演示模式）")
     });
@@ -46,11 +65,13 @@ fn the_path_from_card_to_notice() {
     assert!(is_shown(&kiosk, "不同意，我自己提交材料"));
     walk.shot(&kiosk, "25-consent");
     press(&kiosk, "同意查询");
-    // The face comparison has its own consent; without a platform to compare with, the applicant goes on.
+    // The face comparison has its own consent; without a platform to compare with, the applicant goes on (the
+    // center only wants the check).
     assert_eq!(step(&kiosk), Step::FaceConsent);
     assert!(is_shown(&kiosk, "同意人脸核验"));
     walk.shot(&kiosk, "26-face-consent");
     press(&kiosk, "同意人脸核验");
+    face_checked(&kiosk, None);
     assert_eq!(step(&kiosk), Step::Choose);
     assert!(is_shown(&kiosk, "选择要办的事"));
     search(&kiosk, "lmg");

@@ -8,7 +8,6 @@
 use crate::common;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use common::sim::{kiosk_config, Sim, KIOSK, SECRET};
 use common::*;
@@ -17,12 +16,12 @@ use kiosk::outbox::Outbox;
 use kiosk::services::devices::DeviceUris;
 use kiosk::services::uplink::CatalogCache;
 use kiosk::session::Step;
-use kiosk::ui::views::{FaceViewAdapter, FormViewAdapter, ItemsViewAdapter, NoticeViewAdapter};
+use kiosk::ui::views::{CaptureViewAdapter, FormViewAdapter, ItemsViewAdapter, NoticeViewAdapter};
 use kiosk::ui::Kiosk;
 use serde_json::Value;
 use slint::{ComponentHandle, Model};
 
-use crate::walk::{fill_the_form, Walk};
+use crate::walk::{face_checked, fill_the_form, Walk};
 
 /// A kiosk on simulated devices, linked to the simulator at `sim`.
 fn linked_kiosk(dir: &std::path::Path, sim: &Sim) -> Kiosk {
@@ -53,26 +52,6 @@ fn to_consent(kiosk: &Kiosk, walk: &mut Walk) {
     press(kiosk, "演示：放置样例身份证");
     until(kiosk, "the card read", |k| step(k) == Step::Consent);
     walk.card_read();
-}
-
-/// The face check runs by itself: frames come on the screen's timer (mock time here), and the picture goes to
-/// the platform once the face holds still.
-fn face_checked(kiosk: &Kiosk) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    let mut shot = false;
-    while step(kiosk) == Step::FaceCheck {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the face check never ended"
-        );
-        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(200));
-        pump_for(kiosk, Duration::from_millis(60));
-        let preview = kiosk.window.global::<FaceViewAdapter>().get_has_preview();
-        if preview && !shot && step(kiosk) == Step::FaceCheck {
-            screenshot(kiosk, "27-face-check");
-            shot = true;
-        }
-    }
 }
 
 /// 我要开拉面馆 on a rented site, without the advertising approval: the same choices as `ui_path`.
@@ -215,7 +194,7 @@ fn the_platform_spares_papers_and_typing_only_with_consent() {
     press(&kiosk, "同意人脸核验");
     assert_eq!(step(&kiosk), Step::FaceCheck);
     assert!(is_shown(&kiosk, "人脸核验：请正对屏幕"));
-    face_checked(&kiosk);
+    face_checked(&kiosk, Some("27-face-check"));
     assert_eq!(step(&kiosk), Step::Choose, "the face matched");
     to_the_checklist(&kiosk);
     // The platform names the card's holder as the company's legal representative: not asked.
@@ -367,4 +346,72 @@ fn the_platform_spares_papers_and_typing_only_with_consent() {
     assert!(a.materials_to_capture < b.materials_to_capture);
     assert!(a.fields_to_type < b.fields_to_type);
     assert!(a.taps_to_submit < b.taps_to_submit);
+}
+
+/// 扫码亮证 on the capture screen: the code shown from a phone is checked with the platform; the company's licence
+/// is refused for an applicant whose form names another company, their own property licence does the material
+/// without a page.
+#[test]
+fn a_licence_shown_from_a_phone_does_the_material() {
+    init_headless();
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(&dir.path().join("backoffice"), &[]);
+    let kiosk = linked_kiosk(dir.path(), &sim);
+    // An application (the sample card, consent refused) back on the capture screen.
+    let catalog = Arc::new(shipped_catalog());
+    let ramen = kiosk::package::synthetic::default_one_thing(&catalog).unwrap();
+    let mut camera = drivers::camera::SimCamera::new(640, 480);
+    let mut session =
+        kiosk::package::synthetic::session_at_check_answers(catalog, ramen, 1, &mut || {
+            use drivers::camera::DocumentCamera;
+            camera.capture().map_err(|e| e.to_string())
+        })
+        .unwrap();
+    session.change(Step::Capture).unwrap();
+    kiosk.app_mut().session = session;
+    kiosk.refresh();
+    let adapter = kiosk.window.global::<CaptureViewAdapter>();
+    let to = |name: &str| {
+        while adapter.get_material() != name {
+            assert!(
+                !adapter.get_last(),
+                "{name} is not among the materials to capture"
+            );
+            press(&kiosk, "下一项材料");
+        }
+    };
+    let shown = |code: &str| {
+        press(&kiosk, "扫码亮证");
+        assert!(adapter.get_licence_note().contains("二维码对准扫码器"));
+        sim_scan(&kiosk, code);
+        until(&kiosk, "the platform's check", |k| {
+            let note = k.window.global::<CaptureViewAdapter>().get_licence_note();
+            !note.contains("二维码对准") && !note.contains("正在")
+        });
+        adapter.get_licence_note().to_string()
+    };
+    to("营业执照");
+    let refused = shown("ELIC:BUSINESS:91411323MA9LMGLM0L");
+    assert!(refused.contains("不是您本人或您所办理企业的"), "{refused}");
+    screenshot(&kiosk, "35b-capture-licence-refused");
+    press(&kiosk, "拍摄这一页");
+    until(&kiosk, "the page", |k| {
+        !k.app().session.pages("business_licence").is_empty()
+    });
+    press(&kiosk, "下一项材料");
+    to("不动产权证书（房屋所有权证）");
+    let done = shown("ELIC:PROPERTY:0001234");
+    assert_eq!(done, "已核验不动产权证书，本项无需拍摄。");
+    let property = kiosk
+        .app()
+        .session
+        .materials()
+        .into_iter()
+        .find(|m| m.key == "property_certificate")
+        .unwrap();
+    assert!(matches!(
+        property.treatment,
+        kiosk::session::Treatment::Licence { ref number, .. } if number == "豫（2021）西峡县不动产权第0001234号"
+    ));
+    assert!(kiosk.app().session.pages("property_certificate").is_empty());
 }

@@ -2,12 +2,16 @@
 //! the path tests, which differ in how the applicant met the platform. It counts what the applicant had to do
 //! (fields typed, materials captured, taps from the card read to 提交申请).
 
+use std::time::Duration;
+
 use crate::common::*;
+use kiosk::ui::Kiosk;
 
 use kiosk::catalog::FieldKind;
 use kiosk::session::Step;
 use kiosk::ui::views::{
-    CaptureViewAdapter, CommitmentsViewAdapter, DeliveryViewAdapter, FormViewAdapter, Theme,
+    CaptureViewAdapter, CommitmentsViewAdapter, DeliveryViewAdapter, FaceViewAdapter,
+    FormViewAdapter, Theme,
 };
 use slint::{ComponentHandle, Model};
 
@@ -42,6 +46,28 @@ impl Walk {
     /// The card was read: taps count from here.
     pub fn card_read(&mut self) {
         self.taps_at_card = taps();
+    }
+}
+
+/// The face check runs by itself: frames come on the screen's timer (mock time here), and the picture goes to
+/// the platform once the face holds still.
+pub fn face_checked(kiosk: &Kiosk, screenshot_as: Option<&str>) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut shot = false;
+    while step(kiosk) == Step::FaceCheck {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the face check never ended"
+        );
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(200));
+        pump_for(kiosk, Duration::from_millis(60));
+        let preview = kiosk.window.global::<FaceViewAdapter>().get_has_preview();
+        if let (Some(name), true, false) = (screenshot_as, preview, shot) {
+            if step(kiosk) == Step::FaceCheck {
+                screenshot(kiosk, name);
+                shot = true;
+            }
+        }
     }
 }
 
