@@ -3,7 +3,8 @@
 
 use zeroize::Zeroizing;
 
-use super::keyboard::{KeyboardMode, Target};
+use super::keyboard_mode::KeyboardMode;
+use super::typing::{Shown, Target};
 use super::{words, App};
 use crate::session::{Delivery, DeliveryMethod, DeliveryMode};
 
@@ -47,7 +48,11 @@ impl App {
     /// The postal address chosen for typing.
     pub fn edit_address(&mut self) {
         let address = self.delivery.address.clone();
-        self.open_keyboard(Target::Address, &address, KeyboardMode::Pinyin);
+        let shown = Shown {
+            label: "邮寄地址".into(),
+            ..Shown::default()
+        };
+        self.open_keyboard(Target::Address, &address, KeyboardMode::Pinyin, shown);
     }
 
     /// 下一步 under the delivery choices.

@@ -1,8 +1,8 @@
 //! The one form (一表申请): which fields come from the card, how a field's value may be shown, the field chosen for
 //! typing, a choice made, and 下一步.
 
-use super::keyboard::Target;
 use super::keyboard_mode::KeyboardMode;
+use super::typing::{Shown, Target};
 use super::App;
 use crate::catalog::{FieldDef, FieldKind, Prefill};
 
@@ -54,7 +54,13 @@ impl App {
             KeyboardMode::Pinyin
         };
         let value = self.session.form().get(&field.key).to_string();
-        self.open_keyboard(Target::Form(field.key), &value, mode);
+        let shown = Shown {
+            label: field.label.clone(),
+            secret: false,
+            id_number: field.kind == FieldKind::IdNumber,
+            digits_only: digits_only(field.kind),
+        };
+        self.open_keyboard(Target::Form(field.key), &value, mode, shown);
     }
 
     /// The form's field with `key` chosen for typing.

@@ -5,98 +5,10 @@
 //! once; technician mode takes what was typed at 完成 (a device's address is tried only then).
 
 use std::rc::Rc;
-use std::time::Instant;
 
-use zeroize::Zeroizing;
-
-use super::form;
 pub use super::keyboard_mode::KeyboardMode;
-use super::status::Field;
-use super::technician::Editing;
-use super::text_entry::{Accepts, TextEntry};
 use super::App;
-use crate::ime::{Candidate, PinyinIme};
-
-/// The field the keys go to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    /// A form field, by its key.
-    Form(String),
-    /// The delivery screen's postal address.
-    Address,
-    /// The status screen's receipt number and check code, the staff sign-in's id and PIN.
-    Status(Field),
-    /// Technician mode: a device's address or a setting.
-    Technician(Editing),
-}
-
-/// The longest text each kind of field takes, in characters.
-const FORM_LIMIT: usize = 1000;
-const ADDRESS_LIMIT: usize = 200;
-const RECEIPT_NO_LIMIT: usize = 40;
-const STAFF_ID_LIMIT: usize = 20;
-pub const PIN_LIMIT: usize = 12;
-const TECHNICIAN_LIMIT: usize = 200;
-
-impl Target {
-    /// An empty entry under this field's rule.
-    fn entry(&self) -> TextEntry {
-        match self {
-            Target::Form(_) => TextEntry::new(Accepts::Any, FORM_LIMIT),
-            Target::Address => TextEntry::new(Accepts::Any, ADDRESS_LIMIT),
-            Target::Status(Field::ReceiptNo) => {
-                TextEntry::new(Accepts::ReceiptNo, RECEIPT_NO_LIMIT)
-            }
-            Target::Status(Field::CheckCode) => {
-                TextEntry::new(Accepts::Code, crate::package::check_code::LENGTH)
-            }
-            Target::Status(Field::StaffId) => TextEntry::new(Accepts::Code, STAFF_ID_LIMIT),
-            Target::Status(Field::StaffPin | Field::None) => {
-                TextEntry::new(Accepts::Digits, PIN_LIMIT)
-            }
-            Target::Technician(_) => TextEntry::new(Accepts::Any, TECHNICIAN_LIMIT),
-        }
-    }
-
-    /// The layout shown when `wanted` is asked for, or none when this field keeps the one it has: the form and
-    /// the address offer no symbols; the status fields only letters and digits (their pinyin key means letters);
-    /// technicians type no Chinese.
-    fn layout_for(&self, wanted: KeyboardMode) -> Option<KeyboardMode> {
-        match (self, wanted) {
-            (Target::Form(_) | Target::Address, KeyboardMode::Symbols) => None,
-            (Target::Status(_), KeyboardMode::Digits) => Some(KeyboardMode::Digits),
-            (Target::Status(_), _) => Some(KeyboardMode::Letters),
-            (Target::Technician(_), KeyboardMode::Pinyin) => None,
-            (_, mode) => Some(mode),
-        }
-    }
-
-    /// Letters typed on the letter layout become capitals (credit codes, plate numbers on the form).
-    fn capital_letters(&self) -> bool {
-        matches!(self, Target::Form(_) | Target::Address)
-    }
-}
-
-/// The field open on the keyboard: its text, the layout, and in pinyin the letters not yet turned into
-/// characters with the candidates the IME offers for them.
-pub struct Typing {
-    pub target: Target,
-    entry: TextEntry,
-    pub mode: KeyboardMode,
-    composing: String,
-    candidates: Vec<Candidate>,
-}
-
-impl Typing {
-    /// What was typed, as the field holds it.
-    pub fn text(&self) -> &str {
-        self.entry.as_str()
-    }
-
-    pub fn composing(&self) -> &str {
-        &self.composing
-    }
-}
+use crate::ime::PinyinIme;
 
 const CANDIDATES_SHOWN: usize = 8;
 
@@ -117,53 +29,27 @@ pub struct KeyboardView {
 }
 
 impl App {
-    /// `target` opens on the keyboard, holding `text`, on the `mode` layout.
-    pub(super) fn open_keyboard(&mut self, target: Target, text: &str, mode: KeyboardMode) {
-        self.typing = Some(Typing {
-            entry: target.entry().holding(text),
-            target,
-            mode,
-            composing: String::new(),
-            candidates: Vec::new(),
-        });
-    }
-
     /// The keyboard, while a field is being typed.
     pub fn keyboard(&self) -> Option<KeyboardView> {
         let typing = self.typing.as_ref()?;
+        let shown = &typing.shown;
         let text = typing.entry.as_str();
-        // A secret being typed shows as dots, one a character, so whoever types sees how many.
-        let dots = || "●".repeat(typing.entry.char_count());
-        let (label, value, digits_only) = match &typing.target {
-            Target::Form(key) => {
-                let fields = self.session.fields();
-                let field = fields.iter().find(|f| &f.key == key)?;
-                (
-                    field.label.clone(),
-                    form::shown_value(field, text),
-                    form::digits_only(field.kind),
-                )
-            }
-            Target::Address => ("邮寄地址".to_string(), text.to_string(), false),
-            Target::Status(field) => {
-                let pin = *field == Field::StaffPin;
-                let value = if pin { dots() } else { text.to_string() };
-                (field.label().to_string(), value, pin)
-            }
-            Target::Technician(editing) => {
-                let (label, secret) = self.technician.as_ref()?.editing_label(*editing);
-                let value = if secret { dots() } else { text.to_string() };
-                (label.to_string(), value, false)
-            }
+        let value = if shown.secret {
+            // A secret being typed shows as dots, one a character, so whoever types sees how many.
+            "●".repeat(typing.entry.char_count())
+        } else if shown.id_number {
+            drivers::id_number::mask(text)
+        } else {
+            text.to_string()
         };
         Some(KeyboardView {
-            label,
+            label: shown.label.clone(),
             value,
             mode: typing.mode,
             composing: typing.composing.clone(),
             candidates: typing.candidates.iter().map(|c| c.text.clone()).collect(),
-            digits_only,
-            symbols: matches!(typing.target, Target::Technician(_)),
+            digits_only: shown.digits_only,
+            symbols: typing.target.is_technician(),
         })
     }
 
@@ -238,23 +124,8 @@ impl App {
 
     /// 完成: the keyboard closes; technician mode takes what was typed.
     pub fn keyboard_close(&mut self) {
-        match self.typing.take() {
-            Some(Typing {
-                target: Target::Technician(editing),
-                entry,
-                ..
-            }) => self.technician_typed(editing, entry.as_str()),
-            _ => self.typing = None,
-        }
-    }
-
-    /// Technician mode stays open while its technician types.
-    fn keyboard_touched(&mut self) {
-        if let (Some(t), Some(Target::Technician(_))) = (
-            self.technician.as_mut(),
-            self.typing.as_ref().map(|t| &t.target),
-        ) {
-            t.last_touch = Instant::now();
+        if let Some(typing) = self.typing.take() {
+            self.keyboard_closed(typing);
         }
     }
 
@@ -265,23 +136,6 @@ impl App {
             .is_some_and(|t| t.entry.type_text(text))
         {
             self.write_through();
-        }
-    }
-
-    /// The form, the address and the status fields hold every change at once (what the screen shows beside
-    /// the keyboard, and what a look-up sends).
-    fn write_through(&mut self) {
-        let Some(typing) = self.typing.as_ref() else {
-            return;
-        };
-        let text = typing.entry.as_str();
-        match &typing.target {
-            Target::Form(key) => {
-                let _ = self.session.set_field(key, text);
-            }
-            Target::Address => self.delivery.address = Zeroizing::new(text.to_string()),
-            Target::Status(field) => self.status.set_text(*field, text),
-            Target::Technician(_) => {}
         }
     }
 
@@ -311,6 +165,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::status::Field;
     use crate::app::test_support::{app, app_on_the_form};
     use crate::catalog::FieldKind;
 

@@ -25,6 +25,8 @@ pub mod technician;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod text_entry;
+mod typed_into;
+pub mod typing;
 pub mod visit;
 pub mod words;
 
@@ -68,7 +70,7 @@ pub struct App {
     /// Work off the UI thread and events from the services, whose results come back here.
     pub tasks: Tasks,
     /// The field open on the keyboard, what it holds and the keyboard's layout.
-    pub typing: Option<keyboard::Typing>,
+    pub typing: Option<typing::Typing>,
     /// The pinyin engine, built the first time someone types.
     pub ime: Option<Rc<crate::ime::PinyinIme>>,
     /// The capture screen's pages, thumbnails and preview.

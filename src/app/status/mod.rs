@@ -15,7 +15,8 @@ use chrono::Local;
 use zeroize::Zeroizing;
 
 use super::failure::PrintFailure;
-use super::keyboard::{KeyboardMode, Target};
+use super::keyboard_mode::KeyboardMode;
+use super::typing::{Shown, Target};
 use super::{words, App};
 use crate::backoffice::wire::Application;
 use crate::backoffice::{Credential, LinkError};
@@ -134,7 +135,20 @@ impl App {
             return;
         }
         let text = self.status.text(field).to_string();
-        self.open_keyboard(Target::Status(field), &text, field.layout());
+        let target = match field {
+            Field::ReceiptNo => Target::ReceiptNo,
+            Field::CheckCode => Target::CheckCode,
+            Field::StaffId => Target::StaffId,
+            Field::StaffPin | Field::None => Target::StaffPin,
+        };
+        let pin = field == Field::StaffPin;
+        let shown = Shown {
+            label: field.label().into(),
+            secret: pin,
+            id_number: false,
+            digits_only: pin,
+        };
+        self.open_keyboard(target, &text, field.layout(), shown);
     }
 
     /// The status field being typed closes (what it holds stays).
@@ -147,7 +161,10 @@ impl App {
     /// The status screen's field being typed into, if one is.
     pub fn status_typing(&self) -> Field {
         match self.typing.as_ref().map(|t| &t.target) {
-            Some(Target::Status(field)) => *field,
+            Some(Target::ReceiptNo) => Field::ReceiptNo,
+            Some(Target::CheckCode) => Field::CheckCode,
+            Some(Target::StaffId) => Field::StaffId,
+            Some(Target::StaffPin) => Field::StaffPin,
             _ => Field::None,
         }
     }

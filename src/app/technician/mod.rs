@@ -12,9 +12,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 pub use self::settings::SettingDraft;
-use super::keyboard::{KeyboardMode, Target, PIN_LIMIT};
+use super::keyboard_mode::KeyboardMode;
 use super::picture::Picture;
 use super::text_entry::{Accepts, TextEntry};
+use super::typing::{Shown, Target, PIN_LIMIT};
 use super::{words, App};
 use crate::config::Devices;
 use crate::services::devices::discover::{self, Choices};
@@ -58,15 +59,6 @@ impl Default for RemovableMounts {
             crate::technician::usb::removable_mounts,
         ))
     }
-}
-
-/// What the keyboard types into in technician mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Editing {
-    /// A device's address, by its place in [`ORDER`].
-    Device(usize),
-    /// A setting, by its place in the settings list.
-    Setting(usize),
 }
 
 /// While technician mode is open.
@@ -129,17 +121,6 @@ impl TechnicianState {
         self.pin.char_count()
     }
 
-    /// What the keyboard calls `editing`, and whether it is a secret (shown as dots).
-    pub fn editing_label(&self, editing: Editing) -> (&'static str, bool) {
-        match editing {
-            Editing::Device(_) => ("设备地址", false),
-            Editing::Setting(i) => self
-                .settings
-                .get(i)
-                .map_or(("", false), |st| (st.label, st.secret)),
-        }
-    }
-
     /// Whether the draft differs from what is saved.
     pub fn changed(&self, saved: &TechnicianSettings) -> bool {
         saved.devices.as_ref() != self.draft.as_ref()
@@ -199,10 +180,11 @@ impl App {
     /// Technician mode closes, and what its keyboard held goes with it.
     pub(crate) fn close_technician(&mut self) {
         self.technician = None;
-        if matches!(
-            self.typing.as_ref().map(|t| &t.target),
-            Some(Target::Technician(_))
-        ) {
+        if self
+            .typing
+            .as_ref()
+            .is_some_and(|t| t.target.is_technician())
+        {
             self.typing = None;
         }
     }
@@ -234,11 +216,11 @@ impl App {
         self.with_technician(|app, t| {
             if let (Some(draft), Some(kind)) = (t.draft.as_ref(), ORDER.get(index)) {
                 let uri = uri_of(draft, *kind).clone();
-                app.open_keyboard(
-                    Target::Technician(Editing::Device(index)),
-                    &uri,
-                    KeyboardMode::Symbols,
-                );
+                let shown = Shown {
+                    label: "设备地址".into(),
+                    ..Shown::default()
+                };
+                app.open_keyboard(Target::Device(index), &uri, KeyboardMode::Symbols, shown);
             }
         })
     }
@@ -257,25 +239,34 @@ impl App {
                 } else {
                     KeyboardMode::Symbols
                 };
-                app.open_keyboard(Target::Technician(Editing::Setting(index)), value, mode);
+                let shown = Shown {
+                    label: setting.label.into(),
+                    // A secret being typed shows as dots.
+                    secret: setting.secret,
+                    ..Shown::default()
+                };
+                app.open_keyboard(Target::Setting(index), value, mode, shown);
             }
         })
     }
 
     /// 完成 on the keyboard: what was typed goes into the draft.
-    pub(crate) fn technician_typed(&mut self, editing: Editing, typed: &str) {
-        self.with_technician(|app, t| match editing {
-            Editing::Device(i) => {
-                if let (Some(draft), false) = (t.draft.as_mut(), typed.is_empty()) {
-                    *uri_of_mut(draft, ORDER[i]) = typed.to_string();
+    pub(crate) fn technician_typed(&mut self, target: &Target, typed: &str) {
+        self.with_technician(|app, t| match *target {
+            Target::Device(i) => {
+                if let (Some(draft), Some(kind), false) =
+                    (t.draft.as_mut(), ORDER.get(i), typed.is_empty())
+                {
+                    *uri_of_mut(draft, *kind) = typed.to_string();
                     app.discover_devices(t);
                 }
             }
-            Editing::Setting(i) => {
+            Target::Setting(i) => {
                 if let Some(setting) = t.settings.get_mut(i) {
                     setting.value = typed.trim().to_string();
                 }
             }
+            _ => {}
         })
     }
 

@@ -1,6 +1,7 @@
 //! A back office for tests and demonstrations (`kiosk sim backoffice`): the whole contract on SQLite, with faults
 //! on demand.
 
+mod answer;
 pub mod faults;
 pub mod platform;
 mod platform_routes;

@@ -5,8 +5,10 @@ use base64::Engine as _;
 use hyper::StatusCode;
 use serde_json::json;
 
-use super::platform::face_result;
-use super::server::{answer, empty, error, lock, Answer, Shared};
+use std::sync::Mutex;
+
+use super::answer::{answer, empty, error, lock, Answer};
+use super::platform::{face_result, FaceAnswers, Platform};
 use crate::backoffice::platform_client::FACE_JPEG_LIMIT;
 use crate::backoffice::platform_wire::{IdentityVerify, LicenceCode, SharedDataQuery};
 
@@ -20,7 +22,7 @@ fn invalid(fields: &[&str]) -> Answer {
 
 /// `POST /v1/identity/verify`: a JPEG of at most 200 KB is compared (as told) with the card holder's photo of
 /// record. The picture is read and dropped; nothing of it is kept.
-pub(super) fn identity_verify(shared: &Shared, body: &[u8]) -> Answer {
+pub(super) fn identity_verify(face: &Mutex<FaceAnswers>, body: &[u8]) -> Answer {
     let Ok(request) = serde_json::from_slice::<IdentityVerify>(body) else {
         return error(StatusCode::BAD_REQUEST, "invalid_json");
     };
@@ -33,7 +35,7 @@ pub(super) fn identity_verify(shared: &Shared, body: &[u8]) -> Answer {
     if request.id_number.is_empty() || request.name.is_empty() {
         return invalid(&["id_number", "name"]);
     }
-    let result = lock(&shared.face).take();
+    let result = lock(face).take();
     answer(
         StatusCode::OK,
         json!({ "verify_id": uuid::Uuid::new_v4().to_string(), "result": result }),
@@ -42,7 +44,7 @@ pub(super) fn identity_verify(shared: &Shared, body: &[u8]) -> Answer {
 
 /// `POST /v1/applicants/shared-data`: only with the hash of a consent text, and only what the platform holds for
 /// this applicant.
-pub(super) fn shared_data(shared: &Shared, body: &[u8]) -> Answer {
+pub(super) fn shared_data(platform: &Platform, body: &[u8]) -> Answer {
     let Ok(query) = serde_json::from_slice::<SharedDataQuery>(body) else {
         return error(StatusCode::BAD_REQUEST, "invalid_json");
     };
@@ -52,16 +54,16 @@ pub(super) fn shared_data(shared: &Shared, body: &[u8]) -> Answer {
     }
     answer(
         StatusCode::OK,
-        serde_json::to_value(shared.platform.shared_data(&query)).unwrap_or_default(),
+        serde_json::to_value(platform.shared_data(&query)).unwrap_or_default(),
     )
 }
 
 /// `POST /v1/licences/verify`: the licence behind a shown QR code, or 404.
-pub(super) fn licence_verify(shared: &Shared, body: &[u8]) -> Answer {
+pub(super) fn licence_verify(platform: &Platform, body: &[u8]) -> Answer {
     let Ok(shown) = serde_json::from_slice::<LicenceCode>(body) else {
         return error(StatusCode::BAD_REQUEST, "invalid_json");
     };
-    match shared.platform.verify_licence(&shown.code) {
+    match platform.verify_licence(&shown.code) {
         Some(licence) => answer(
             StatusCode::OK,
             serde_json::to_value(licence).unwrap_or_default(),
@@ -72,7 +74,7 @@ pub(super) fn licence_verify(shared: &Shared, body: &[u8]) -> Answer {
 
 /// `POST /_sim/face` with `match`, `no_match` or `unusable`, or a comma-separated list: the results are given in
 /// that order, and the last one stands after them.
-pub(super) fn set_face(shared: &Shared, body: &[u8]) -> Answer {
+pub(super) fn set_face(face: &Mutex<FaceAnswers>, body: &[u8]) -> Answer {
     let told: Result<Vec<_>, String> = String::from_utf8_lossy(body)
         .split(',')
         .filter(|s| !s.trim().is_empty())
@@ -80,7 +82,7 @@ pub(super) fn set_face(shared: &Shared, body: &[u8]) -> Answer {
         .collect();
     match told {
         Ok(mut results) if !results.is_empty() => {
-            let mut face = lock(&shared.face);
+            let mut face = lock(face);
             face.standing = results.pop().unwrap_or(face.standing);
             face.next = results.into();
             empty(StatusCode::NO_CONTENT)

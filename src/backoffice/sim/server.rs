@@ -5,20 +5,19 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
-use hyper::body::{Body, Frame, Incoming};
+use hyper::body::Incoming;
 use hyper::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
+use super::answer::{answer, empty, error, lock, truncate, Answer, Dropped, SimBody};
 use super::faults::{Fault, FaultKind, Faults, Target};
 use super::platform::{FaceAnswers, Platform};
 use super::platform_routes;
@@ -48,10 +47,10 @@ pub struct SimSettings {
     pub face: crate::backoffice::platform_wire::FaceResult,
 }
 
-pub(super) struct Shared {
+struct Shared {
     store: Mutex<SimStore>,
-    pub(super) platform: Platform,
-    pub(super) face: Mutex<FaceAnswers>,
+    platform: Platform,
+    face: Mutex<FaceAnswers>,
     kiosks: BTreeMap<String, String>,
     catalog: Mutex<Option<(String, Bytes)>>,
     faults: Mutex<Faults>,
@@ -63,97 +62,8 @@ pub(super) struct Shared {
 const MAX_FAILED_LOOKUPS: usize = 5;
 const LOOKUP_WINDOW: Duration = Duration::from_secs(60);
 
-pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 fn tag(body: &[u8]) -> String {
     format!("\"{}\"", sha256_hex(body))
-}
-
-/// The connection is closed without an answer (an injected fault).
-#[derive(Debug)]
-pub(super) struct Dropped;
-
-impl std::fmt::Display for Dropped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped on purpose")
-    }
-}
-
-impl std::error::Error for Dropped {}
-
-pub(super) type Answer = Response<SimBody>;
-
-/// A whole answer body, or one cut off half way (the `truncate` fault).
-pub(super) struct SimBody {
-    data: Option<Bytes>,
-    fail_after: bool,
-}
-
-impl Body for SimBody {
-    type Data = Bytes;
-    type Error = Dropped;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Dropped>>> {
-        match self.data.take() {
-            Some(data) => Poll::Ready(Some(Ok(Frame::data(data)))),
-            None if self.fail_after => {
-                self.fail_after = false;
-                Poll::Ready(Some(Err(Dropped)))
-            }
-            None => Poll::Ready(None),
-        }
-    }
-
-    fn size_hint(&self) -> hyper::body::SizeHint {
-        hyper::body::SizeHint::default()
-    }
-}
-
-pub(super) fn answer(status: StatusCode, body: Value) -> Answer {
-    let mut response = Response::new(SimBody {
-        data: Some(Bytes::from(body.to_string())),
-        fail_after: false,
-    });
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        "application/json".parse().expect("static header"),
-    );
-    response
-}
-
-pub(super) fn empty(status: StatusCode) -> Answer {
-    let mut response = Response::new(SimBody {
-        data: None,
-        fail_after: false,
-    });
-    *response.status_mut() = status;
-    response
-}
-
-pub(super) fn error(status: StatusCode, code: &str) -> Answer {
-    answer(status, json!({ "error": code }))
-}
-
-/// Cuts a body at half its length and then fails, so the client sees an answer that never completes.
-fn truncate(mut response: Answer) -> Answer {
-    let body = response.body_mut();
-    let data = body.data.take().unwrap_or_default();
-    let half = data.slice(..data.len() / 2);
-    let length = data.len().max(1);
-    *body = SimBody {
-        data: Some(half),
-        fail_after: true,
-    };
-    response
-        .headers_mut()
-        .insert(hyper::header::CONTENT_LENGTH, length.into());
-    response
 }
 
 /// What a request is for, from its method and path.
@@ -404,10 +314,7 @@ fn serve_route(
                 response
             }
             Some((etag, body)) => {
-                let mut response = Response::new(SimBody {
-                    data: Some(body),
-                    fail_after: false,
-                });
+                let mut response = Response::new(SimBody::whole(body));
                 let headers = response.headers_mut();
                 headers.insert(ETAG, etag.parse().expect("hex tag"));
                 headers.insert(CONTENT_TYPE, "application/json".parse().expect("static"));
@@ -428,9 +335,9 @@ fn serve_route(
                 Err(e) => store_failed(e),
             }
         }
-        Route::IdentityVerify => platform_routes::identity_verify(shared, body),
-        Route::SharedData => platform_routes::shared_data(shared, body),
-        Route::LicenceVerify => platform_routes::licence_verify(shared, body),
+        Route::IdentityVerify => platform_routes::identity_verify(&shared.face, body),
+        Route::SharedData => platform_routes::shared_data(&shared.platform, body),
+        Route::LicenceVerify => platform_routes::licence_verify(&shared.platform, body),
         Route::SetFaults | Route::SetCatalog | Route::SetFace | Route::Unknown => {
             error(StatusCode::NOT_FOUND, "not_found")
         }
@@ -529,7 +436,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
             *lock(&shared.catalog) = Some((tag(&body), body));
             return Ok(empty(StatusCode::NO_CONTENT));
         }
-        Route::SetFace => return Ok(platform_routes::set_face(&shared, &body)),
+        Route::SetFace => return Ok(platform_routes::set_face(&shared.face, &body)),
         Route::Unknown => return Ok(error(StatusCode::NOT_FOUND, "not_found")),
         _ => {}
     }
