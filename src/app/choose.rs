@@ -92,6 +92,10 @@ impl App {
 
     /// A row of the joint-item checklist ticked or unticked (tied rows move together).
     pub fn toggle_item(&mut self, row: usize) {
+        // The platform is being asked about the items as they are ticked now.
+        if self.platform.fetching {
+            return;
+        }
         let Some(thing) = self.session.one_thing() else {
             return;
         };

@@ -12,8 +12,8 @@ use crate::ime::PinyinIme;
 
 const CANDIDATES_SHOWN: usize = 8;
 
-/// The keyboard as it shows now.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The keyboard as it shows now. It holds what was typed: `Debug` gives the field and the layout only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct KeyboardView {
     /// The field typed into, and what it holds (a secret or a PIN as dots, an ID number masked).
     pub label: String,
@@ -26,6 +26,17 @@ pub struct KeyboardView {
     pub digits_only: bool,
     /// The symbols layout is offered (in place of pinyin).
     pub symbols: bool,
+}
+
+impl std::fmt::Debug for KeyboardView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyboardView")
+            .field("label", &self.label)
+            .field("mode", &self.mode)
+            .field("digits_only", &self.digits_only)
+            .field("symbols", &self.symbols)
+            .finish_non_exhaustive()
+    }
 }
 
 impl App {

@@ -8,9 +8,9 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use super::App;
-use crate::backoffice::platform_wire::{SharedDataQuery, VerifiedLicence};
+use crate::backoffice::platform_wire::{SharedData, SharedDataQuery, VerifiedLicence};
 use crate::package::sha256_hex;
-use crate::session::{FaceCheck, Lookup, Role, SessionError, ShownLicence, Step};
+use crate::session::{FaceCheck, HeldLicence, Lookup, Role, SessionError, ShownLicence, Step};
 
 /// An applicant waits this long for the platform before going on without it.
 const PLATFORM_TIMEOUT: Duration = Duration::from_secs(10);
@@ -82,12 +82,37 @@ fn face_text(platform_name: &str, policy: FaceCheck) -> String {
     )
 }
 
+/// The platform's answer as the session keeps it: each licence's type, number and end; the fields; today.
+fn found(data: SharedData) -> Lookup {
+    Lookup::Found {
+        licences: data
+            .licences
+            .iter()
+            .map(|l| HeldLicence {
+                licence_type: l.licence_type.clone(),
+                number: l.number.clone(),
+                valid_to: l.valid_to.clone(),
+            })
+            .collect(),
+        fields: data.fields.clone(),
+        on: today(),
+    }
+}
+
+/// Today, as licences' ends are written.
+fn today() -> String {
+    chrono::Local::now().format("%Y-%m-%d").to_string()
+}
+
 /// How the platform answered a shared-data query, for the log: counts only.
 fn log_lookup(lookup: &Lookup) {
     match lookup {
-        Lookup::Found { data, .. } => tracing::info!(
-            licences = data.licences.len(),
-            fields = data.fields.len(),
+        // Counts only, under names the log's redaction does not take for personal fields.
+        Lookup::Found {
+            licences, fields, ..
+        } => tracing::info!(
+            proofs = licences.len(),
+            filled = fields.len(),
             "shared data received"
         ),
         Lookup::Unreachable => tracing::warn!("the platform could not be reached for shared data"),
@@ -95,19 +120,47 @@ fn log_lookup(lookup: &Lookup) {
     }
 }
 
+/// A consent screen: the question, what it means in plain words, and the two answers.
+pub struct ConsentScreen<'a> {
+    pub title: &'static str,
+    pub text: &'a str,
+    pub agree: &'static str,
+    pub refuse: &'static str,
+}
+
+const CONSENT_TITLE: &str = "是否同意查询您的电子证照和登记信息？";
+
 impl App {
-    /// 同意 or 不同意 on the consent screen.
-    pub fn answer_consent(&mut self, given: bool) {
-        let hash = sha256_hex(self.platform.consent_text.as_bytes());
-        let _ = self.session.answer_consent(given, &hash);
+    /// The consent screen showing now: fetching what the platform holds, or (its own consent) the face
+    /// comparison.
+    pub fn consent_screen(&self) -> ConsentScreen<'_> {
+        if self.session.step() == Step::FaceConsent {
+            ConsentScreen {
+                title: "是否同意人脸比对核验身份？",
+                text: match self.session.face_check() {
+                    FaceCheck::Required => &self.platform.face_required_text,
+                    _ => &self.platform.face_optional_text,
+                },
+                agree: "同意人脸核验",
+                refuse: "不同意",
+            }
+        } else {
+            ConsentScreen {
+                title: CONSENT_TITLE,
+                text: &self.platform.consent_text,
+                agree: "同意查询",
+                refuse: "不同意，我自己提交材料",
+            }
+        }
     }
 
-    /// The face comparison's consent text for this kiosk's policy.
-    pub fn face_consent_text(&self) -> &str {
-        match self.session.face_check() {
-            FaceCheck::Required => &self.platform.face_required_text,
-            _ => &self.platform.face_optional_text,
-        }
+    /// 同意 or 不同意 on the consent screen. The SHA-256 of what it showed (the question and its text) goes with
+    /// the query as the proof of what was agreed to.
+    pub fn answer_consent(&mut self, given: bool) {
+        let shown = format!("{CONSENT_TITLE}\n{}", self.platform.consent_text);
+        let _ = self
+            .session
+            .answer_consent(given, &sha256_hex(shown.as_bytes()));
     }
 
     /// 同意 or 不同意 on the face-comparison consent screen.
@@ -149,10 +202,17 @@ impl App {
             return;
         };
         let (licence_types, fields) = self.session.platform_wanted();
+        let consent_sha256 = self
+            .session
+            .platform()
+            .consent
+            .as_ref()
+            .map(|c| c.text_sha256.clone())
+            .unwrap_or_default();
         let query = SharedDataQuery {
             id_number: identity.id_number.clone(),
             credit_code: None,
-            consent_sha256: sha256_hex(self.platform.consent_text.as_bytes()),
+            consent_sha256,
             licence_types,
             fields,
         };
@@ -160,10 +220,7 @@ impl App {
         let epoch = self.epoch;
         let work = async move {
             match tokio::time::timeout(PLATFORM_TIMEOUT, link.shared_data(&query)).await {
-                Ok(Ok(data)) => Lookup::Found {
-                    data,
-                    on: chrono::Local::now().format("%Y-%m-%d").to_string(),
-                },
+                Ok(Ok(data)) => found(data),
                 Ok(Err(e)) => {
                     tracing::warn!(error = %e, "shared data not received");
                     Lookup::Unreachable
@@ -270,12 +327,7 @@ impl App {
         if licence.licence_type != wanted {
             return format!("这是{}，本项需要{wanted}。", licence.licence_type);
         }
-        let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-        if licence
-            .valid_to
-            .as_deref()
-            .is_some_and(|to| to < today.as_str())
-        {
+        if !crate::session::platform::valid_on(licence.valid_to.as_deref(), &today()) {
             return format!("这张{wanted}已过期，请拍摄有效的纸质材料。");
         }
         let holders = self.holder_hashes();
@@ -369,12 +421,25 @@ mod tests {
         );
         app.confirm_items();
         assert!(app.platform.fetching, "下一步 waits for the platform");
+        // The platform is asked about the items as ticked: they stay so until it answers.
+        let ticked = |a: &App| {
+            let thing = a.session.one_thing().expect("a one-thing");
+            a.session
+                .selection()
+                .rows(thing)
+                .iter()
+                .filter(|r| r.ticked)
+                .count()
+        };
+        let before = ticked(&app);
+        app.toggle_item(0);
+        assert_eq!(ticked(&app), before);
         until(&mut app, "the platform's answer", |a| !a.platform.fetching);
         assert_eq!(app.session.step(), Step::Notice);
         assert_eq!(app.session.role(), Some(Role::LegalRepresentative));
         assert!(matches!(
             treatment(&app, "business_licence"),
-            Some(Treatment::Licence { number, .. }) if number == "91411323MA9LMGLM0L"
+            Some(Treatment::Licence { ref number, .. }) if number == "91411323MA9LMGLM0L"
         ));
         app.confirm_notice();
         assert_eq!(

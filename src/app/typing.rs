@@ -102,6 +102,16 @@ pub struct Typing {
     pub(super) candidates: Vec<Candidate>,
 }
 
+impl Drop for Typing {
+    fn drop(&mut self) {
+        // Pinyin letters spell what is typed (a name, an address) as much as the characters do.
+        zeroize::Zeroize::zeroize(&mut self.composing);
+        for candidate in &mut self.candidates {
+            zeroize::Zeroize::zeroize(&mut candidate.text);
+        }
+    }
+}
+
 impl Typing {
     /// What was typed, as the field holds it.
     pub fn text(&self) -> &str {

@@ -426,8 +426,17 @@ impl Link {
     }
 }
 
+/// An answer as the contract's JSON. serde's message may quote the offending value (a name, a number, a
+/// licence), so only where it broke is kept.
 pub(super) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, LinkError> {
-    serde_json::from_slice(body).map_err(|e| LinkError::Protocol(e.to_string()))
+    serde_json::from_slice(body).map_err(|e| {
+        LinkError::Protocol(format!(
+            "an answer that is not the contract's JSON ({:?} at line {}, column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        ))
+    })
 }
 
 /// Sorts an unwanted answer by what the contract says to do about it.

@@ -5,28 +5,13 @@
 use base64::Engine as _;
 use reqwest::StatusCode;
 
-use super::client::{failure, Link, LinkError};
+use super::client::{failure, parse, Link, LinkError};
 use super::platform_wire::{
     IdentityVerdict, IdentityVerify, LicenceCode, SharedData, SharedDataQuery, VerifiedLicence,
 };
 
 /// The largest face picture the contract takes.
 pub const FACE_JPEG_LIMIT: usize = 200 * 1024;
-
-/// An answer that is not the contract's JSON. serde's message may quote the offending value (a name, a number),
-/// so only where it broke is kept.
-fn unreadable(e: serde_json::Error) -> LinkError {
-    LinkError::Protocol(format!(
-        "an answer that is not the contract's JSON ({:?} at line {}, column {})",
-        e.classify(),
-        e.line(),
-        e.column()
-    ))
-}
-
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, LinkError> {
-    serde_json::from_slice(body).map_err(unreadable)
-}
 
 impl Link {
     /// Compares the person at the kiosk with the holder of the card just read: the platform holds the photo of

@@ -58,7 +58,7 @@ pub struct Licence {
 impl Licence {
     /// Whether it is still valid on `today` (`YYYY-MM-DD`): an expired licence exempts nothing.
     pub fn valid_on(&self, today: &str) -> bool {
-        self.valid_to.as_deref().is_none_or(|to| to >= today)
+        crate::session::platform::valid_on(self.valid_to.as_deref(), today)
     }
 }
 
@@ -113,6 +113,8 @@ mod tests {
         assert!(licence(None).valid_on("2026-12-07"));
         assert!(licence(Some("2026-12-07")).valid_on("2026-12-07"));
         assert!(!licence(Some("2025-06-30")).valid_on("2026-12-07"));
+        // An end that is not a date proves nothing (a string compare would have taken "长期" as valid).
+        assert!(!licence(Some("长期")).valid_on("2026-12-07"));
     }
 
     #[test]

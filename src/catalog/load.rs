@@ -57,23 +57,32 @@ fn build(
         unchecked,
     }
     .build(&files);
-    // An agent may do any company's one-thing; the kiosk then asks for the power of attorney the catalog defines.
-    if catalog
+    // An agent may do any company's one-thing: the kiosk then asks for the power of attorney and the name of the
+    // legal representative who gave it, as the catalog defines them.
+    let for_companies = catalog
         .one_things
         .iter()
-        .any(|t| t.target == Target::Organisation)
-        && !catalog.materials.contains_key(POWER_OF_ATTORNEY)
-        && problems.is_empty()
-    {
-        problems.push(Problem {
-            file: path.to_path_buf(),
-            line: 0,
-            message: format!(
-                "[material.{}] is missing: 法人 one-things may be done by an agent (经办人), who hands in a power \
-                 of attorney",
-                POWER_OF_ATTORNEY
-            ),
-        });
+        .any(|t| t.target == Target::Organisation);
+    for (missing, what) in [
+        (
+            !catalog.materials.contains_key(POWER_OF_ATTORNEY),
+            format!("[material.{POWER_OF_ATTORNEY}]"),
+        ),
+        (
+            !catalog.fields.contains_key(LEGAL_REPRESENTATIVE),
+            format!("[field.{LEGAL_REPRESENTATIVE}]"),
+        ),
+    ] {
+        if for_companies && missing && problems.is_empty() {
+            problems.push(Problem {
+                file: path.to_path_buf(),
+                line: 0,
+                message: format!(
+                    "{what} is missing: 法人 one-things may be done by an agent (经办人), who hands in a power of \
+                     attorney and names the legal representative who gave it"
+                ),
+            });
+        }
     }
     if catalog.one_things.is_empty() && problems.is_empty() {
         problems.push(Problem {
@@ -275,11 +284,13 @@ impl Builder<'_> {
             ),
             (None, false) => {}
         }
-        if raw.deferrable.get_ref() & (exempt != Exemption::None) {
+        // What the card's chip gives is never asked for; what the platform may prove is asked for when it does
+        // not, and may then be brought later where the center allows it.
+        if raw.deferrable.get_ref() & (exempt == Exemption::IdCard) {
             self.report(
                 src,
                 &raw.deferrable,
-                "an exempt material cannot also be deferrable",
+                "a material read from the ID card cannot also be deferrable",
             );
         }
         Some(Material {

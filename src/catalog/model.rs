@@ -206,6 +206,11 @@ impl Exemption {
 /// it when it has 法人 one-things; no joint item lists it (the kiosk adds it for agents).
 pub const POWER_OF_ATTORNEY: &str = "power_of_attorney";
 
+/// The key of the form field that names a company's legal representative: an agent (经办人) fills it (whom they
+/// act for) where the chosen items do not ask for it already; the catalog must define it with the power of
+/// attorney.
+pub const LEGAL_REPRESENTATIVE: &str = "legal_representative";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Material {
     pub key: String,

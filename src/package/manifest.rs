@@ -509,16 +509,12 @@ mod tests {
         s.set_item_ticked(2, false).unwrap();
         // The platform holds the company's e-business-licence.
         s.platform_answered(crate::session::Lookup::Found {
-            data: crate::backoffice::platform_wire::SharedData {
-                licences: vec![crate::backoffice::platform_wire::Licence {
-                    licence_type: "营业执照".into(),
-                    number: "91350100M000100Y43".into(),
-                    holder: "西峡县老马拉面馆".into(),
-                    issuer: "西峡县市场监督管理局".into(),
-                    valid_to: None,
-                }],
-                fields: Default::default(),
-            },
+            licences: vec![crate::session::HeldLicence {
+                licence_type: "营业执照".into(),
+                number: "91350100M000100Y43".into(),
+                valid_to: None,
+            }],
+            fields: Default::default(),
             on: "2026-11-28".into(),
         });
         s.confirm_items().unwrap();

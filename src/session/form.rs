@@ -41,6 +41,13 @@ impl FormValues {
         }
     }
 
+    /// Forgets `key`'s value (zeroed).
+    pub fn remove(&mut self, key: &str) {
+        if let Some(mut old) = self.values.remove(key) {
+            old.zeroize();
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
@@ -73,7 +80,8 @@ impl FormValues {
 
 impl FormValues {
     /// Fills the fields the platform returned a value for (shared data wins over what was typed: the applicant
-    /// cannot change it); returns their keys. A choice takes only a value among its options.
+    /// cannot change it); returns their keys. A value the field's own check refuses (a choice not among its
+    /// options, a malformed date) is left for the applicant to type.
     pub fn fill_shared(
         &mut self,
         fields: &[&FieldDef],
@@ -81,17 +89,15 @@ impl FormValues {
     ) -> std::collections::BTreeSet<String> {
         let mut filled = std::collections::BTreeSet::new();
         for field in fields {
+            // Only a value the form itself would take: one it refuses could neither pass nor be corrected.
             let Some(value) = field
                 .shared
                 .as_deref()
                 .and_then(|name| platform.shared_field(name))
-                .filter(|v| !v.trim().is_empty())
+                .filter(|v| !v.trim().is_empty() && check_field(field, v).is_ok())
             else {
                 continue;
             };
-            if field.kind == FieldKind::Choice && !field.options.iter().any(|o| o == value) {
-                continue;
-            }
             self.set(&field.key, value);
             filled.insert(field.key.clone());
         }

@@ -1,11 +1,12 @@
 //! One set of materials (一套材料): the materials of the chosen joint items merged, each asked for once.
 
-use crate::catalog::{Catalog, MaterialForm};
+use crate::catalog::{Catalog, Material, MaterialForm};
 
 use super::selection::ChosenItem;
 
-/// What the applicant does with a material.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What the applicant does with a material. A licence's number is zeroed when dropped and never printed by
+/// `Debug`.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Treatment {
     /// Photographed at the kiosk; `defer_days` is set when it may instead be brought later (容缺).
     Capture { defer_days: Option<u32> },
@@ -17,6 +18,32 @@ pub enum Treatment {
         licence_type: String,
         number: String,
     },
+}
+
+impl Drop for Treatment {
+    fn drop(&mut self) {
+        if let Treatment::Licence { number, .. } = self {
+            zeroize::Zeroize::zeroize(number);
+        }
+    }
+}
+
+impl std::fmt::Debug for Treatment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Treatment::Capture { defer_days } => f
+                .debug_struct("Capture")
+                .field("defer_days", defer_days)
+                .finish(),
+            Treatment::Exempt { reason } => {
+                f.debug_struct("Exempt").field("reason", reason).finish()
+            }
+            Treatment::Licence { licence_type, .. } => f
+                .debug_struct("Licence")
+                .field("licence_type", licence_type)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 /// One line of the one-time notice.
@@ -36,7 +63,31 @@ pub struct MergedMaterial {
     pub note: Option<String>,
 }
 
+impl Treatment {
+    /// Photographed, or brought later where the catalog allows it.
+    pub fn capture(material: &Material) -> Treatment {
+        Treatment::Capture {
+            defer_days: material.defer_days.filter(|_| material.deferrable),
+        }
+    }
+}
+
 impl MergedMaterial {
+    /// `material`'s line of the notice, for `item`.
+    pub fn of(material: &Material, treatment: Treatment, item: String) -> MergedMaterial {
+        MergedMaterial {
+            key: material.key.clone(),
+            name: material.name.clone(),
+            form: material.form,
+            copies: material.copies,
+            source: material.source.clone(),
+            treatment,
+            for_items: vec![item],
+            sample: material.sample,
+            note: None,
+        }
+    }
+
     pub fn is_exempt(&self) -> bool {
         self.exempt_reason().is_some()
     }
@@ -80,21 +131,9 @@ pub fn merge(catalog: &Catalog, chosen: &[ChosenItem]) -> Vec<MergedMaterial> {
                 (Some(standard), None) => Treatment::Exempt {
                     reason: standard.to_string(),
                 },
-                (None, _) => Treatment::Capture {
-                    defer_days: material.defer_days.filter(|_| material.deferrable),
-                },
+                (None, _) => Treatment::capture(material),
             };
-            merged.push(MergedMaterial {
-                key: key.clone(),
-                name: material.name.clone(),
-                form: material.form,
-                copies: material.copies,
-                source: material.source.clone(),
-                treatment,
-                for_items: vec![item_name],
-                sample: material.sample,
-                note: None,
-            });
+            merged.push(MergedMaterial::of(material, treatment, item_name));
         }
     }
     merged

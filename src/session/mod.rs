@@ -32,7 +32,7 @@ use crate::catalog::{Catalog, FieldDef, OneThing};
 pub use form::{check as check_form, merge as merge_fields, FieldError, FormValues};
 pub use idle::{IdleClock, IdlePolicy, IdleState};
 pub use materials::{merge as merge_materials, MergedMaterial, Treatment};
-pub use platform::{FaceCheck, Lookup, PlatformState, Role, ShownLicence};
+pub use platform::{FaceCheck, HeldLicence, Lookup, PlatformState, Role, ShownLicence};
 pub use selection::{ChosenItem, RowChoice, Selection, SelectionError};
 
 /// One screen of the path.
@@ -262,16 +262,23 @@ impl Session {
     /// out; for an applicant (not a guide's reader), what the platform proves is exempt and nothing else, and an
     /// agent's power of attorney is added.
     pub fn materials(&self) -> Vec<MergedMaterial> {
-        let mut merged = merge_materials(&self.catalog, &self.chosen());
-        if let Some(thing) = self.one_thing() {
-            let answers = self.selection.answers();
-            merged.retain(|m| thing.material_applies(&m.key, answers));
-        }
+        let mut merged = self.applicable_materials();
         if self.flow == Flow::Apply {
             if self.platform.role == Some(Role::Agent) {
                 merged.extend(self.power_of_attorney());
             }
             self.platform.apply(&self.catalog, &mut merged);
+        }
+        merged
+    }
+
+    /// The chosen items' materials merged, without those the situation answers rule out (as the catalog has
+    /// them: before the platform's answer and the applicant's role).
+    fn applicable_materials(&self) -> Vec<MergedMaterial> {
+        let mut merged = merge_materials(&self.catalog, &self.chosen());
+        if let Some(thing) = self.one_thing() {
+            let answers = self.selection.answers();
+            merged.retain(|m| thing.material_applies(&m.key, answers));
         }
         merged
     }
@@ -282,19 +289,13 @@ impl Session {
             .catalog
             .materials
             .get(crate::catalog::POWER_OF_ATTORNEY)?;
-        Some(MergedMaterial {
-            key: material.key.clone(),
-            name: material.name.clone(),
-            form: material.form,
-            copies: material.copies,
-            source: material.source.clone(),
-            treatment: Treatment::Capture {
-                defer_days: material.defer_days.filter(|_| material.deferrable),
-            },
-            for_items: vec!["经办人代为办理".to_string()],
-            sample: material.sample,
-            note: Some("由法定代表人签字并加盖单位公章".into()),
-        })
+        let mut line = MergedMaterial::of(
+            material,
+            Treatment::capture(material),
+            "经办人代为办理".to_string(),
+        );
+        line.note = Some("由法定代表人签字并加盖单位公章".into());
+        Some(line)
     }
 
     /// What the platform confirmed for this applicant, and what they agreed to.
@@ -326,8 +327,22 @@ impl Session {
         }
     }
 
+    /// The form's fields: the chosen items' merged, and for an agent the legal representative's name (whom
+    /// they act for) where the items do not ask for it already.
     pub fn fields(&self) -> Vec<&FieldDef> {
-        merge_fields(&self.catalog, &self.chosen())
+        let mut fields = merge_fields(&self.catalog, &self.chosen());
+        if self.role() == Some(Role::Agent)
+            && !fields
+                .iter()
+                .any(|f| f.key == crate::catalog::LEGAL_REPRESENTATIVE)
+        {
+            fields.extend(
+                self.catalog
+                    .fields
+                    .get(crate::catalog::LEGAL_REPRESENTATIVE),
+            );
+        }
+        fields
     }
 
     pub fn form(&self) -> &FormValues {
@@ -410,13 +425,12 @@ impl Session {
     /// applicant goes on and hands in the papers.
     pub fn answer_consent(&mut self, given: bool, text_sha256: &str) -> Result<(), SessionError> {
         self.expect(Step::Consent)?;
+        // Answered again (after going back): nothing the platform said before stays, nor what followed from it.
+        self.forget_platform();
         self.platform.consent = Some(platform::Consent {
             given,
             text_sha256: text_sha256.to_string(),
         });
-        if !given {
-            self.platform.lookup = Lookup::NotAsked;
-        }
         let next = match self.face_check {
             FaceCheck::Off => Step::Choose,
             FaceCheck::Required | FaceCheck::WhenAvailable => Step::FaceConsent,
@@ -429,7 +443,8 @@ impl Session {
     /// applicant to the window ([`SessionError::FaceCheckRequired`]); otherwise they go on unchecked.
     pub fn answer_face_consent(&mut self, agreed: bool) -> Result<(), SessionError> {
         self.expect(Step::FaceConsent)?;
-        self.platform.face_consent = Some(agreed);
+        // A check done before going back counts no more once the consent to it is withdrawn.
+        self.platform.identity_check = None;
         if agreed {
             self.go(Step::FaceCheck);
             return Ok(());
@@ -455,18 +470,13 @@ impl Session {
     /// The comparison cannot be done now (the service is down, no face camera): a center that requires it sends
     /// the applicant to the window; otherwise they go on, and window staff check the person at pickup.
     pub fn face_check_unavailable(&mut self) -> Result<(), SessionError> {
-        if self.step != Step::FaceCheck && self.step != Step::FaceConsent {
-            return Err(SessionError::WrongStep);
-        }
+        self.expect(Step::FaceCheck)?;
         if self.face_check == FaceCheck::Required {
             return Err(SessionError::FaceCheckRequired);
         }
         self.platform.identity_check = None;
-        if self.step == Step::FaceCheck {
-            self.step = Step::Choose;
-        } else {
-            self.go(Step::Choose);
-        }
+        // 返回 from the catalog goes to the consent, not to a camera that has done its work.
+        self.step = Step::Choose;
         Ok(())
     }
 
@@ -479,19 +489,29 @@ impl Session {
 
     /// The licence types and shared fields to ask the platform for, for the items chosen now.
     pub fn platform_wanted(&self) -> (Vec<String>, Vec<String>) {
-        let mut merged = merge_materials(&self.catalog, &self.chosen());
-        if let Some(thing) = self.one_thing() {
-            let answers = self.selection.answers();
-            merged.retain(|m| thing.material_applies(&m.key, answers));
-        }
-        PlatformState::wanted(&self.catalog, &merged, &self.fields())
+        PlatformState::wanted(&self.catalog, &self.applicable_materials(), &self.fields())
+    }
+
+    /// Whether the card's holder may say they are the legal representative: not when the platform has someone
+    /// else on record (a new one registers the change at the window).
+    pub fn may_be_legal_representative(&self) -> bool {
+        let holder = self.identity.as_ref().map(|i| i.name.as_str());
+        self.platform
+            .legal_representative()
+            .is_none_or(|rep| Some(rep) == holder)
     }
 
     /// 法定代表人 or 经办人 on the role screen.
     pub fn set_role(&mut self, role: Role) -> Result<(), SessionError> {
         self.expect(Step::Role)?;
-        if role == Role::Myself {
+        if role == Role::Myself
+            || (role == Role::LegalRepresentative && !self.may_be_legal_representative())
+        {
             return Err(SessionError::WrongStep);
+        }
+        if self.platform.role != Some(role) {
+            // Who signs changed: the letters are signed again, by the one who applies now.
+            self.signatures.clear();
         }
         self.platform.role = Some(role);
         // The agent's power of attorney joins the materials; their signatures are the agent's.
@@ -626,11 +646,10 @@ impl Session {
     /// The applicant has read the one-time notice; the form opens pre-filled from the card.
     pub fn confirm_notice(&mut self) -> Result<(), SessionError> {
         self.expect(Step::Notice)?;
+        let catalog = Arc::clone(&self.catalog);
+        let keys: Vec<String> = self.fields().iter().map(|f| f.key.clone()).collect();
+        let fields: Vec<&FieldDef> = keys.iter().filter_map(|k| catalog.fields.get(k)).collect();
         if let Some(identity) = &self.identity {
-            let (catalog, index) = self.chosen_thing()?;
-            let thing = &catalog.one_things[index];
-            let chosen = self.selection.chosen(&catalog, thing)?;
-            let fields = merge_fields(&catalog, &chosen);
             self.form.prefill(&fields, identity);
             self.shared_fields = self.form.fill_shared(&fields, &self.platform);
         }
@@ -1002,6 +1021,17 @@ impl Session {
             .collect()
     }
 
+    /// Forgets what the platform answered and what followed from it: its licences, the fields it filled (their
+    /// values too), licences shown, and who applies.
+    fn forget_platform(&mut self) {
+        self.platform.lookup = Lookup::NotAsked;
+        self.platform.role = None;
+        self.platform.shown.clear();
+        for key in std::mem::take(&mut self.shared_fields) {
+            self.form.remove(&key);
+        }
+    }
+
     /// Forgets the choices made for a one-thing (another one was picked).
     fn clear_application(&mut self) {
         self.selection = Selection::default();
@@ -1013,9 +1043,6 @@ impl Session {
         self.signatures.clear();
         self.delivery = None;
         // What the platform said was for the items of the one-thing left behind, and so is who applies.
-        self.platform.lookup = Lookup::NotAsked;
-        self.platform.role = None;
-        self.platform.shown.clear();
-        self.shared_fields.clear();
+        self.forget_platform();
     }
 }

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::backoffice::platform_wire::SharedData;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
 use crate::catalog::{Catalog, Exemption};
 
 use super::materials::{MergedMaterial, Treatment};
@@ -33,10 +34,45 @@ pub enum Lookup {
     /// Not asked (yet), or not allowed to be: the applicant did not agree.
     #[default]
     NotAsked,
-    /// The platform's answer, and the day it was given (`YYYY-MM-DD`), against which licences are valid.
-    Found { data: SharedData, on: String },
+    /// The platform's answer: the licences it holds and the registration fields it filled, and the day it was
+    /// given (`YYYY-MM-DD`), against which licences are valid.
+    Found {
+        licences: Vec<HeldLicence>,
+        fields: BTreeMap<String, String>,
+        on: String,
+    },
     /// The platform could not be reached: nothing is exempted on its behalf.
     Unreachable,
+}
+
+impl Drop for Lookup {
+    fn drop(&mut self) {
+        // The licences zero themselves; the fields' values are registration data (their names are not).
+        if let Lookup::Found { fields, .. } = self {
+            for value in fields.values_mut() {
+                value.zeroize();
+            }
+        }
+    }
+}
+
+/// A licence the platform holds for the applicant or their organisation; zeroed when dropped.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct HeldLicence {
+    pub licence_type: String,
+    pub number: String,
+    /// `YYYY-MM-DD`, or none for a licence without an end.
+    pub valid_to: Option<String>,
+}
+
+/// Whether a licence that ends on `valid_to` is still valid on `today` (both `YYYY-MM-DD`): an expired licence
+/// exempts nothing, and neither does an end date that is not a date.
+pub fn valid_on(valid_to: Option<&str>, today: &str) -> bool {
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    match valid_to {
+        None => true,
+        Some(to) => matches!((day(to), day(today)), (Some(to), Some(today)) if to >= today),
+    }
 }
 
 /// Who applies for a 法人 one-thing.
@@ -60,8 +96,8 @@ impl Role {
     }
 }
 
-/// A licence the platform confirmed from a code the applicant showed, for one material.
-#[derive(Clone, PartialEq, Eq)]
+/// A licence the platform confirmed from a code the applicant showed, for one material; zeroed when dropped.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct ShownLicence {
     pub licence_type: String,
     pub number: String,
@@ -72,8 +108,6 @@ pub struct ShownLicence {
 pub struct PlatformState {
     /// The answer on the consent screen, with the SHA-256 of the text agreed to.
     pub consent: Option<Consent>,
-    /// The answer on the face-comparison consent screen.
-    pub face_consent: Option<bool>,
     pub identity_check: Option<IdentityCheck>,
     pub lookup: Lookup,
     /// For 法人 one-things, once known.
@@ -97,7 +131,7 @@ impl PlatformState {
     /// The platform's value of the shared field `name`, when it returned one.
     pub fn shared_field(&self, name: &str) -> Option<&str> {
         match &self.lookup {
-            Lookup::Found { data, .. } => data.fields.get(name).map(String::as_str),
+            Lookup::Found { fields, .. } => fields.get(name).map(String::as_str),
             _ => None,
         }
     }
@@ -122,12 +156,12 @@ impl PlatformState {
             Lookup::Unreachable => Err(format!(
                 "暂时无法连接政务服务平台，本机不能调取您的{what}，请拍摄纸质材料"
             )),
-            Lookup::Found { data, on } => {
-                let mut of_type = data
-                    .licences
-                    .iter()
-                    .filter(|l| l.licence_type == licence_type);
-                match of_type.clone().find(|l| l.valid_on(on)) {
+            Lookup::Found { licences, on, .. } => {
+                let mut of_type = licences.iter().filter(|l| l.licence_type == licence_type);
+                match of_type
+                    .clone()
+                    .find(|l| valid_on(l.valid_to.as_deref(), on))
+                {
                     Some(valid) => Ok(ShownLicence {
                         licence_type: valid.licence_type.clone(),
                         number: valid.number.clone(),
@@ -162,15 +196,13 @@ impl PlatformState {
                 Ok((licence, how)) => {
                     m.treatment = Treatment::Licence {
                         reason: format!("{how}{}，无需提交", licence.licence_type),
-                        licence_type: licence.licence_type,
-                        number: licence.number,
+                        licence_type: licence.licence_type.clone(),
+                        number: licence.number.clone(),
                     };
                     m.note = None;
                 }
                 Err(why) => {
-                    m.treatment = Treatment::Capture {
-                        defer_days: material.defer_days.filter(|_| material.deferrable),
-                    };
+                    m.treatment = Treatment::capture(material);
                     m.note = Some(why);
                 }
             }

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::*;
-use crate::backoffice::platform_wire::{Licence, SharedData};
 use crate::session::test_support::{catalog, identity};
 
 fn session(face: FaceCheck) -> Session {
@@ -22,25 +21,21 @@ fn at_items(consent: bool) -> Session {
     s
 }
 
-fn licence(licence_type: &str, valid_to: Option<&str>) -> Licence {
-    Licence {
+fn licence(licence_type: &str, valid_to: Option<&str>) -> HeldLicence {
+    HeldLicence {
         licence_type: licence_type.into(),
         number: "N-0001".into(),
-        holder: "西峡县老马拉面馆".into(),
-        issuer: "县局".into(),
         valid_to: valid_to.map(String::from),
     }
 }
 
-fn found(licences: Vec<Licence>, fields: &[(&str, &str)]) -> Lookup {
+fn found(licences: Vec<HeldLicence>, fields: &[(&str, &str)]) -> Lookup {
     Lookup::Found {
-        data: SharedData {
-            licences,
-            fields: fields
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        },
+        licences,
+        fields: fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         on: "2026-12-07".into(),
     }
 }
@@ -231,4 +226,96 @@ fn a_shown_licence_does_the_material() {
         s.pages("business_licence").is_empty(),
         "its page is dropped"
     );
+}
+
+/// An agent names the legal representative who authorised them on the form when the items do not ask already,
+/// so the package always says whom they act for.
+#[test]
+fn an_agent_without_the_platform_names_the_legal_representative() {
+    let mut s = at_items(false);
+    s.confirm_items().unwrap();
+    assert!(
+        s.fields().iter().all(|f| f.key != "legal_representative"),
+        "these items do not ask"
+    );
+    s.set_role(Role::Agent).unwrap();
+    s.confirm_notice().unwrap();
+    let field = s
+        .fields()
+        .into_iter()
+        .find(|f| f.key == "legal_representative")
+        .expect("asked of the agent");
+    assert!(field.required);
+    for (key, value) in [
+        ("applicant_phone", "13800138000"),
+        ("org_name", "西峡县老马拉面馆"),
+        ("credit_code", "91350100M000100Y43"),
+        ("business_area", "80"),
+    ] {
+        s.set_field(key, value).unwrap();
+    }
+    assert!(
+        s.submit_form().is_err(),
+        "the legal representative is missing"
+    );
+    s.set_field("legal_representative", "王五").unwrap();
+    s.submit_form().unwrap();
+}
+
+/// Someone else on the platform's record: the card's holder may apply only as an agent.
+#[test]
+fn a_holder_the_platform_does_not_name_is_not_the_legal_representative() {
+    let mut s = at_items(true);
+    s.platform_answered(found(vec![], &[("legal_representative", "王五")]));
+    s.confirm_items().unwrap();
+    assert!(!s.may_be_legal_representative());
+    assert_eq!(
+        s.set_role(Role::LegalRepresentative),
+        Err(SessionError::WrongStep)
+    );
+    s.set_role(Role::Agent).unwrap();
+}
+
+/// Consent withdrawn after going back: nothing the platform said stays, nor the values it filled.
+#[test]
+fn withdrawn_consent_takes_the_platform_s_data_away() {
+    let mut s = at_items(true);
+    s.platform_answered(found(
+        vec![licence("营业执照", None)],
+        &[
+            ("org_name", "西峡县老马拉面馆有限公司"),
+            ("legal_representative", "张三"),
+        ],
+    ));
+    s.confirm_items().unwrap();
+    s.confirm_notice().unwrap();
+    assert!(s.shared_fields().contains("org_name"));
+    while s.step() != Step::Consent {
+        s.back();
+    }
+    s.answer_consent(false, &"c".repeat(64)).unwrap();
+    assert!(s.shared_fields().is_empty());
+    assert_eq!(s.form().get("org_name"), "", "the platform's value is gone");
+    assert_eq!(s.platform().role, None);
+    assert!(!material(&s, "business_licence").is_exempt());
+}
+
+/// A value the form itself would refuse is not locked in: the applicant types it.
+#[test]
+fn a_shared_value_the_form_refuses_is_left_to_type() {
+    let mut s = at_items(true);
+    s.platform_answered(found(
+        vec![],
+        &[
+            ("credit_code", "NOT-A-CODE"),
+            ("org_name", "西峡县老马拉面馆有限公司"),
+        ],
+    ));
+    s.confirm_items().unwrap();
+    s.set_role(Role::LegalRepresentative).unwrap();
+    s.confirm_notice().unwrap();
+    assert!(s.shared_fields().contains("org_name"));
+    assert!(!s.shared_fields().contains("credit_code"));
+    assert_eq!(s.form().get("credit_code"), "");
+    s.set_field("credit_code", "91350100M000100Y43").unwrap();
 }

@@ -30,16 +30,12 @@ fn agreed(s: &mut Session) {
 /// The platform's answer for the chosen one-thing: the company's e-business-licence, and nothing else.
 fn licensed(s: &mut Session) {
     s.platform_answered(Lookup::Found {
-        data: crate::backoffice::platform_wire::SharedData {
-            licences: vec![crate::backoffice::platform_wire::Licence {
-                licence_type: "营业执照".into(),
-                number: "91350100M000100Y43".into(),
-                holder: "西峡县老马拉面馆".into(),
-                issuer: "西峡县市场监督管理局".into(),
-                valid_to: None,
-            }],
-            fields: Default::default(),
-        },
+        licences: vec![HeldLicence {
+            licence_type: "营业执照".into(),
+            number: "91350100M000100Y43".into(),
+            valid_to: None,
+        }],
+        fields: Default::default(),
         on: "2026-11-28".into(),
     });
 }

@@ -22,15 +22,9 @@ pub fn setup(window: &AppWindow, state: &Shared) {
 
 pub fn fill(window: &AppWindow, app: &App) {
     let adapter = window.global::<ConsentViewAdapter>();
-    if app.session.step() == Step::FaceConsent {
-        adapter.set_title("是否同意人脸比对核验身份？".into());
-        adapter.set_text(app.face_consent_text().into());
-        adapter.set_agree_label("同意人脸核验".into());
-        adapter.set_refuse_label("不同意".into());
-    } else {
-        adapter.set_title("是否同意查询您的电子证照和登记信息？".into());
-        adapter.set_text(app.platform.consent_text.as_str().into());
-        adapter.set_agree_label("同意查询".into());
-        adapter.set_refuse_label("不同意，我自己提交材料".into());
-    }
+    let screen = app.consent_screen();
+    adapter.set_title(screen.title.into());
+    adapter.set_text(screen.text.into());
+    adapter.set_agree_label(screen.agree.into());
+    adapter.set_refuse_label(screen.refuse.into());
 }

@@ -25,6 +25,7 @@ pub fn fill(window: &AppWindow, app: &App) {
     let adapter = window.global::<ItemsViewAdapter>();
     adapter.set_one_thing(thing.name.as_str().into());
     adapter.set_error(app.step_error.as_str().into());
+    adapter.set_asking(app.platform.fetching);
     adapter.set_items(rows::model(
         app.session
             .selection()

@@ -22,6 +22,7 @@ pub fn fill(window: &AppWindow, app: &App) {
             .unwrap_or("")
             .into(),
     );
+    adapter.set_may_be_representative(app.session.may_be_legal_representative());
     adapter.set_representative(
         app.session
             .platform()

@@ -16,12 +16,28 @@ pub use sim::SimCamera;
 pub use sim_face::SimFaceCamera;
 pub use v4l2::V4l2Camera;
 
-/// A preview frame, already scaled to fit the screen: RGB, 3 bytes a pixel, row by row.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A preview frame, already scaled to fit the screen: RGB, 3 bytes a pixel, row by row. It may show someone's
+/// papers or face: its pixels are zeroed when dropped, and `Debug` gives its size only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Frame {
     pub width: u32,
     pub height: u32,
     pub rgb: Vec<u8>,
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.rgb);
+    }
+}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frame")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Frame {

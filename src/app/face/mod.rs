@@ -14,7 +14,9 @@ use zeroize::{Zeroize, Zeroizing};
 use super::picture::Picture;
 use super::App;
 use crate::backoffice::platform_wire::FaceResult;
+use crate::services::devices::FaultKind;
 use crate::session::{SessionError, Step};
+use drivers::camera::CameraErrorKind;
 
 /// The preview's size, which is also the picture's: a face fills it well at the kiosk's distance.
 const FACE_FRAME: (u32, u32) = (640, 480);
@@ -69,21 +71,31 @@ impl App {
             return;
         };
         self.face.pending = true;
+        let epoch = self.epoch;
         self.tasks.spawn(
             &service.handle(),
             camera.preview(FACE_FRAME.0, FACE_FRAME.1),
-            |app, frame| {
+            move |app, frame| {
                 app.face.pending = false;
+                // Only for the face check that asked (返回, 首页 or a timeout may have come meanwhile).
+                if app.epoch != epoch || app.session.step() != Step::FaceCheck {
+                    return;
+                }
                 match frame {
                     Ok(frame) => app.face_frame(frame),
-                    Err(_) => app.face_check_unavailable(),
+                    // A frame late once is no fault of the camera: the next one is asked for.
+                    Err(fault) if fault.kind == FaultKind::Camera(CameraErrorKind::Timeout) => {}
+                    Err(fault) => {
+                        tracing::warn!(error = %fault, "the face camera gave no picture");
+                        app.face_check_unavailable()
+                    }
                 }
             },
         );
     }
 
     fn face_frame(&mut self, mut frame: drivers::camera::Frame) {
-        if self.session.step() != Step::FaceCheck || self.face.verifying {
+        if self.face.verifying {
             frame.rgb.zeroize();
             return;
         }
@@ -103,28 +115,33 @@ impl App {
         frame.rgb.zeroize();
     }
 
-    /// The picture goes to the platform, and nowhere else.
+    /// The picture goes to the platform, and nowhere else. It is encoded off the UI thread, in the request's
+    /// own task, and dropped (zeroed) with it, answer or not.
     fn verify_face(&mut self, frame: &drivers::camera::Frame) {
         let (Some(identity), Some((link, handle))) = (self.session.identity(), self.back_office())
         else {
             self.face_check_unavailable();
             return;
         };
-        let Some(jpeg) = face_jpeg(frame) else {
-            self.face.steady = 0;
-            return;
-        };
         let (id_number, name) = (
             Zeroizing::new(identity.id_number.clone()),
             Zeroizing::new(identity.name.clone()),
         );
+        let (width, height, rgb) = (frame.width, frame.height, Zeroizing::new(frame.rgb.clone()));
         self.face.verifying = true;
         self.face.note = "正在核验，请稍候…".into();
         let epoch = self.epoch;
         let work = async move {
+            let Some(jpeg) = face_jpeg(width, height, &rgb) else {
+                return Answer::NotEncoded;
+            };
+            drop(rgb);
             let asked = link.verify_identity(&id_number, &name, &jpeg);
-            // The picture is dropped (and zeroed) with this future, answer or not.
-            tokio::time::timeout(VERIFY_TIMEOUT, asked).await
+            match tokio::time::timeout(VERIFY_TIMEOUT, asked).await {
+                Ok(Ok(verdict)) => Answer::Verdict(verdict),
+                Ok(Err(e)) => Answer::Failed(e),
+                Err(_) => Answer::TimedOut,
+            }
         };
         self.tasks.spawn(&handle, work, move |app, answer| {
             app.face.verifying = false;
@@ -134,12 +151,14 @@ impl App {
                 return;
             }
             match answer {
-                Ok(Ok(verdict)) => app.face_verdict(verdict.result, &verdict.verify_id),
-                Ok(Err(e)) => {
+                Answer::Verdict(verdict) => app.face_verdict(verdict.result, &verdict.verify_id),
+                // Taken again from the next frames.
+                Answer::NotEncoded => {}
+                Answer::Failed(e) => {
                     tracing::warn!(error = %e, "real-person verification not answered");
                     app.face_check_unavailable();
                 }
-                Err(_) => app.face_check_unavailable(),
+                Answer::TimedOut => app.face_check_unavailable(),
             }
         });
     }
@@ -184,18 +203,22 @@ impl App {
     }
 }
 
-/// The frame as a JPEG within the contract's 200 KB, zeroed when dropped.
-fn face_jpeg(frame: &drivers::camera::Frame) -> Option<Zeroizing<Vec<u8>>> {
+/// What became of a picture sent for comparison.
+enum Answer {
+    Verdict(crate::backoffice::platform_wire::IdentityVerdict),
+    /// The frame could not be encoded within the contract's size.
+    NotEncoded,
+    Failed(crate::backoffice::LinkError),
+    TimedOut,
+}
+
+/// An RGB frame as a JPEG within the contract's 200 KB, zeroed when dropped.
+fn face_jpeg(width: u32, height: u32, rgb: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
     let mut quality = 85;
     loop {
         let mut out = Zeroizing::new(Vec::new());
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut *out, quality)
-            .encode(
-                &frame.rgb,
-                frame.width,
-                frame.height,
-                image::ExtendedColorType::Rgb8,
-            )
+            .encode(rgb, width, height, image::ExtendedColorType::Rgb8)
             .ok()?;
         if out.len() <= crate::backoffice::platform_client::FACE_JPEG_LIMIT {
             return Some(out);

@@ -110,16 +110,12 @@ pub(super) fn save(s: &mut App, t: &mut TechnicianState) {
             let written = write(&changes);
             (changes, written)
         },
-        |app, (changes, written)| {
-            app.with_technician_quietly(|app, t| {
+        |app, (changes, written)| match written {
+            Ok(config) => apply(app, &changes, config),
+            Err(note) => app.with_technician_quietly(|_, t| {
                 t.saving = false;
-                match written {
-                    Ok(config) => apply(app, t, &changes, config),
-                    Err(note) => t.save_note = note,
-                }
-                app.discover_devices(t);
-                app.refresh_outbox_words(t);
-            })
+                t.save_note = note;
+            }),
         },
     );
 }
@@ -169,13 +165,17 @@ fn write(changes: &Changes) -> Result<Config, String> {
     })
 }
 
-/// The configuration read back is put in force: the idle limits and the kiosk's id at once, the link restarted
-/// when its settings changed, the devices restarted with their new addresses.
-fn apply(s: &mut App, t: &mut TechnicianState, changes: &Changes, config: Config) {
+/// The configuration read back is put in force: the idle limits and the kiosk's id at once; then the devices
+/// and (when its settings changed) the link stop on a thread of their own (a runtime's shutdown waits for its
+/// threads), and start again with the new settings once they have: two services never hold the same port.
+fn apply(s: &mut App, changes: &Changes, config: Config) {
     let uris = match DeviceUris::from_config(&config.devices) {
         Ok(uris) => uris,
         Err(e) => {
-            t.save_note = format!("已保存，但设备地址有误：{e}");
+            s.with_technician_quietly(|_, t| {
+                t.saving = false;
+                t.save_note = format!("已保存，但设备地址有误：{e}");
+            });
             return;
         }
     };
@@ -184,20 +184,47 @@ fn apply(s: &mut App, t: &mut TechnicianState, changes: &Changes, config: Config
         .settings
         .iter()
         .any(|st| st.value != st.saved && (st.section == "backoffice" || st.key == "id"));
-    // What was written is what is saved now (the technician may have typed more meanwhile).
-    for (st, written) in t.settings.iter_mut().zip(&changes.settings) {
-        st.saved = written.value.clone();
-    }
+    s.with_technician_quietly(|_, t| {
+        // What was written is what is saved now (the technician may have typed more meanwhile).
+        for (st, written) in t.settings.iter_mut().zip(&changes.settings) {
+            st.saved = written.value.clone();
+        }
+        if changes.rotation.is_some() {
+            t.restart_needed = true;
+        }
+        t.draft = Some(config.devices.clone());
+        t.results = Default::default();
+    });
     s.technician_settings.rotation = config.rotation;
-    if changes.rotation.is_some() {
-        t.restart_needed = true;
-    }
     s.idle = config.idle;
     s.session.set_idle_policy(config.idle);
     s.kiosk_id = config.kiosk_id.clone();
-    if let Some(intake) = &s.intake {
-        intake.set_policy(crate::services::uplink::IntakePolicy::from_config(&config));
-    }
+    s.paper = config.devices.paper;
+    s.technician_settings.devices = Some(config.devices.clone());
+    let old_link = match s.intake.as_mut() {
+        Some(intake) => {
+            intake.set_policy(crate::services::uplink::IntakePolicy::from_config(&config));
+            if link_changed {
+                intake.uplink.take()
+            } else {
+                None
+            }
+        }
+        None => None,
+    };
+    let old_devices = s.devices.service.take();
+    s.devices.health.clear();
+    s.tasks.spawn_thread(
+        move || {
+            drop(old_devices);
+            drop(old_link);
+        },
+        move |app, ()| restart(app, &config, &uris, link_changed),
+    );
+}
+
+/// The old services have stopped: the new ones start, and technician mode says how it went.
+fn restart(s: &mut App, config: &Config, uris: &DeviceUris, link_changed: bool) {
     let mut problems = Vec::new();
     if link_changed {
         let linked = match &config.backoffice {
@@ -214,23 +241,21 @@ fn apply(s: &mut App, t: &mut TechnicianState, changes: &Changes, config: Config
             problems.push(format!("受理系统连接没有启动：{e}"));
         }
     }
-    // The old service stops (its threads end) before the new one opens the same ports.
-    s.devices.service = None;
-    s.devices.health.clear();
-    s.paper = config.devices.paper;
-    s.technician_settings.devices = Some(config.devices.clone());
-    t.draft = Some(config.devices);
-    t.results = Default::default();
-    if let Err(e) = s.start_devices(&uris) {
+    if let Err(e) = s.start_devices(uris) {
         problems.push(format!("设备没有启动：{e}"));
     }
-    t.save_note = if problems.is_empty() && t.restart_needed {
-        "已保存；屏幕方向在终端重启后生效".into()
-    } else if problems.is_empty() {
-        "已保存并生效".into()
-    } else {
-        format!("已保存，但{}", problems.join("；"))
-    };
+    s.with_technician_quietly(|app, t| {
+        t.saving = false;
+        t.save_note = if problems.is_empty() && t.restart_needed {
+            "已保存；屏幕方向在终端重启后生效".into()
+        } else if problems.is_empty() {
+            "已保存并生效".into()
+        } else {
+            format!("已保存，但{}", problems.join("；"))
+        };
+        app.discover_devices(t);
+        app.refresh_outbox_words(t);
+    });
 }
 
 #[cfg(test)]

@@ -195,15 +195,17 @@ impl Printing {
 
 /// Captures and previews from any task.
 #[derive(Clone)]
-pub struct Camera(mpsc::Sender<CameraRequest>);
+pub struct Camera {
+    requests: mpsc::Sender<CameraRequest>,
+    /// The document camera or the face camera: whose service a failure names.
+    kind: DeviceKind,
+}
 
 impl Camera {
     pub async fn capture(self) -> Result<Vec<u8>, Fault> {
         let (reply, answer) = oneshot::channel();
         self.ask(CameraRequest::Capture { reply }).await?;
-        answer
-            .await
-            .map_err(|_| Fault::stopped(DeviceKind::Camera))?
+        answer.await.map_err(|_| Fault::stopped(self.kind))?
     }
 
     pub async fn preview(self, max_width: u32, max_height: u32) -> Result<Frame, Fault> {
@@ -214,16 +216,14 @@ impl Camera {
             reply,
         })
         .await?;
-        answer
-            .await
-            .map_err(|_| Fault::stopped(DeviceKind::Camera))?
+        answer.await.map_err(|_| Fault::stopped(self.kind))?
     }
 
     async fn ask(&self, request: CameraRequest) -> Result<(), Fault> {
-        self.0
+        self.requests
             .send(request)
             .await
-            .map_err(|_| Fault::stopped(DeviceKind::Camera))
+            .map_err(|_| Fault::stopped(self.kind))
     }
 }
 
@@ -364,12 +364,18 @@ impl DeviceService {
 
     /// A handle to the camera that can move into a task.
     pub fn camera(&self) -> Camera {
-        Camera(self.camera.clone())
+        Camera {
+            requests: self.camera.clone(),
+            kind: DeviceKind::Camera,
+        }
     }
 
     /// The face camera, where there is one.
     pub fn face_camera(&self) -> Option<Camera> {
-        self.face_camera.clone().map(Camera)
+        self.face_camera.clone().map(|requests| Camera {
+            requests,
+            kind: DeviceKind::FaceCamera,
+        })
     }
 
     /// The device runtime, for the UI's device tasks.
