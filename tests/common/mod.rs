@@ -91,6 +91,13 @@ pub fn press(kiosk: &Kiosk, label: &str) {
     button.invoke_accessible_default_action();
 }
 
+/// Presses `label` once it shows: a button that depends on a device's health (the sample card's needs the
+/// reader ready) may be a moment late on a loaded machine.
+pub fn press_when_shown(kiosk: &Kiosk, label: &str) {
+    until(kiosk, label, |k| is_shown(k, label));
+    press(kiosk, label);
+}
+
 /// Types `letters` into the catalog's search, one touch a letter.
 pub fn search(kiosk: &Kiosk, letters: &str) {
     for _ in letters.chars() {
@@ -165,7 +172,17 @@ fn pump(kiosk: &Kiosk) {
 
 /// Lets device events and task results in, as the event loop would when woken, until `done` holds.
 pub fn until(kiosk: &Kiosk, what: &str, done: impl Fn(&Kiosk) -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    until_within(kiosk, what, std::time::Duration::from_secs(15), done)
+}
+
+/// [`until`] for work that takes long on a loaded machine (a package of many pages built in a debug build).
+pub fn until_within(
+    kiosk: &Kiosk,
+    what: &str,
+    within: std::time::Duration,
+    done: impl Fn(&Kiosk) -> bool,
+) {
+    let deadline = std::time::Instant::now() + within;
     while std::time::Instant::now() < deadline {
         pump(kiosk);
         if done(kiosk) {

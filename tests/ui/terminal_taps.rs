@@ -289,7 +289,9 @@ fn the_path_the_virtual_terminal_walks_with_a_finger() {
     r.tap("下一步");
     assert_eq!(step(&kiosk), Step::CheckAnswers);
     r.tap("提交申请");
-    until(&kiosk, "the package stored", |k| k.app().done.is_some());
+    until_within(&kiosk, "the package stored", Duration::from_secs(90), |k| {
+        k.app().done.is_some()
+    });
     r.settle();
     assert_eq!(r.screen, "Done");
     r.mark("done");

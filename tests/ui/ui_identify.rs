@@ -24,7 +24,7 @@ fn identify_with_the_simulated_reader() {
     assert!(is_shown(&kiosk, "请将身份证放在读卡区"));
     screenshot(&kiosk, "21-identify");
 
-    press(&kiosk, "演示：放置样例身份证");
+    press_when_shown(&kiosk, "演示：放置样例身份证");
     // Read: next, the consent to what the platform holds (contract 1.1).
     until(&kiosk, "the card read", |k| {
         k.app().session.step() == Step::Consent

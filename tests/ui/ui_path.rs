@@ -57,7 +57,7 @@ fn the_path_from_card_to_notice() {
         shots: true,
         ..Walk::default()
     };
-    press(&kiosk, "演示：放置样例身份证");
+    press_when_shown(&kiosk, "演示：放置样例身份证");
     until(&kiosk, "the card read", |k| step(k) == Step::Consent);
     walk.card_read();
     // Consent in plain words: what, from where, why; refusing is a real choice.

@@ -49,7 +49,7 @@ fn linked_kiosk(dir: &std::path::Path, sim: &Sim) -> Kiosk {
 fn to_consent(kiosk: &Kiosk, walk: &mut Walk) {
     press(kiosk, "我要办事");
     until(kiosk, "the identify screen", |k| step(k) == Step::Identify);
-    press(kiosk, "演示：放置样例身份证");
+    press_when_shown(kiosk, "演示：放置样例身份证");
     until(kiosk, "the card read", |k| step(k) == Step::Consent);
     walk.card_read();
 }
@@ -203,7 +203,7 @@ fn the_platform_spares_papers_and_typing_only_with_consent() {
     assert_eq!(status, "无需提交");
     assert!(detail.contains("政务服务平台已核验营业执照"), "{detail}");
     let (status, detail) = notice_line(&kiosk, "从业人员健康证明");
-    assert_eq!(status, "需提交");
+    assert_eq!(status, "可容缺", "asked for (and may be brought later)");
     assert!(detail.contains("平台查到的健康证明信息已过期"), "{detail}");
     screenshot(&kiosk, "31b-notice-platform");
     press(&kiosk, "材料齐全，下一步");
@@ -306,7 +306,7 @@ fn the_platform_spares_papers_and_typing_only_with_consent() {
     );
     press(&kiosk, "我是法定代表人");
     let (status, detail) = notice_line(&kiosk, "营业执照");
-    assert_eq!(status, "需提交");
+    assert_eq!(status, "可容缺", "asked for (and may be brought later)");
     assert!(detail.contains("您没有同意查询"), "{detail}");
     press(&kiosk, "材料齐全，下一步");
     fill_the_form(&kiosk, &mut b);

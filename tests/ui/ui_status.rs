@@ -209,7 +209,7 @@ fn pickup_flow_against_the_back_office() {
         !adapter().get_print_note().show_qr,
         "a new look-up starts clean"
     );
-    press(&kiosk, "放上示例身份证（演示）");
+    press_when_shown(&kiosk, "放上示例身份证（演示）");
     until(&kiosk, "the answer to the card", |k| phase(k) == 2);
     assert!(is_shown(&kiosk, &format!("受理编号 {receipt_no}")));
 

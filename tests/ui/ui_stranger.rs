@@ -132,7 +132,7 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     // The applicant's card: everything too.
     press(&kiosk, "首页");
     press(&kiosk, "进度查询 / 领取");
-    press(&kiosk, "放上示例身份证（演示）");
+    press_when_shown(&kiosk, "放上示例身份证（演示）");
     until(&kiosk, "the answer to the card", |k| status_phase(k) == 2);
     assert!(is_shown(&kiosk, &format!("受理编号 {receipt_no}")));
     press(&kiosk, "首页");
@@ -277,7 +277,7 @@ fn a_stranger_with_a_receipt_number_sees_nothing_and_the_applicant_everything() 
     }
     screenshot(&kiosk, "65-status-wait");
     // The card still works during the wait: it proves who is asking.
-    press(&kiosk, "放上示例身份证（演示）");
+    press_when_shown(&kiosk, "放上示例身份证（演示）");
     until(&kiosk, "the card during the wait", |k| status_phase(k) == 2);
     press(&kiosk, "首页");
     assert_eq!(adapter(&kiosk).get_applications().row_count(), 0);

@@ -31,7 +31,7 @@ fn the_idle_timeout_wipes_the_visit_mid_path() {
         is_shown(k, "设备正常（演示模式）")
     });
     press(&kiosk, "我要办事");
-    press(&kiosk, "演示：放置样例身份证");
+    press_when_shown(&kiosk, "演示：放置样例身份证");
     until(&kiosk, "the card read", |k| {
         k.app().session.step() == Step::Consent
     });
