@@ -98,15 +98,11 @@ fn fit(image: RgbImage, long_side: u32) -> RgbImage {
     let h = ((f64::from(image.height()) * scale).round() as u32).max(1);
     // Area averaging on 8-bit pixels: as sharp as a triangle filter for text shrunk this little, without the
     // filter's floating-point copy of the page (some 70 MB for a 5-megapixel photo).
-    image::imageops::thumbnail(&image, w, h)
+    drivers::camera::shrink(&image, w, h)
 }
 
 fn encode(image: &RgbImage, quality: u8) -> Result<Vec<u8>, PageError> {
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(image)
-        .map_err(|e| PageError::Encode(e.to_string()))?;
-    Ok(out)
+    drivers::camera::encode_jpeg(image, quality).map_err(|e| PageError::Encode(e.to_string()))
 }
 
 #[cfg(test)]

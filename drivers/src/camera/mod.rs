@@ -46,8 +46,7 @@ impl Frame {
         let scaled = if (w, h) == image.dimensions() {
             image.clone()
         } else {
-            // Area averaging on 8-bit pixels: fast, and no floating-point copy of the frame.
-            image::imageops::thumbnail(image, w, h)
+            shrink(image, w, h)
         };
         Frame {
             width: w,
@@ -184,7 +183,15 @@ pub fn preview_from_jpeg(
     ))
 }
 
-/// Encodes an image as JPEG at `quality`.
+/// Scales `image` down to `width`×`height` by area averaging on 8-bit pixels: fast, and no floating-point copy of
+/// the picture. Here rather than in each caller, so that this crate's optimisation (see the workspace's
+/// `Cargo.toml`) applies to the generic code, which is compiled where it is used.
+pub fn shrink(image: &image::RgbImage, width: u32, height: u32) -> image::RgbImage {
+    image::imageops::thumbnail(image, width, height)
+}
+
+/// Encodes an image as JPEG at `quality`. Every JPEG the kiosk writes goes through here, for the reason
+/// [`shrink`] gives.
 pub fn encode_jpeg(image: &image::RgbImage, quality: u8) -> Result<Vec<u8>, CameraError> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
