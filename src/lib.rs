@@ -5,6 +5,7 @@ pub mod backoffice;
 pub mod catalog;
 pub mod config;
 pub mod durable;
+pub mod evaluation;
 pub mod ime;
 pub mod logging;
 pub mod memory;

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod contract;
+mod evaluation_client;
 pub mod platform_client;
 pub mod platform_wire;
 pub mod signing;

@@ -60,6 +60,9 @@ enum BackofficeAction {
         #[arg(long)]
         note: Option<String>,
     },
+    /// List the evaluations (好差评) received, oldest first, one JSON object a line: the body the kiosk sent, when
+    /// it came, and whether a follow-up was opened (level 2 or 1).
+    Evaluations,
     /// Add (or replace) a member of the center's staff who may sign in at kiosks to print pickup slips for others;
     /// the PIN (4 to 12 digits) is read from standard input, and only its hash is kept.
     AddStaff {
@@ -129,7 +132,19 @@ fn add_staff(data: &Path, staff_id: &str, name: &str) -> Result<(), Failed> {
     Ok(())
 }
 
+fn list_evaluations(data: &Path) -> Result<(), Failed> {
+    let store = SimStore::open(data).map_err(Failed::with_message)?;
+    for e in store.evaluations().map_err(Failed::with_message)? {
+        let line = serde_json::to_string(&e).map_err(Failed::with_message)?;
+        println!("{line}");
+    }
+    Ok(())
+}
+
 pub fn run(config: &Path, args: &BackofficeArgs) -> Result<(), Failed> {
+    if let Some(BackofficeAction::Evaluations) = &args.action {
+        return list_evaluations(&args.data);
+    }
     if let Some(BackofficeAction::AddStaff { staff_id, name }) = &args.action {
         return add_staff(&args.data, staff_id, name);
     }

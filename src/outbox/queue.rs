@@ -33,7 +33,7 @@ impl State {
         }
     }
 
-    fn from_code(code: &str) -> State {
+    pub(super) fn from_code(code: &str) -> State {
         match code {
             "delivered" => State::Delivered,
             "refused" => State::Refused,
@@ -65,14 +65,25 @@ pub struct Counts {
     pub queued: u64,
     pub refused: u64,
     pub damaged: u64,
-    /// When the oldest package not yet delivered was made.
+    /// Evaluations (好差评) waiting for an attempt.
+    pub evaluations_queued: u64,
+    /// Evaluations the back office refused or that cannot be read here: kept for technicians.
+    pub evaluations_stuck: u64,
+    /// When the oldest package or evaluation not yet delivered was made.
     pub oldest_waiting: Option<String>,
 }
 
 impl Counts {
-    /// Every package not delivered yet.
+    /// Everything not delivered yet: packages and evaluations (the heartbeat's pending figure).
     pub fn waiting(&self) -> u64 {
-        self.queued + self.refused + self.damaged
+        self.queued + self.refused + self.damaged + self.evaluations_queued + self.evaluations_stuck
+    }
+}
+
+fn earliest(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -151,10 +162,12 @@ impl Outbox {
         )
     }
 
-    /// When the next queued package falls due (Unix seconds), if any is queued.
+    /// When the next queued package or evaluation falls due (Unix seconds), if any is queued.
     pub fn next_due(&self) -> Result<Option<i64>, OutboxError> {
         Ok(self.db.query_row(
-            "SELECT MIN(next_try_at) FROM packages WHERE state = 'queued'",
+            "SELECT MIN(at) FROM (
+                SELECT MIN(next_try_at) AS at FROM packages WHERE state = 'queued'
+                UNION ALL SELECT MIN(next_try_at) FROM evaluations WHERE state = 'queued')",
             [],
             |r| r.get(0),
         )?)
@@ -223,15 +236,21 @@ impl Outbox {
     /// Makes every waiting, refused or damaged package due now (a technician's retry: a refusal fixed at the
     /// back office, a key put back).
     pub fn retry_all(&mut self) -> Result<usize, OutboxError> {
-        Ok(self.db.execute(
+        let packages = self.db.execute(
             "UPDATE packages SET state = 'queued', next_try_at = 0 WHERE state != 'delivered'",
             [],
-        )?)
+        )?;
+        let evaluations = self.db.execute(
+            "UPDATE evaluations SET state = 'queued', next_try_at = 0 WHERE state != 'delivered'",
+            [],
+        )?;
+        Ok(packages + evaluations)
     }
 
-    /// How many packages are queued (waiting for an attempt, not refused or damaged).
+    /// How many packages and evaluations are queued (waiting for an attempt, not refused or damaged).
     pub fn queued(&self) -> Result<u64, OutboxError> {
-        Ok(self.counts()?.queued)
+        let counts = self.counts()?;
+        Ok(counts.queued + counts.evaluations_queued)
     }
 
     /// How many packages wait, and since when.
@@ -260,11 +279,23 @@ impl Outbox {
                 State::Damaged => counts.damaged = n,
                 State::Delivered => {}
             }
-            counts.oldest_waiting = match (counts.oldest_waiting.take(), oldest) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            counts.oldest_waiting = earliest(counts.oldest_waiting.take(), oldest);
         }
+        let (queued, stuck, oldest) = self.db.query_row(
+            "SELECT COALESCE(SUM(state = 'queued'), 0), COALESCE(SUM(state != 'queued'), 0), MIN(created_at)
+             FROM evaluations WHERE state != 'delivered'",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)? as u64,
+                    r.get::<_, i64>(1)? as u64,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            },
+        )?;
+        counts.evaluations_queued = queued;
+        counts.evaluations_stuck = stuck;
+        counts.oldest_waiting = earliest(counts.oldest_waiting.take(), oldest);
         Ok(counts)
     }
 }

@@ -43,6 +43,22 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE packages_3 RENAME TO packages;
      CREATE INDEX packages_due ON packages (state, next_try_at);
      CREATE INDEX packages_delivered ON packages (state, delivered_unix);",
+    // 4: 好差评, uploaded like packages. The body is sealed with the device key and dropped once delivered; one
+    // evaluation per application or pickup (一次一评).
+    "CREATE TABLE evaluations (
+        evaluation_id TEXT PRIMARY KEY,
+        receipt_no TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('application', 'pickup')),
+        created_at TEXT NOT NULL,
+        sealed BLOB,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'refused', 'damaged')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_try_at INTEGER NOT NULL DEFAULT 0,
+        delivered_unix INTEGER,
+        UNIQUE (receipt_no, kind)
+     );
+     CREATE INDEX evaluations_due ON evaluations (state, next_try_at);",
 ];
 
 /// Brings `db` to the latest schema, each step in a transaction of its own.

@@ -221,7 +221,7 @@ impl Outbox {
         self.key_problem.as_deref()
     }
 
-    fn key(&self) -> Result<&DeviceKey, OutboxError> {
+    pub(super) fn key(&self) -> Result<&DeviceKey, OutboxError> {
         self.key
             .as_ref()
             .ok_or_else(|| OutboxError::KeyLost(self.key_problem.clone().unwrap_or_default()))
@@ -235,6 +235,9 @@ impl Outbox {
         }
         let abandoned = self.db.execute(
             "UPDATE packages SET state = 'damaged', last_error = ?1 WHERE state != 'delivered'",
+            [KEY_ABANDONED],
+        )? + self.db.execute(
+            "UPDATE evaluations SET state = 'damaged', last_error = ?1 WHERE state != 'delivered'",
             [KEY_ABANDONED],
         )?;
         if self.key_path.exists() {
@@ -319,6 +322,10 @@ impl Outbox {
             "DELETE FROM packages WHERE state = 'delivered' AND COALESCE(delivered_unix, 0) < ?1",
             [forget_before],
         )?;
+        self.db.execute(
+            "DELETE FROM evaluations WHERE state = 'delivered' AND COALESCE(delivered_unix, 0) < ?1",
+            [forget_before],
+        )?;
         Ok(removed)
     }
 
@@ -335,10 +342,11 @@ impl Outbox {
             .is_some())
     }
 
-    /// How many packages wait for delivery (queued, refused or damaged).
+    /// How many packages and evaluations wait for delivery (queued, refused or damaged): all sealed by the key.
     fn waiting(&self) -> Result<u64, OutboxError> {
         Ok(self.db.query_row(
-            "SELECT COUNT(*) FROM packages WHERE state != 'delivered'",
+            "SELECT (SELECT COUNT(*) FROM packages WHERE state != 'delivered')
+                  + (SELECT COUNT(*) FROM evaluations WHERE state != 'delivered')",
             [],
             |r| r.get::<_, i64>(0),
         )? as u64)

@@ -9,5 +9,6 @@ mod backoffice_contract;
 mod backoffice_link;
 mod backoffice_restart;
 mod backoffice_status;
+mod evaluations;
 mod link_edges;
 mod platform;

@@ -3,7 +3,8 @@
 //!   `drop` (close the connection without answering, before doing anything), `drop-after-store` (do the work, then
 //!   close without answering: the answer is lost), `truncate` (do the work, then cut the answer's body short);
 //! - TARGET: `file`, `manifest`, `status`, `lookup`, `staff`, `catalog`, `heartbeat`, `identity` (real-person
-//!   verification), `shared` (shared data), `licence` (a shown e-licence) or `any` (the default);
+//!   verification), `shared` (shared data), `licence` (a shown e-licence), `evaluation` (好差评) or `any` (the
+//!   default);
 //! - COUNT: how many matching requests it hits (default: every one).
 
 use std::str::FromStr;
@@ -30,6 +31,7 @@ pub enum Target {
     Identity,
     Shared,
     Licence,
+    Evaluation,
     Any,
 }
 
@@ -86,6 +88,7 @@ impl FromStr for Fault {
             "identity" => Target::Identity,
             "shared" => Target::Shared,
             "licence" => Target::Licence,
+            "evaluation" => Target::Evaluation,
             "any" => Target::Any,
             other => return Err(format!("fault `{text}`: unknown target `{other}`")),
         };

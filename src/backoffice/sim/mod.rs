@@ -2,6 +2,7 @@
 //! on demand.
 
 mod answer;
+pub mod evaluations;
 pub mod faults;
 pub mod platform;
 mod platform_routes;

@@ -90,6 +90,7 @@ enum Route {
     IdentityVerify,
     SharedData,
     LicenceVerify,
+    Evaluation,
     SetFaults,
     SetCatalog,
     SetFace,
@@ -131,6 +132,7 @@ fn route(method: &Method, path: &str) -> Route {
         (&Method::POST, ["v1", "identity", "verify"]) => Route::IdentityVerify,
         (&Method::POST, ["v1", "applicants", "shared-data"]) => Route::SharedData,
         (&Method::POST, ["v1", "licences", "verify"]) => Route::LicenceVerify,
+        (&Method::POST, ["v1", "evaluations"]) => Route::Evaluation,
         (&Method::POST, ["_sim", "faults"]) => Route::SetFaults,
         (&Method::POST, ["_sim", "face"]) => Route::SetFace,
         (&Method::PUT, ["_sim", "catalog"]) => Route::SetCatalog,
@@ -150,6 +152,7 @@ fn target(route: &Route) -> Option<Target> {
         Route::IdentityVerify => Target::Identity,
         Route::SharedData => Target::Shared,
         Route::LicenceVerify => Target::Licence,
+        Route::Evaluation => Target::Evaluation,
         _ => return None,
     })
 }
@@ -338,6 +341,7 @@ fn serve_route(
         Route::IdentityVerify => platform_routes::identity_verify(&shared.face, body),
         Route::SharedData => platform_routes::shared_data(&shared.platform, body),
         Route::LicenceVerify => platform_routes::licence_verify(&shared.platform, body),
+        Route::Evaluation => super::evaluations::post(&lock(&shared.store), kiosk_id, body),
         Route::SetFaults | Route::SetCatalog | Route::SetFace | Route::Unknown => {
             error(StatusCode::NOT_FOUND, "not_found")
         }

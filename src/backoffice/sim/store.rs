@@ -61,6 +61,7 @@ impl SimStore {
         db.pragma_update(None, "synchronous", "NORMAL")?;
         db.busy_timeout(std::time::Duration::from_secs(10))?;
         db.execute_batch(SCHEMA)?;
+        super::evaluations::create(&db)?;
         // Contract 1.1: the check code's hash, kept beside each package (added to databases made before it).
         let has_hash: bool = db
             .prepare(

@@ -1,6 +1,7 @@
 //! The link to the back office: the upload worker, the heartbeat and the catalog sync.
 
 pub mod catalog_sync;
+mod evaluations;
 pub mod heartbeat;
 pub mod intake_policy;
 pub mod problem;

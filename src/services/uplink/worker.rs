@@ -37,7 +37,7 @@ pub struct Round {
 }
 
 /// Due packages handled per query, so that ten thousand waiting packages never sit in memory at once.
-const BATCH: usize = 20;
+pub(super) const BATCH: usize = 20;
 /// The longest sleep: a technician's `kiosk outbox retry` from another process is noticed within this.
 const POLL: Duration = Duration::from_secs(5);
 
@@ -58,10 +58,10 @@ pub fn lock(outbox: &SharedOutbox) -> std::sync::MutexGuard<'_, Outbox> {
 }
 
 pub struct Uploader {
-    outbox: SharedOutbox,
-    link: Link,
-    policy: RetryPolicy,
-    status: Arc<watch::Sender<UplinkStatus>>,
+    pub(super) outbox: SharedOutbox,
+    pub(super) link: Link,
+    pub(super) policy: RetryPolicy,
+    pub(super) status: Arc<watch::Sender<UplinkStatus>>,
 }
 
 fn now() -> i64 {
@@ -87,13 +87,16 @@ impl Uploader {
         Arc::clone(&self.status)
     }
 
-    /// Sends every package due now, each once.
+    /// Sends every package due now, each once, then every evaluation due now.
     pub async fn send_due(&self) -> Result<Round, OutboxError> {
         let mut round = Round::default();
         let started = now();
         loop {
             let due = lock(&self.outbox).due(started, BATCH)?;
             if due.is_empty() {
+                let evaluations = self.send_due_evaluations(started).await?;
+                round.delivered += evaluations.delivered;
+                round.failed += evaluations.failed;
                 return Ok(round);
             }
             for entry in due {
@@ -153,35 +156,44 @@ impl Uploader {
         }
     }
 
-    fn record(&self, entry: &Entry, error: &LinkError) -> Result<(), OutboxError> {
+    /// When to try again after `error` on the `attempts`-th attempt in a row (1 for the first): `None` when it
+    /// will never succeed as it is.
+    pub(super) fn next_try(&self, attempts: u32, error: &LinkError) -> Option<i64> {
         let retry_after = match error {
             LinkError::Unavailable { retry_after, .. } => *retry_after,
             _ => None,
         };
-        let transient = error.is_transient();
-        if transient {
-            tracing::warn!(receipt_no = %entry.receipt_no, error = %error, "delivery failed, will retry");
-        } else {
-            tracing::error!(receipt_no = %entry.receipt_no, error = %error, "delivery refused, kept for a technician");
-        }
-        let next = if transient {
-            let delay = self.policy.delay(entry.attempts + 1, retry_after);
+        error.is_transient().then(|| {
+            let delay = self.policy.delay(attempts, retry_after);
             now() + delay.as_secs_f64().ceil() as i64
-        } else {
-            0
-        };
-        lock(&self.outbox).record_failure(
-            &entry.package_id,
-            &error.to_string(),
-            next,
-            !transient,
-        )?;
+        })
+    }
+
+    /// Tells technicians and the heartbeat what went wrong on the link.
+    pub(super) fn report(&self, error: &LinkError) {
         self.status.send_modify(|s| {
             s.last_error = Some(UplinkProblem::from(error));
             if let LinkError::Refused { code } = error {
                 s.refused = Some(code.clone());
             }
         });
+    }
+
+    fn record(&self, entry: &Entry, error: &LinkError) -> Result<(), OutboxError> {
+        let next = self.next_try(entry.attempts + 1, error);
+        let transient = next.is_some();
+        if transient {
+            tracing::warn!(receipt_no = %entry.receipt_no, error = %error, "delivery failed, will retry");
+        } else {
+            tracing::error!(receipt_no = %entry.receipt_no, error = %error, "delivery refused, kept for a technician");
+        }
+        lock(&self.outbox).record_failure(
+            &entry.package_id,
+            &error.to_string(),
+            next.unwrap_or(0),
+            !transient,
+        )?;
+        self.report(error);
         Ok(())
     }
 
