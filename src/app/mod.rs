@@ -17,6 +17,7 @@ pub mod keyboard_mode;
 pub mod picture;
 pub mod platform;
 pub mod print;
+pub mod rating;
 pub mod signing;
 pub mod status;
 pub mod submit;
@@ -89,6 +90,10 @@ pub struct App {
     pub face: face::FaceVisit,
     /// The confirmation page, once the package is stored (the visit's personal data is gone by then).
     pub done: Option<done::DoneInfo>,
+    /// 好差评, asked after the done page or a pickup slip.
+    pub rating: Option<rating::RatingVisit>,
+    /// Within how many working days a 差评 is followed up, as the rating screen says.
+    pub follow_up_days: u32,
     pub kiosk_id: String,
     /// 进度查询/领取: how the visitor is finding an application, and what was found.
     pub status: status::StatusVisit,
@@ -128,6 +133,8 @@ pub struct Settings {
     pub face_check: crate::session::FaceCheck,
     /// The platform the consent screen names.
     pub platform_name: String,
+    /// Within how many working days a 差评 is followed up.
+    pub follow_up_days: u32,
 }
 
 impl Settings {
@@ -148,6 +155,7 @@ impl Settings {
                 (policy, _) => policy,
             },
             platform_name: config.identity.platform_name.clone(),
+            follow_up_days: config.follow_up_days,
             technician: TechnicianSettings {
                 config_path: Some(config.path.clone()),
                 data_dir: config.data_dir.clone(),
@@ -190,6 +198,8 @@ impl App {
             saving: false,
             checking_intake: false,
             done: None,
+            rating: None,
+            follow_up_days: settings.follow_up_days,
             kiosk_id: settings.kiosk_id,
             status: Default::default(),
             lookups: Default::default(),
@@ -225,7 +235,11 @@ impl App {
 
     /// Someone touched the screen: the idle timer starts again.
     pub fn touch(&mut self) {
-        self.session.touch(Instant::now());
+        let now = Instant::now();
+        self.session.touch(now);
+        if let Some(rating) = self.rating.as_mut() {
+            rating.last_touch = now;
+        }
     }
 
     /// Applies what work off the UI thread and the services brought back (results, device events, catalogs).

@@ -20,6 +20,7 @@ pub fn settings() -> Settings {
         technician: Default::default(),
         face_check: crate::session::FaceCheck::Off,
         platform_name: "政务服务平台".into(),
+        follow_up_days: crate::config::DEFAULT_FOLLOW_UP_DAYS,
     }
 }
 
@@ -148,6 +149,22 @@ pub fn linked_app(dir: &std::path::Path, url: &str) -> App {
     )
     .expect("the link starts");
     app
+}
+
+/// A kiosk at Home with an outbox of its own (in the returned folder) and no back office.
+pub fn app_with_outbox() -> (
+    App,
+    crate::services::uplink::SharedOutbox,
+    tempfile::TempDir,
+) {
+    let dir = tempfile::tempdir().expect("a folder");
+    let outbox = Arc::new(Mutex::new(
+        Outbox::open(&dir.path().join("data")).expect("outbox"),
+    ));
+    let mut app = app();
+    app.attach_intake(outbox.clone(), None)
+        .expect("the outbox attaches");
+    (app, outbox, dir)
 }
 
 /// Takes in what work off the thread brought back until `done` holds.

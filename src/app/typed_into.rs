@@ -26,6 +26,11 @@ impl App {
             Target::CheckCode => self.status.set_text(Field::CheckCode, text),
             Target::StaffId => self.status.set_text(Field::StaffId, text),
             Target::StaffPin => self.status.set_text(Field::StaffPin, text),
+            Target::RatingComment => {
+                if let Some(rating) = self.rating.as_mut() {
+                    rating.comment = Zeroizing::new(text.to_string());
+                }
+            }
             Target::Device(_) | Target::Setting(_) => {}
         }
     }

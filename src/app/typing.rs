@@ -23,6 +23,8 @@ pub enum Target {
     /// Technician mode: a device's address, by its place in the list, or a setting, by its place.
     Device(usize),
     Setting(usize),
+    /// The comment under a 差评.
+    RatingComment,
 }
 
 /// The longest text each kind of field takes, in characters.
@@ -46,6 +48,7 @@ impl Target {
             Target::Device(_) | Target::Setting(_) => {
                 TextEntry::new(Accepts::Any, TECHNICIAN_LIMIT)
             }
+            Target::RatingComment => TextEntry::new(Accepts::Any, crate::evaluation::COMMENT_LIMIT),
         }
     }
 

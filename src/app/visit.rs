@@ -104,6 +104,7 @@ impl App {
         self.signing = Default::default();
         self.delivery = Default::default();
         self.done = None;
+        self.rating = None;
         self.end_staff();
         self.status = Default::default();
         self.technician = None;
@@ -119,9 +120,15 @@ impl App {
         self.print_qr = None;
     }
 
-    /// The confirmation page's 完成.
+    /// The confirmation page's 完成: the rating screen asks how it went.
     pub fn finish_done(&mut self) {
-        self.done = None;
+        if let Some(done) = self.done.take() {
+            self.start_rating(
+                &done.receipt.receipt_no,
+                crate::evaluation::EvaluationKind::Application,
+                "",
+            );
+        }
     }
 
     /// The idle clock, every half second.
@@ -148,6 +155,8 @@ impl App {
         self.technician_tick(now);
         // A staff session past its time ends, with what it looked up.
         ticked.changed |= self.staff_tick(now);
+        // The rating screen left alone counts as skipped.
+        ticked.changed |= self.rating_tick(now);
         // The confirmation page leaves by itself: the next applicant must find Home, not this receipt.
         if self.done.as_ref().is_some_and(|d| d.expired(now)) {
             self.done = None;
@@ -172,6 +181,7 @@ impl App {
         self.session.step() == Step::Home
             && self.technician.is_none()
             && self.done.is_none()
+            && self.rating.is_none()
             && self.message.is_none()
             && !self.session.holds_personal_data()
     }

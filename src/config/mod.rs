@@ -37,7 +37,13 @@ pub struct Config {
     pub export_recipient: Option<String>,
     /// Real-person verification and the platform the consent screen names (`[identity]`).
     pub identity: IdentitySettings,
+    /// Within how many working days the center follows up a bad rating (`[evaluation] follow_up_days`), as the
+    /// rating screen promises.
+    pub follow_up_days: u32,
 }
+
+/// The follow-up promised for a bad rating when the configuration names none.
+pub const DEFAULT_FOLLOW_UP_DAYS: u32 = 3;
 
 /// `[identity]`: how the kiosk checks that the person is the card's holder, and which platform it asks for what
 /// the government holds.
@@ -83,6 +89,13 @@ struct RawConfig {
     technician: Option<RawTechnician>,
     export: Option<RawExport>,
     identity: Option<RawIdentity>,
+    evaluation: Option<RawEvaluation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvaluation {
+    follow_up_days: Spanned<u32>,
 }
 
 #[derive(Deserialize)]
@@ -285,6 +298,13 @@ impl Config {
                 "identity.platform_name is empty: the consent screen names the platform".into(),
             );
         }
+        if let Some(e) = &raw.evaluation {
+            check(
+                (1..=30).contains(e.follow_up_days.get_ref()),
+                e.follow_up_days.span(),
+                "evaluation.follow_up_days must be 1 to 30 (working days)".into(),
+            );
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         let backoffice = raw.backoffice.map(|b| b.check(&src, base, &mut problems));
         if !problems.is_empty() {
@@ -337,6 +357,9 @@ impl Config {
                     platform_name: i.platform_name.into_inner().trim().to_string(),
                 })
                 .unwrap_or_default(),
+            follow_up_days: raw
+                .evaluation
+                .map_or(DEFAULT_FOLLOW_UP_DAYS, |e| e.follow_up_days.into_inner()),
         })
     }
 }

@@ -18,8 +18,9 @@ pub mod views {
         AppWindow, CaptureViewAdapter, CatalogViewAdapter, CheckViewAdapter,
         CommitmentsViewAdapter, ConsentViewAdapter, DeliveryViewAdapter, DoneViewAdapter,
         FaceViewAdapter, FormViewAdapter, GuideViewAdapter, ItemsViewAdapter, KeyboardAdapter,
-        KeyboardMode, MaterialStatus, NoticeViewAdapter, RoleViewAdapter, ShellAdapter,
-        StatusField, StatusPhase, StatusViewAdapter, TechnicianViewAdapter, Theme,
+        KeyboardMode, MaterialStatus, NoticeViewAdapter, RatingStage, RatingViewAdapter,
+        RoleViewAdapter, ShellAdapter, StatusField, StatusPhase, StatusViewAdapter,
+        TechnicianViewAdapter, Theme,
     };
 }
 
@@ -40,6 +41,7 @@ mod items_adapter;
 mod keyboard_adapter;
 mod notice_adapter;
 mod question_adapter;
+mod rating_adapter;
 mod role_adapter;
 mod rows;
 mod shell_adapter;
@@ -107,6 +109,7 @@ impl Kiosk {
         delivery_adapter::setup(&window, &state);
         check_adapter::setup(&window, &state);
         done_adapter::setup(&window, &state);
+        rating_adapter::setup(&window, &state);
         status_adapter::setup(&window, &state);
         technician_adapter::setup(&window, &state);
         keyboard_adapter::setup(&window, &state);
@@ -192,6 +195,7 @@ fn refresh(window: &AppWindow, state: &mut UiState) {
         Screen::Delivery => delivery_adapter::fill(window, app),
         Screen::Check => check_adapter::fill(window, app),
         Screen::Done => done_adapter::fill(window, app, qr),
+        Screen::Rating => rating_adapter::fill(window, app),
         Screen::Status => status_adapter::fill(window, app, qr),
         Screen::Technician => technician_adapter::fill(window, app, pictures),
         Screen::Message => {}
@@ -217,6 +221,7 @@ fn clear(window: &AppWindow, screen: Screen) {
         Screen::Commitments => commitments_adapter::clear(window),
         Screen::Delivery => delivery_adapter::clear(window),
         Screen::Done => done_adapter::clear(window),
+        Screen::Rating => rating_adapter::clear(window),
         Screen::Status => status_adapter::clear(window),
         Screen::Technician => technician_adapter::clear(window),
         _ => {}

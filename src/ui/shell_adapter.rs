@@ -64,6 +64,7 @@ pub fn fill(window: &AppWindow, app: &App) -> Screen {
     let screen = match (&app.message, app.session.step()) {
         _ if app.technician.is_some() => Screen::Technician,
         _ if app.done.is_some() => Screen::Done,
+        _ if app.rating.is_some() => Screen::Rating,
         (Some((title, message)), _) => {
             show_message(window, title, message);
             Screen::Message
@@ -97,6 +98,7 @@ pub fn fill(window: &AppWindow, app: &App) -> Screen {
     // The step indicator shows on the applicant's path only.
     let on_path = app.message.is_none()
         && app.done.is_none()
+        && app.rating.is_none()
         && !matches!(app.session.step(), Step::Home | Step::Guide)
         && app.session.flow() == Flow::Apply;
     let (stages, stage) = if on_path {
@@ -107,7 +109,9 @@ pub fn fill(window: &AppWindow, app: &App) -> Screen {
     shell.set_stages(rows::strings(stages));
     shell.set_stage(stage as i32);
     shell.set_can_go_back(
-        app.done.is_none() && (app.message.is_some() || app.session.can_go_back()),
+        app.done.is_none()
+            && app.rating.is_none()
+            && (app.message.is_some() || app.session.can_go_back()),
     );
     screen
 }

@@ -318,4 +318,24 @@ fn every_screen_meets_the_size_and_contrast_rules_in_both_modes() {
         &kiosk,
         "【请留意】未通过预审：效果图缺少尺寸标注，请补充后到窗口提交"
     ));
+
+    // 好差评: the five levels, a 差评's reasons with the comment's keyboard, and the thanks.
+    use kiosk::app::rating::{RatingStage, RatingVisit};
+    {
+        let mut s = kiosk.app_mut();
+        s.end_visit();
+        s.rating = Some(RatingVisit::new(
+            "XX-KIOSK-01-20261128-0007",
+            kiosk::evaluation::EvaluationKind::Pickup,
+            "取件凭证已打印，请在出纸口取走，凭证件和取件凭证到窗口领取。",
+        ));
+    }
+    both_modes(&kiosk, "66-rating");
+    press(&kiosk, "非常不满意");
+    both_modes(&kiosk, "66-rating-reasons");
+    kiosk.app_mut().edit_rating_comment();
+    both_modes(&kiosk, "66-rating-keyboard");
+    kiosk.app_mut().keyboard_close();
+    kiosk.app_mut().rating.as_mut().unwrap().stage = RatingStage::Thanks { bad: true };
+    both_modes(&kiosk, "66-rating-thanks");
 }

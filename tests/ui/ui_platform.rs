@@ -16,12 +16,14 @@ use kiosk::outbox::Outbox;
 use kiosk::services::devices::DeviceUris;
 use kiosk::services::uplink::CatalogCache;
 use kiosk::session::Step;
-use kiosk::ui::views::{CaptureViewAdapter, FormViewAdapter, ItemsViewAdapter, NoticeViewAdapter};
+use kiosk::ui::views::{
+    CaptureViewAdapter, FormViewAdapter, ItemsViewAdapter, NoticeViewAdapter, RatingViewAdapter,
+};
 use kiosk::ui::Kiosk;
 use serde_json::Value;
 use slint::{ComponentHandle, Model};
 
-use crate::walk::{face_checked, fill_the_form, Walk};
+use crate::walk::{face_checked, fill_the_form, focus, pinyin, Walk};
 
 /// A kiosk on simulated devices, linked to the simulator at `sim`.
 fn linked_kiosk(dir: &std::path::Path, sim: &Sim) -> Kiosk {
@@ -285,6 +287,51 @@ fn the_platform_spares_papers_and_typing_only_with_consent() {
     let face = drivers::camera::SimFaceCamera::default().capture().unwrap();
     assert!(holds_a_face(&[b"prefix".as_slice(), &face].concat()));
     press(&kiosk, "完成");
+
+    // 好差评: the rating screen asks by itself; a 不满意 with a reason and a typed comment reaches the back office
+    // exactly once, through a 503 and an answer lost after it was stored.
+    assert!(is_shown(&kiosk, "请您为本次服务评价"));
+    screenshot(&kiosk, "45-rating");
+    sim.set_faults("503@evaluation*1,drop-after-store@evaluation*1");
+    press(&kiosk, "不满意");
+    press(&kiosk, "等待时间长，未选");
+    assert!(is_shown(&kiosk, "等待时间长，已选"));
+    focus(&kiosk, "您的意见");
+    pinyin(&kiosk, "paidui", "排队");
+    press(&kiosk, "完成");
+    screenshot(&kiosk, "46-rating-reasons");
+    press(&kiosk, "提交评价");
+    until(&kiosk, "the thanks", |k| is_shown(k, "感谢您的评价"));
+    assert!(kiosk
+        .window
+        .global::<RatingViewAdapter>()
+        .get_thanks()
+        .contains("3 个工作日内与您联系回访"));
+    let answers = || -> Vec<u16> {
+        sim.store()
+            .evaluation_answers()
+            .unwrap()
+            .into_iter()
+            .map(|(_, status)| status)
+            .collect()
+    };
+    until(&kiosk, "the evaluation delivered", |_| answers().len() == 2);
+    assert_eq!(
+        answers(),
+        [201, 200],
+        "stored once; the retry found it there"
+    );
+    let evaluations = sim.store().evaluations().unwrap();
+    assert_eq!(evaluations.len(), 1, "exactly once");
+    let rated = &evaluations[0];
+    assert_eq!(rated.level, 2);
+    assert!(rated.follow_up);
+    assert_eq!(rated.kind, "application");
+    assert_eq!(rated.receipt_no, m["receipt_no"].as_str().unwrap());
+    assert_eq!(rated.body["reasons"], serde_json::json!(["等待时间长"]));
+    assert_eq!(rated.body["comment"], "排队");
+    press(&kiosk, "完成");
+    assert_eq!(step(&kiosk), Step::Home);
     drop(kiosk);
 
     // (b) Consent refused (both): everything is handed in and typed; window staff check the person.
@@ -338,6 +385,8 @@ fn the_platform_spares_papers_and_typing_only_with_consent() {
         "张三",
         // A JPEG in base64 begins so.
         "/9j/",
+        // The rating's comment.
+        "排队",
     ] {
         assert!(!log.contains(secret), "{secret} in the log");
     }

@@ -164,9 +164,16 @@ fn pickup_flow_against_the_back_office() {
     let sim_printer = sim_printer(&kiosk);
     sim_printer.clear();
     press(&kiosk, "打印取件凭证");
+    // Printed: the rating screen asks by itself (一次一评), saying where the slip is; the look-up is gone.
     until(&kiosk, "the slip printed", |k| {
-        k.app().print_note.contains("已打印")
+        k.app()
+            .rating
+            .as_ref()
+            .is_some_and(|r| r.note.contains("已打印"))
     });
+    assert!(is_shown(&kiosk, "请您为本次服务评价"));
+    assert!(kiosk.app().status.found.is_empty());
+    shot(&kiosk, "61b-rating-pickup");
     let elements = decode(&sim_printer.received());
     let texts: Vec<String> = elements
         .iter()
@@ -186,6 +193,21 @@ fn pickup_flow_against_the_back_office() {
         Element::Qr { data, .. } if *data == format!("{receipt_no}#{code}").into_bytes())));
     assert_eq!(elements.last(), Some(&Element::Cut { partial: true }));
     assert!(!adapter().get_print_note().show_qr);
+    // 跳过: nothing is kept or sent, and Home shows.
+    press(&kiosk, "跳过");
+    assert_eq!(kiosk.app().session.step(), Step::Home);
+    assert!(kiosk.app().rating.is_none());
+    assert!(outbox
+        .lock()
+        .unwrap()
+        .waiting_evaluations()
+        .unwrap()
+        .is_empty());
+
+    // The same look-up again, for what follows.
+    press(&kiosk, "进度查询 / 领取");
+    scan(&format!("{receipt_no} {CHECK_CODE}"));
+    until(&kiosk, "the answer to the scan", |k| phase(k) == 2);
 
     // No paper: the printer is asked first, nothing is sent, the screen never claims it printed.
     sim_printer.clear();
@@ -212,6 +234,30 @@ fn pickup_flow_against_the_back_office() {
     press_when_shown(&kiosk, "放上示例身份证（演示）");
     until(&kiosk, "the answer to the card", |k| phase(k) == 2);
     assert!(is_shown(&kiosk, &format!("受理编号 {receipt_no}")));
+
+    // The slip printed again, and the rating screen left alone: after a minute it counts as skipped, and Home
+    // shows with nothing kept.
+    press(&kiosk, "打印取件凭证");
+    until(&kiosk, "the rating asked", |k| k.app().rating.is_some());
+    press(&kiosk, "不满意");
+    assert!(is_shown(&kiosk, "提交评价"));
+    let then = std::time::Instant::now()
+        .checked_sub(kiosk::app::rating::RATING_IDLE + std::time::Duration::from_secs(1))
+        .expect("the clock goes back that far");
+    kiosk.app_mut().rating.as_mut().unwrap().last_touch = then;
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(600));
+    until(&kiosk, "the rating timed out", |k| k.app().rating.is_none());
+    assert_eq!(kiosk.app().session.step(), Step::Home);
+    assert!(is_shown(&kiosk, "我要办事"));
+    assert!(outbox
+        .lock()
+        .unwrap()
+        .waiting_evaluations()
+        .unwrap()
+        .is_empty());
+    press(&kiosk, "进度查询 / 领取");
+    press_when_shown(&kiosk, "放上示例身份证（演示）");
+    until(&kiosk, "the answer to the card", |k| phase(k) == 2);
 
     // Home ends the visit: nothing of the look-up is kept, in the state or in the view's models.
     press(&kiosk, "首页");

@@ -454,6 +454,13 @@ fn print_pickup(state: &mut App) {
     state.print_qr = None;
     let screen_text = slip.screen_text();
     let by_staff = slip.printed_by_staff.clone();
+    // The application whose items are picked up, for the rating that follows.
+    let rated_receipt = state
+        .status
+        .found
+        .iter()
+        .find(|a| a.items.iter().any(|i| i.status == "ready_for_pickup"))
+        .map(|a| a.receipt_no.clone());
     let failed = move |s: &mut App, why: PrintFailure| {
         let why = words::print_failure(&why);
         s.print_note = format!(
@@ -470,6 +477,14 @@ fn print_pickup(state: &mut App) {
                     "取件凭证已由工作人员 {name} 代为打印，请在出纸口取走，交给领取人凭证件到窗口领取。"
                 ),
                 None => "取件凭证已打印，请在出纸口取走，凭证件和取件凭证到窗口领取。".into(),
+            };
+            // The applicant's own pickup is rated (staff printing for someone else are not the one served).
+            if by_staff.is_none() {
+                if let Some(receipt_no) = rated_receipt.as_deref() {
+                    let note = std::mem::take(&mut s.print_note);
+                    s.end_visit();
+                    s.start_rating(receipt_no, crate::evaluation::EvaluationKind::Pickup, &note);
+                }
             }
         }
         Err(why) => failed(s, why),
