@@ -18,6 +18,7 @@ pub mod picture;
 pub mod platform;
 pub mod print;
 pub mod signing;
+pub mod spoken;
 pub mod status;
 pub mod submit;
 pub mod tasks;
