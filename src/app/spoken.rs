@@ -119,8 +119,8 @@ pub fn prompt(screen: &Screen<'_>, headset: bool) -> String {
         Screen::Done {
             masked_id, printed, ..
         } => match (printed, headset) {
-            (true, true) => format!("已提交，请取走证件和回执。证号{}。", spell_masked(masked_id)),
-            (true, false) => "已提交，请取走证件和回执。".into(),
+            (true, true) => format!("已提交，请取证件和回执。证号{}。", spell_masked(masked_id)),
+            (true, false) => "已提交，请取证件和回执。".into(),
             (false, true) => format!("回执未打印，请记下编号。证号{}。", spell_masked(masked_id)),
             (false, false) => "回执未打印，请记下屏幕上的编号。".into(),
         },
