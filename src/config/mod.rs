@@ -37,6 +37,8 @@ pub struct Config {
     pub export_recipient: Option<String>,
     /// Real-person verification and the platform the consent screen names (`[identity]`).
     pub identity: IdentitySettings,
+    /// Spoken guidance (`[speech]`): the synthesizer, the player, the volume.
+    pub speech: crate::speech::SpeechSettings,
 }
 
 /// `[identity]`: how the kiosk checks that the person is the card's holder, and which platform it asks for what
@@ -83,6 +85,15 @@ struct RawConfig {
     technician: Option<RawTechnician>,
     export: Option<RawExport>,
     identity: Option<RawIdentity>,
+    speech: Option<RawSpeech>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpeech {
+    command: Option<Spanned<String>>,
+    player: Option<Spanned<String>>,
+    volume: Option<Spanned<u8>>,
 }
 
 #[derive(Deserialize)]
@@ -285,6 +296,24 @@ impl Config {
                 "identity.platform_name is empty: the consent screen names the platform".into(),
             );
         }
+        if let Some(sp) = &raw.speech {
+            for (key, value) in [("command", &sp.command), ("player", &sp.player)] {
+                if let Some(v) = value {
+                    check(
+                        crate::speech::split_command(v.get_ref()).is_some(),
+                        v.span(),
+                        format!("speech.{key} is empty or its quotes do not pair"),
+                    );
+                }
+            }
+            if let Some(v) = &sp.volume {
+                check(
+                    *v.get_ref() <= 100,
+                    v.span(),
+                    format!("speech.volume: {} is not 0 to 100", v.get_ref()),
+                );
+            }
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         let backoffice = raw.backoffice.map(|b| b.check(&src, base, &mut problems));
         if !problems.is_empty() {
@@ -337,6 +366,14 @@ impl Config {
                     platform_name: i.platform_name.into_inner().trim().to_string(),
                 })
                 .unwrap_or_default(),
+            speech: raw.speech.map_or_else(Default::default, |sp| {
+                let d = crate::speech::SpeechSettings::default();
+                crate::speech::SpeechSettings {
+                    command: sp.command.map_or(d.command, Spanned::into_inner),
+                    player: sp.player.map_or(d.player, Spanned::into_inner),
+                    volume: sp.volume.map_or(d.volume, Spanned::into_inner),
+                }
+            }),
         })
     }
 }
@@ -463,5 +500,22 @@ mod tests {
         let problems = load_text(&text).unwrap_err();
         let line = text.lines().position(|l| l.starts_with("height")).unwrap() + 1;
         assert_eq!(problems[0].line, line);
+    }
+
+    #[test]
+    fn speech_has_defaults_and_its_bad_values_name_the_line() {
+        let config = load_text(&shipped()).expect("loads");
+        assert_eq!(config.speech, crate::speech::SpeechSettings::default());
+        // The shipped file has the section commented out.
+        let text = format!(
+            "{}\n[speech]\ncommand = \"'/opt/tts/say\"\nvolume = 101\n",
+            shipped()
+        );
+        let problems = load_text(&text).unwrap_err();
+        let messages: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems.len(), 2, "{messages:#?}");
+        assert!(messages.iter().any(|m| m.contains("speech.command")));
+        let volume_line = text.lines().position(|l| l.starts_with("volume")).unwrap() + 1;
+        assert!(problems.iter().any(|p| p.line == volume_line), "{messages:#?}");
     }
 }
