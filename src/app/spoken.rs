@@ -90,9 +90,7 @@ pub fn prompt(screen: &Screen<'_>, headset: bool) -> String {
     match screen {
         Screen::Home => "欢迎使用。办事请点我要办事。".into(),
         Screen::Identify { holder: None } => "请把身份证放在读卡区。".into(),
-        Screen::Identify {
-            holder: Some(name),
-        } => {
+        Screen::Identify { holder: Some(name) } => {
             if headset {
                 format!("已读取{name}的身份证。")
             } else {
@@ -151,7 +149,11 @@ fn typing(typed: &Typed<'_>, headset: bool) -> String {
         (TypedKind::Plain, true) => {
             const SPOKEN: usize = 12;
             let count = typed.value.chars().count();
-            let tail: String = typed.value.chars().skip(count.saturating_sub(SPOKEN)).collect();
+            let tail: String = typed
+                .value
+                .chars()
+                .skip(count.saturating_sub(SPOKEN))
+                .collect();
             let tail = spell_digits(&tail);
             if count > SPOKEN {
                 format!("{label}，末尾是{tail}。")
@@ -169,13 +171,12 @@ fn spell_masked(masked: &str) -> String {
     if chars.len() < 9 || chars[..4].contains(&'*') || chars[chars.len() - 4..].contains(&'*') {
         return HIDDEN.into();
     }
-    let spell = |c: &[char]| {
-        c.iter()
-            .map(char::to_string)
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    format!("{}，{}", spell(&chars[..4]), spell(&chars[chars.len() - 4..]))
+    let spell = |c: &[char]| c.iter().map(char::to_string).collect::<Vec<_>>().join(" ");
+    format!(
+        "{}，{}",
+        spell(&chars[..4]),
+        spell(&chars[chars.len() - 4..])
+    )
 }
 
 /// Runs of digits spaced out, so they are read one by one (a phone number, not "thirteen billion").
@@ -237,7 +238,9 @@ pub fn screen_of(app: &App) -> Screen<'_> {
         Step::Notice => Screen::Notice,
         Step::Form => Screen::Form,
         Step::Capture => Screen::Capture {
-            material: app.material_on_screen().map(|(_, _, m)| Cow::Owned(m.name.clone())),
+            material: app
+                .material_on_screen()
+                .map(|(_, _, m)| Cow::Owned(m.name.clone())),
         },
         Step::Commitments => Screen::Commitments,
         Step::Delivery => Screen::Delivery,
@@ -279,28 +282,74 @@ pub fn sample_screens() -> Vec<(&'static str, Screen<'static>)> {
         ("FaceConsent", Screen::FaceConsent),
         ("FaceCheck", Screen::FaceCheck),
         ("Choose", Screen::Choose),
-        ("Question", Screen::Question { text: "经营场地是自有的还是租赁的？" }),
+        (
+            "Question",
+            Screen::Question {
+                text: "经营场地是自有的还是租赁的？",
+            },
+        ),
         ("Items", Screen::Items),
         ("Role", Screen::Role),
         ("Notice", Screen::Notice),
         ("Form", Screen::Form),
         ("Typing name", typed("姓名", NAME, TypedKind::Plain)),
-        ("Typing ID number", typed("身份证号码", ID_NUMBER, TypedKind::IdNumber)),
+        (
+            "Typing ID number",
+            typed("身份证号码", ID_NUMBER, TypedKind::IdNumber),
+        ),
         ("Typing phone", typed("联系电话", PHONE, TypedKind::Plain)),
-        ("Typing address", typed("邮寄地址", ADDRESS, TypedKind::Plain)),
-        ("Typing receipt no", typed("受理编号", RECEIPT_NO, TypedKind::Plain)),
-        ("Typing check code", typed("查询码", "K7M2PQRS", TypedKind::Secret)),
+        (
+            "Typing address",
+            typed("邮寄地址", ADDRESS, TypedKind::Plain),
+        ),
+        (
+            "Typing receipt no",
+            typed("受理编号", RECEIPT_NO, TypedKind::Plain),
+        ),
+        (
+            "Typing check code",
+            typed("查询码", "K7M2PQRS", TypedKind::Secret),
+        ),
         ("Typing empty", typed("联系电话", "", TypedKind::Plain)),
-        ("Capture", Screen::Capture { material: Some(Cow::Borrowed("营业执照")) }),
+        (
+            "Capture",
+            Screen::Capture {
+                material: Some(Cow::Borrowed("营业执照")),
+            },
+        ),
         ("Commitments", Screen::Commitments),
         ("Delivery", Screen::Delivery),
         ("CheckAnswers", Screen::CheckAnswers),
-        ("Done", Screen::Done { receipt_no: RECEIPT_NO, masked_id: MASKED_ID, printed: true }),
-        ("Done (not printed)", Screen::Done { receipt_no: RECEIPT_NO, masked_id: MASKED_ID, printed: false }),
+        (
+            "Done",
+            Screen::Done {
+                receipt_no: RECEIPT_NO,
+                masked_id: MASKED_ID,
+                printed: true,
+            },
+        ),
+        (
+            "Done (not printed)",
+            Screen::Done {
+                receipt_no: RECEIPT_NO,
+                masked_id: MASKED_ID,
+                printed: false,
+            },
+        ),
         ("Guide", Screen::Guide { one_thing: None }),
-        ("Guide (open)", Screen::Guide { one_thing: Some("我要开餐馆") }),
+        (
+            "Guide (open)",
+            Screen::Guide {
+                one_thing: Some("我要开餐馆"),
+            },
+        ),
         ("Status", Screen::Status),
-        ("Message", Screen::Message { title: "暂时无法办理" }),
+        (
+            "Message",
+            Screen::Message {
+                title: "暂时无法办理",
+            },
+        ),
         ("Rating", Screen::Rating),
         ("RatingReasons", Screen::RatingReasons),
     ]
@@ -384,7 +433,10 @@ mod tests {
             let text = prompt(&screen, true);
             let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             assert!(!compact.contains(sample::ID_NUMBER), "{name}: {text}");
-            assert!(!compact.contains("0519491231"), "{name}: the middle digits: {text}");
+            assert!(
+                !compact.contains("0519491231"),
+                "{name}: the middle digits: {text}"
+            );
         }
         let typed = prompt(&sample_screens()[13].1, true);
         assert!(typed.contains("1 1 0 1，0 0 2 X"), "{typed}");

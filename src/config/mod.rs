@@ -516,6 +516,9 @@ mod tests {
         assert_eq!(problems.len(), 2, "{messages:#?}");
         assert!(messages.iter().any(|m| m.contains("speech.command")));
         let volume_line = text.lines().position(|l| l.starts_with("volume")).unwrap() + 1;
-        assert!(problems.iter().any(|p| p.line == volume_line), "{messages:#?}");
+        assert!(
+            problems.iter().any(|p| p.line == volume_line),
+            "{messages:#?}"
+        );
     }
 }

@@ -292,7 +292,11 @@ mod tests {
         );
         assert_eq!(
             split_command("'/opt/my tts/say' --voice \"zh cn\""),
-            Some(vec!["/opt/my tts/say".into(), "--voice".into(), "zh cn".into()])
+            Some(vec![
+                "/opt/my tts/say".into(),
+                "--voice".into(),
+                "zh cn".into()
+            ])
         );
         assert_eq!(split_command("  "), None);
         assert_eq!(split_command("say 'unpaired"), None);
@@ -310,27 +314,40 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let text = dir.path().join("player.txt");
         std::fs::write(&text, "not a program").expect("a file");
-        let player = availability(&settings("sh", &text.display().to_string()))
-            .expect_err("not a program");
-        assert_eq!(player.kind(), UnavailableKind::NotExecutable(Program::Player));
+        let player =
+            availability(&settings("sh", &text.display().to_string())).expect_err("not a program");
+        assert_eq!(
+            player.kind(),
+            UnavailableKind::NotExecutable(Program::Player)
+        );
         assert_eq!(
             availability(&settings("sh", "")).map_err(|e| e.kind()),
             Err(UnavailableKind::BadCommand(Program::Player))
         );
-        assert_eq!(availability(&settings("sh", "sh -c 'cat >/dev/null'")), Ok(()));
+        assert_eq!(
+            availability(&settings("sh", "sh -c 'cat >/dev/null'")),
+            Ok(())
+        );
     }
 
     #[test]
     fn a_missing_or_failing_synthesizer_is_an_error_not_a_panic() {
         let missing = synthesize_wav(&settings("no-such-synthesizer-here", "sh"), "你好")
             .expect_err("missing");
-        assert_eq!(missing.kind(), SpeechErrorKind::Missing(Program::Synthesizer));
+        assert_eq!(
+            missing.kind(),
+            SpeechErrorKind::Missing(Program::Synthesizer)
+        );
         // `false` ignores its arguments and fails.
         let failed = synthesize_wav(&settings("false", "sh"), "你好").expect_err("fails");
         assert_eq!(failed.kind(), SpeechErrorKind::Failed(Program::Synthesizer));
         // `cat` (its --stdout refused by GNU cat) is no synthesizer either; a shell echoing text is not a WAV.
-        let not_wav = synthesize_wav(&settings("sh -c 'cat' sh", "sh"), "你好").expect_err("not a wav");
+        let not_wav =
+            synthesize_wav(&settings("sh -c 'cat' sh", "sh"), "你好").expect_err("not a wav");
         assert_eq!(not_wav.kind(), SpeechErrorKind::BadAudio);
-        assert!(!not_wav.to_string().contains("你好"), "the text is never in an error");
+        assert!(
+            !not_wav.to_string().contains("你好"),
+            "the text is never in an error"
+        );
     }
 }

@@ -92,7 +92,12 @@ pub struct VolumeFilter {
 
 impl VolumeFilter {
     /// Takes the next bytes of the stream and appends what goes to the player to `out`.
-    pub fn push(&mut self, input: &[u8], volume: u8, out: &mut Vec<u8>) -> Result<(), &'static str> {
+    pub fn push(
+        &mut self,
+        input: &[u8],
+        volume: u8,
+        out: &mut Vec<u8>,
+    ) -> Result<(), &'static str> {
         let Some(format) = self.format else {
             self.header.extend_from_slice(input);
             let Some((format, start)) = parse_header(&self.header)? else {
@@ -161,11 +166,18 @@ pub struct WavInfo {
 /// "unknown" one a pipe gets.
 pub fn analyse(wav: &[u8]) -> Result<WavInfo, &'static str> {
     let (format, start) = parse_header(wav)?.ok_or("the header is cut short")?;
-    let declared = u32::from_le_bytes([wav[start - 4], wav[start - 3], wav[start - 2], wav[start - 1]]);
+    let declared = u32::from_le_bytes([
+        wav[start - 4],
+        wav[start - 3],
+        wav[start - 2],
+        wav[start - 1],
+    ]);
     let data = &wav[start..];
     let data = &data[..data.len().min(declared as usize)];
     let samples: Vec<f64> = if format.bits == 8 {
-        data.iter().map(|&s| (f64::from(s) - 128.0) / 128.0).collect()
+        data.iter()
+            .map(|&s| (f64::from(s) - 128.0) / 128.0)
+            .collect()
     } else {
         data.chunks_exact(2)
             .map(|p| f64::from(i16::from_le_bytes([p[0], p[1]])) / 32768.0)
@@ -229,7 +241,9 @@ mod tests {
         let mut out = Vec::new();
         // One byte at a time: the header and every sample split.
         for b in &wav {
-            filter.push(std::slice::from_ref(b), 50, &mut out).expect("valid");
+            filter
+                .push(std::slice::from_ref(b), 50, &mut out)
+                .expect("valid");
         }
         assert!(filter.sounding());
         let h = header(16000).len();

@@ -37,7 +37,11 @@ fn every_prompt_synthesizes_to_sound_under_eight_seconds() {
             }
         }
     }
-    eprintln!("longest prompt: {:.2} s, {}", longest.0.as_secs_f64(), longest.1);
+    eprintln!(
+        "longest prompt: {:.2} s, {}",
+        longest.0.as_secs_f64(),
+        longest.1
+    );
 }
 
 /// A player that writes what it is given to `out` (numbered per run), then says it ended.
@@ -59,7 +63,10 @@ fn recording_player(dir: &Path) -> String {
 fn eventually(what: &str, within: Duration, check: impl Fn() -> bool) {
     let deadline = Instant::now() + within;
     while !check() {
-        assert!(Instant::now() < deadline, "{what} did not happen within {within:?}");
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not happen within {within:?}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -86,11 +93,18 @@ fn say_interrupts_what_plays_and_repeat_says_it_again() {
         std::fs::metadata(run(0, "wav")).is_ok_and(|m| m.len() > 44)
     });
     speaker.say("请把身份证放在读卡区。");
-    eventually("the second played to its end", Duration::from_secs(15), || {
-        run(1, "done").exists()
+    eventually(
+        "the second played to its end",
+        Duration::from_secs(15),
+        || run(1, "done").exists(),
+    );
+    assert!(
+        !run(0, "done").exists(),
+        "the first player was killed, not left to finish"
+    );
+    eventually("the speaker idle", Duration::from_secs(2), || {
+        !speaker.speaking()
     });
-    assert!(!run(0, "done").exists(), "the first player was killed, not left to finish");
-    eventually("the speaker idle", Duration::from_secs(2), || !speaker.speaking());
 
     // What the player got is the synthesizer's WAV at half volume.
     let played = std::fs::read(run(1, "wav")).expect("recorded");
@@ -106,7 +120,9 @@ fn say_interrupts_what_plays_and_repeat_says_it_again() {
     );
 
     speaker.repeat();
-    eventually("said again", Duration::from_secs(15), || run(2, "done").exists());
+    eventually("said again", Duration::from_secs(15), || {
+        run(2, "done").exists()
+    });
     assert_eq!(std::fs::read(run(2, "wav")).expect("recorded"), played);
 
     // Events: a first sound for each, one end (the interrupted one is not a failure).
@@ -138,7 +154,9 @@ fn a_missing_player_is_reported_not_a_panic() {
     };
     let speaker = Speaker::new(settings);
     speaker.say("你好");
-    eventually("the error", Duration::from_secs(5), || speaker.last_error().is_some());
+    eventually("the error", Duration::from_secs(5), || {
+        speaker.last_error().is_some()
+    });
     assert_eq!(
         speaker.last_error(),
         Some(kiosk::speech::SpeechErrorKind::Missing(

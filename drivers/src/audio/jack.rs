@@ -39,9 +39,8 @@ fn find(dir: &Path, name: Option<&str>) -> Vec<PathBuf> {
                 .is_some_and(|n| n.starts_with("event"))
         })
         .filter(|p| {
-            Device::open(p).is_ok_and(|d| {
-                reports_headphone(&d) && name.is_none_or(|n| d.name() == Some(n))
-            })
+            Device::open(p)
+                .is_ok_and(|d| reports_headphone(&d) && name.is_none_or(|n| d.name() == Some(n)))
         })
         .collect();
     found.sort();
@@ -263,7 +262,10 @@ mod tests {
         let mut state = JackState::default();
         assert!(state.apply(&switch(SwitchCode::SW_HEADPHONE_INSERT, 1)));
         assert!(state.plugged);
-        assert!(!state.apply(&switch(SwitchCode::SW_HEADPHONE_INSERT, 1)), "no change");
+        assert!(
+            !state.apply(&switch(SwitchCode::SW_HEADPHONE_INSERT, 1)),
+            "no change"
+        );
         // A line out may be a loudspeaker in the hall: it is not a headset.
         assert!(!state.apply(&switch(SwitchCode::SW_LINEOUT_INSERT, 0)));
         assert!(!state.apply(&switch(SwitchCode::SW_MICROPHONE_INSERT, 0)));
@@ -317,7 +319,10 @@ mod uinput_tests {
     fn eventually(what: &str, within: Duration, check: impl Fn() -> bool) {
         let deadline = Instant::now() + within;
         while !check() {
-            assert!(Instant::now() < deadline, "{what} did not happen within {within:?}");
+            assert!(
+                Instant::now() < deadline,
+                "{what} did not happen within {within:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -349,10 +354,14 @@ mod uinput_tests {
         eventually("plugged again", Duration::from_secs(2), || jack.plugged());
 
         drop(device);
-        eventually("the device gone", Duration::from_secs(3), || !jack.connected());
+        eventually("the device gone", Duration::from_secs(3), || {
+            !jack.connected()
+        });
         assert!(!jack.plugged(), "no device, no headset");
 
         let _again = virtual_jack(&name, true).expect("the jack back");
-        eventually("found again", RESCAN * 3, || jack.connected() && jack.plugged());
+        eventually("found again", RESCAN * 3, || {
+            jack.connected() && jack.plugged()
+        });
     }
 }

@@ -4,4 +4,4 @@
 
 mod jack;
 
-pub use jack::{find_jacks, JackState, HeadsetJack, INPUT_DIR};
+pub use jack::{find_jacks, HeadsetJack, JackState, INPUT_DIR};
