@@ -15,6 +15,7 @@ pub mod progress;
 pub mod receipts;
 pub mod services;
 pub mod session;
+pub mod speech;
 pub mod technician;
 pub mod toml_source;
 pub mod ui;

@@ -70,6 +70,12 @@ enum Command {
         #[arg(long, value_parser = parse_size, default_value = "1080x1920")]
         size: (u32, u32),
     },
+    /// Time every screen's spoken prompt: from `say` to the first sound, and the whole synthesis.
+    SpeechBench {
+        /// The player instead of the configured one (without a sound card the audio is discarded).
+        #[arg(long)]
+        player: Option<String>,
+    },
     /// Run a device simulator on a pseudo-terminal or a socket.
     Sim {
         #[command(subcommand)]
@@ -105,6 +111,7 @@ fn main() -> ExitCode {
         Some(Command::UiBench { iterations, size }) => {
             cli::ui_bench(&cli.config, *iterations, size.0, size.1)
         }
+        Some(Command::SpeechBench { player }) => cli::speech_bench(&cli.config, player.as_deref()),
         None => run_kiosk(&cli),
     };
     match result {

@@ -3,6 +3,7 @@
 //! This crate knows nothing of the application. Each device speaks its real protocol over a port that can be a
 //! serial line, a socket or a pseudo-terminal, so the simulators here are tested with the same bytes as hardware.
 
+pub mod audio;
 pub mod camera;
 pub mod id_number;
 pub mod idcard;

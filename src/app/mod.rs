@@ -19,6 +19,7 @@ pub mod platform;
 pub mod print;
 pub mod rating;
 pub mod signing;
+pub mod spoken;
 pub mod status;
 pub mod submit;
 pub mod tasks;

@@ -9,6 +9,8 @@ mod outbox_bench;
 pub mod receipt;
 pub mod selftest;
 pub mod sim;
+mod speech_bench;
+pub use speech_bench::run as speech_bench;
 pub mod technician;
 mod ui_bench;
 pub use ui_bench::run as ui_bench;

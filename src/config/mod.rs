@@ -40,6 +40,8 @@ pub struct Config {
     /// Within how many working days the center follows up a bad rating (`[evaluation] follow_up_days`), as the
     /// rating screen promises.
     pub follow_up_days: u32,
+    /// Spoken guidance (`[speech]`): the synthesizer, the player, the volume.
+    pub speech: crate::speech::SpeechSettings,
 }
 
 /// The follow-up promised for a bad rating when the configuration names none.
@@ -90,12 +92,21 @@ struct RawConfig {
     export: Option<RawExport>,
     identity: Option<RawIdentity>,
     evaluation: Option<RawEvaluation>,
+    speech: Option<RawSpeech>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEvaluation {
     follow_up_days: Spanned<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpeech {
+    command: Option<Spanned<String>>,
+    player: Option<Spanned<String>>,
+    volume: Option<Spanned<u8>>,
 }
 
 #[derive(Deserialize)]
@@ -305,6 +316,24 @@ impl Config {
                 "evaluation.follow_up_days must be 1 to 30 (working days)".into(),
             );
         }
+        if let Some(sp) = &raw.speech {
+            for (key, value) in [("command", &sp.command), ("player", &sp.player)] {
+                if let Some(v) = value {
+                    check(
+                        crate::speech::split_command(v.get_ref()).is_some(),
+                        v.span(),
+                        format!("speech.{key} is empty or its quotes do not pair"),
+                    );
+                }
+            }
+            if let Some(v) = &sp.volume {
+                check(
+                    *v.get_ref() <= 100,
+                    v.span(),
+                    format!("speech.volume: {} is not 0 to 100", v.get_ref()),
+                );
+            }
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         let backoffice = raw.backoffice.map(|b| b.check(&src, base, &mut problems));
         if !problems.is_empty() {
@@ -360,6 +389,14 @@ impl Config {
             follow_up_days: raw
                 .evaluation
                 .map_or(DEFAULT_FOLLOW_UP_DAYS, |e| e.follow_up_days.into_inner()),
+            speech: raw.speech.map_or_else(Default::default, |sp| {
+                let d = crate::speech::SpeechSettings::default();
+                crate::speech::SpeechSettings {
+                    command: sp.command.map_or(d.command, Spanned::into_inner),
+                    player: sp.player.map_or(d.player, Spanned::into_inner),
+                    volume: sp.volume.map_or(d.volume, Spanned::into_inner),
+                }
+            }),
         })
     }
 }
@@ -486,5 +523,25 @@ mod tests {
         let problems = load_text(&text).unwrap_err();
         let line = text.lines().position(|l| l.starts_with("height")).unwrap() + 1;
         assert_eq!(problems[0].line, line);
+    }
+
+    #[test]
+    fn speech_has_defaults_and_its_bad_values_name_the_line() {
+        let config = load_text(&shipped()).expect("loads");
+        assert_eq!(config.speech, crate::speech::SpeechSettings::default());
+        // The shipped file has the section commented out.
+        let text = format!(
+            "{}\n[speech]\ncommand = \"'/opt/tts/say\"\nvolume = 101\n",
+            shipped()
+        );
+        let problems = load_text(&text).unwrap_err();
+        let messages: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems.len(), 2, "{messages:#?}");
+        assert!(messages.iter().any(|m| m.contains("speech.command")));
+        let volume_line = text.lines().position(|l| l.starts_with("volume")).unwrap() + 1;
+        assert!(
+            problems.iter().any(|p| p.line == volume_line),
+            "{messages:#?}"
+        );
     }
 }

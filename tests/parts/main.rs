@@ -11,4 +11,5 @@ mod outbox_cli;
 mod outbox_edges;
 mod outbox_transfer;
 mod receipts;
+mod speech;
 mod terminal_files;
