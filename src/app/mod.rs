@@ -19,6 +19,7 @@ pub mod platform;
 pub mod print;
 pub mod rating;
 pub mod signing;
+pub mod speech;
 pub mod spoken;
 pub mod status;
 pub mod submit;
@@ -95,6 +96,8 @@ pub struct App {
     pub rating: Option<rating::RatingVisit>,
     /// Within how many working days a 差评 is followed up, as the rating screen says.
     pub follow_up_days: u32,
+    /// Spoken guidance: the speaker, the headset, whether it is on for this visit.
+    pub speech: speech::SpeechState,
     pub kiosk_id: String,
     /// 进度查询/领取: how the visitor is finding an application, and what was found.
     pub status: status::StatusVisit,
@@ -136,6 +139,8 @@ pub struct Settings {
     pub platform_name: String,
     /// Within how many working days a 差评 is followed up.
     pub follow_up_days: u32,
+    /// Spoken guidance, when the kiosk should offer it (`None`: never, as in tests of the UI alone).
+    pub speech: Option<crate::speech::SpeechSettings>,
 }
 
 impl Settings {
@@ -157,6 +162,7 @@ impl Settings {
             },
             platform_name: config.identity.platform_name.clone(),
             follow_up_days: config.follow_up_days,
+            speech: Some(config.speech.clone()),
             technician: TechnicianSettings {
                 config_path: Some(config.path.clone()),
                 data_dir: config.data_dir.clone(),
@@ -201,6 +207,10 @@ impl App {
             done: None,
             rating: None,
             follow_up_days: settings.follow_up_days,
+            speech: settings
+                .speech
+                .as_ref()
+                .map_or_else(speech::SpeechState::off, speech::SpeechState::new),
             kiosk_id: settings.kiosk_id,
             status: Default::default(),
             lookups: Default::default(),
@@ -238,6 +248,7 @@ impl App {
     pub fn touch(&mut self) {
         let now = Instant::now();
         self.session.touch(now);
+        self.speech_touched();
         if let Some(rating) = self.rating.as_mut() {
             rating.last_touch = now;
         }
@@ -253,5 +264,6 @@ impl App {
     /// After every change: a newer catalog is put to use once no visitor is in the middle of a session.
     pub fn settle(&mut self) {
         intake::between_visitors(self);
+        self.speak_screen();
     }
 }

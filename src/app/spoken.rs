@@ -80,6 +80,8 @@ pub enum Screen<'a> {
     Rating,
     /// Why 不满意/非常不满意: the reasons, a comment, 提交评价 or 跳过.
     RatingReasons,
+    /// The rating kept.
+    RatingThanks,
 }
 
 /// Said where a private value would be, without a headset.
@@ -130,6 +132,7 @@ pub fn prompt(screen: &Screen<'_>, headset: bool) -> String {
         Screen::Message { title } => format!("{title}。"),
         Screen::Rating => "请评价本次服务，也可以点跳过。".into(),
         Screen::RatingReasons => "请选择不满意的原因，再提交。".into(),
+        Screen::RatingThanks => "感谢您的评价。".into(),
     }
 }
 
@@ -194,10 +197,17 @@ fn spell_digits(text: &str) -> String {
     out
 }
 
-/// What the screen shows now, as [`prompt`] needs it. The keyboard open on a field counts as its own screen;
-/// technician mode is not spoken (nothing to say: [`Screen::Message`] covers none of it), and neither are the
-/// rating screens yet (the UI maps them).
+/// What the screen shows now, as [`prompt`] needs it, in the order the shell picks the screen: the done page,
+/// a message, the keyboard open on a field (its own screen), the rating, then the session's step. Technician mode
+/// is not spoken (the speech controller says nothing there).
 pub fn screen_of(app: &App) -> Screen<'_> {
+    if let Some(done) = &app.done {
+        return Screen::Done {
+            receipt_no: &done.receipt.receipt_no,
+            masked_id: &done.receipt.masked_id,
+            printed: done.qr_text.is_empty(),
+        };
+    }
     if let Some((title, _)) = &app.message {
         return Screen::Message { title };
     }
@@ -218,6 +228,14 @@ pub fn screen_of(app: &App) -> Screen<'_> {
                 kind,
             });
         }
+    }
+    if let Some(rating) = &app.rating {
+        use super::rating::RatingStage;
+        return match rating.stage {
+            RatingStage::Levels => Screen::Rating,
+            RatingStage::Reasons(_) => Screen::RatingReasons,
+            RatingStage::Thanks { .. } => Screen::RatingThanks,
+        };
     }
     let session = &app.session;
     match session.step() {
@@ -245,14 +263,8 @@ pub fn screen_of(app: &App) -> Screen<'_> {
         Step::Commitments => Screen::Commitments,
         Step::Delivery => Screen::Delivery,
         Step::CheckAnswers => Screen::CheckAnswers,
-        Step::Done => match &app.done {
-            Some(done) => Screen::Done {
-                receipt_no: &done.receipt.receipt_no,
-                masked_id: &done.receipt.masked_id,
-                printed: done.qr_text.is_empty(),
-            },
-            None => Screen::CheckAnswers,
-        },
+        // The live session never stays here (the done page shows from `app.done`, above).
+        Step::Done => Screen::Home,
         Step::Guide => Screen::Guide {
             one_thing: session.one_thing().map(|t| t.name.as_str()),
         },
@@ -352,6 +364,7 @@ pub fn sample_screens() -> Vec<(&'static str, Screen<'static>)> {
         ),
         ("Rating", Screen::Rating),
         ("RatingReasons", Screen::RatingReasons),
+        ("RatingThanks", Screen::RatingThanks),
     ]
 }
 

@@ -21,6 +21,7 @@ pub fn settings() -> Settings {
         face_check: crate::session::FaceCheck::Off,
         platform_name: "政务服务平台".into(),
         follow_up_days: crate::config::DEFAULT_FOLLOW_UP_DAYS,
+        speech: None,
     }
 }
 

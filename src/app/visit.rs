@@ -105,6 +105,7 @@ impl App {
         self.delivery = Default::default();
         self.done = None;
         self.rating = None;
+        self.speech.end_visit();
         self.end_staff();
         self.status = Default::default();
         self.technician = None;

@@ -6,11 +6,13 @@
 mod devices;
 mod link;
 mod session;
+mod speech;
 mod store;
 
 pub use devices::*;
 pub use link::*;
 pub use session::*;
+pub use speech::*;
 pub use store::*;
 
 /// An error as a technician reads it (technician mode, the `kiosk` commands): the words, then the technical

@@ -19,6 +19,12 @@ pub fn setup(window: &AppWindow, state: &Shared) -> slint::Timer {
     shell.on_home(actor.on(App::end_visit));
     shell.on_stay(actor.on(|_| {}));
     shell.on_corner_tapped(actor.on(App::corner_tapped));
+    shell.on_toggle_speech(actor.on(App::toggle_speech));
+    shell.on_repeat_speech(actor.on(App::repeat_speech));
+    let a = actor.clone();
+    shell.on_change_volume(move |up| a.run(|app| app.change_volume(up)));
+    let a = actor.clone();
+    shell.on_elderly_changed(move |elderly| a.run(|app| app.set_elderly(elderly)));
     let quietly = actor.clone();
     shell.on_services_changed(move || quietly.run_quietly(App::take_in));
     idle_timer(window, state)
@@ -61,6 +67,9 @@ fn show_message(window: &AppWindow, title: &str, message: &str) {
 pub fn fill(window: &AppWindow, app: &App) -> Screen {
     let shell = window.global::<ShellAdapter>();
     shell.set_center_name(app.center_name.as_str().into());
+    shell.set_speech_available(app.speech.available());
+    shell.set_speech_on(app.speech.on);
+    shell.set_volume(i32::from(app.speech.volume()));
     let screen = match (&app.message, app.session.step()) {
         _ if app.technician.is_some() => Screen::Technician,
         _ if app.done.is_some() => Screen::Done,

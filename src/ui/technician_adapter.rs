@@ -155,6 +155,9 @@ pub fn fill(window: &AppWindow, state: &App, pictures: &mut Pictures) {
     );
     adapter.set_link_status(state.technician_link_words().into());
     adapter.set_outbox_status(t.outbox_words.as_str().into());
+    adapter.set_speech_status(
+        crate::app::words::speech_status(state.speech.unavailable, state.speech.volume()).into(),
+    );
     let lines = crate::logging::recent();
     adapter.set_log_lines(strings(lines.iter().skip(lines.len().saturating_sub(20))));
 }

@@ -48,6 +48,8 @@ pub fn open_kiosk(width: u32, height: u32) -> Kiosk {
 pub fn open_kiosk_with(width: u32, height: u32, adjust: impl FnOnce(&mut Settings)) -> Kiosk {
     let config = Config::load(&repo_path("config/kiosk.toml")).expect("shipped config");
     let mut settings = Settings::from_config(&config);
+    // Silent unless a test asks for speech (a developer's machine has a sound card).
+    settings.speech = None;
     adjust(&mut settings);
     let kiosk = Kiosk::new(Arc::new(shipped_catalog()), settings).expect("window");
     kiosk.set_size(width, height);

@@ -12,6 +12,7 @@ mod ui_intake;
 mod ui_path;
 mod ui_platform;
 mod ui_shell;
+mod ui_speech;
 mod ui_status;
 mod ui_stranger;
 mod ui_technician;

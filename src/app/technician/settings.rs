@@ -19,8 +19,9 @@ pub struct SettingDraft {
     pub secret: bool,
 }
 
-/// The back office, the kiosk's id and the idle limits: (section, key, label, number, secret).
-const SETTINGS: [(&str, &str, &str, bool, bool); 8] = [
+/// The back office, the kiosk's id, the idle limits, the speech volume and the follow-up promised for a 差评:
+/// (section, key, label, number, secret).
+const SETTINGS: [(&str, &str, &str, bool, bool); 10] = [
     ("kiosk", "id", "终端编号", false, false),
     ("backoffice", "url", "受理系统地址", false, false),
     ("backoffice", "secret", "终端密钥", false, true),
@@ -50,6 +51,14 @@ const SETTINGS: [(&str, &str, &str, bool, bool); 8] = [
         "session",
         "idle_warning_seconds",
         "提醒后倒计时（秒）",
+        true,
+        false,
+    ),
+    ("speech", "volume", "语音音量（0–100）", true, false),
+    (
+        "evaluation",
+        "follow_up_days",
+        "差评回访期限（工作日）",
         true,
         false,
     ),
@@ -196,6 +205,8 @@ fn apply(s: &mut App, changes: &Changes, config: Config) {
         t.results = Default::default();
     });
     s.technician_settings.rotation = config.rotation;
+    s.follow_up_days = config.follow_up_days;
+    s.speech.set_volume(config.speech.volume);
     s.idle = config.idle;
     s.session.set_idle_policy(config.idle);
     s.kiosk_id = config.kiosk_id.clone();
