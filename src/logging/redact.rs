@@ -36,6 +36,8 @@ const PERSONAL_FIELDS: &[&str] = &[
     "org_name",
     "representative",
     "shared",
+    // 好差评: what an applicant typed about the service may name anyone.
+    "comment",
 ];
 
 /// Words that make a field personal when they are a whole part of its name (`pin`, `staff_pin`, not `mapping`).
@@ -366,6 +368,7 @@ mod tests {
             "org_name",
             "legal_representative",
             "shared_value",
+            "comment",
         ] {
             assert!(is_personal_field(name), "{name}");
         }
