@@ -24,6 +24,10 @@ pub struct SpeechState {
     elderly: bool,
     /// The prompt said last: a screen whose prompt is the same is not said again.
     last: Zeroizing<String>,
+    /// Whether a headset was plugged in when it was said.
+    said_with_headset: bool,
+    /// The volume technicians set: each visit starts with it, whatever the last visitor chose.
+    configured_volume: u8,
 }
 
 impl SpeechState {
@@ -34,6 +38,7 @@ impl SpeechState {
                 speaker: Some(Speaker::new(settings.clone())),
                 unavailable: None,
                 headset: drivers::audio::HeadsetJack::open_auto(),
+                configured_volume: settings.volume.min(100),
                 ..SpeechState::off()
             },
             Err(why) => {
@@ -56,6 +61,8 @@ impl SpeechState {
             chosen: false,
             elderly: false,
             last: Zeroizing::new(String::new()),
+            said_with_headset: false,
+            configured_volume: 0,
         }
     }
 
@@ -67,11 +74,28 @@ impl SpeechState {
         self.speaker.as_ref().map_or(0, Speaker::volume)
     }
 
-    /// The volume technicians saved.
-    pub fn set_volume(&self, volume: u8) {
+    /// The volume technicians saved: now, and for every visit after.
+    pub fn set_volume(&mut self, volume: u8) {
+        self.configured_volume = volume.min(100);
         if let Some(speaker) = &self.speaker {
-            speaker.set_volume(volume.min(100));
+            speaker.set_volume(self.configured_volume);
         }
+    }
+
+    /// The headset went in or out since the last prompt: what may be spoken changed.
+    fn headset_changed(&self) -> bool {
+        self.on && self.headset() != self.said_with_headset
+    }
+
+    /// Whether speech is on and whether the visitor chose so, to carry over a visit's end that is not the
+    /// visitor leaving (a pickup slip printed, the rating follows).
+    pub(super) fn choice(&self) -> (bool, bool) {
+        (self.on, self.chosen)
+    }
+
+    pub(super) fn keep_choice(&mut self, (on, chosen): (bool, bool)) {
+        self.on = on && self.available();
+        self.chosen = chosen;
     }
 
     /// Whether a headset is plugged in now (only then is personal data spoken).
@@ -87,6 +111,7 @@ impl SpeechState {
         self.chosen = false;
         self.on = self.elderly && self.available();
         self.last = Zeroizing::new(String::new());
+        self.set_volume(self.configured_volume);
     }
 }
 
@@ -112,11 +137,10 @@ impl App {
         }
     }
 
-    /// 重听: the last prompt again.
+    /// 重听: the screen's prompt again, as a headset now allows.
     pub fn repeat_speech(&mut self) {
-        if let (true, Some(speaker)) = (self.speech.on, &self.speech.speaker) {
-            speaker.repeat();
-        }
+        self.speech.last = Zeroizing::new(String::new());
+        self.speak_screen();
     }
 
     /// 音量 + or -.
@@ -129,11 +153,9 @@ impl App {
                 volume.saturating_sub(VOLUME_STEP)
             };
             speaker.set_volume(volume);
-            // Heard at the new volume.
-            if self.speech.on {
-                speaker.repeat();
-            }
         }
+        // Heard at the new volume.
+        self.repeat_speech();
     }
 
     /// 长辈模式 turned on or off: speech follows it unless the visitor chose otherwise.
@@ -166,10 +188,26 @@ impl App {
         let Some(speaker) = &self.speech.speaker else {
             return;
         };
-        let text = spoken::prompt(&spoken::screen_of(self), self.speech.headset());
+        let headset = self.speech.headset();
+        let text = spoken::prompt(&spoken::screen_of(self), headset);
         if *self.speech.last != text {
-            speaker.say(&text);
+            // Said for a headset: stopped the moment it is pulled out, never finished on the loudspeaker.
+            match self.speech.headset.as_ref().filter(|_| headset) {
+                Some(jack) => speaker.say_private(&text, jack.flag()),
+                None => speaker.say(&text),
+            }
             self.speech.last = Zeroizing::new(text);
+            self.speech.said_with_headset = headset;
         }
+    }
+
+    /// The idle clock: a headset plugged in or pulled out changes what the screen's prompt may say, so it is
+    /// said again. True when it will be.
+    pub(super) fn speech_tick(&mut self) -> bool {
+        if self.speech.headset_changed() {
+            self.speech.said_with_headset = self.speech.headset();
+            return true;
+        }
+        false
     }
 }

@@ -161,8 +161,11 @@ impl App {
         // The confirmation page leaves by itself: the next applicant must find Home, not this receipt.
         if self.done.as_ref().is_some_and(|d| d.expired(now)) {
             self.done = None;
+            // The applicant left: the next visitor starts with speech as 长辈模式 says.
+            self.speech.end_visit();
             ticked.changed = true;
         }
+        ticked.changed |= self.speech_tick();
         match self.session.idle_state(now) {
             IdleState::Active => {}
             IdleState::Warning { remaining } => {

@@ -102,6 +102,20 @@ fn list(config: &Config) -> Result<(), Failed> {
             words::package_problem(&e).unwrap_or_default()
         );
     }
+    // 好差评 waiting beside the packages (delivered ones keep nothing to show).
+    for e in kiosk::outbox::waiting_evaluations_read_only(&config.data_dir)
+        .map_err(Failed::for_technicians)?
+    {
+        println!(
+            "{:<28} {:<10} {:>8} {:>6} {:>10}  {}(evaluation)",
+            e.receipt_no,
+            e.state.code(),
+            e.attempts,
+            "-",
+            "-",
+            e.last_error.map(|l| format!("{l} ")).unwrap_or_default()
+        );
+    }
     Ok(())
 }
 
@@ -121,13 +135,13 @@ fn deliver(config: &Config, outbox: Outbox, timeout: u64) -> Result<(), Failed> 
     let (waiting, _) = lock(&shared).pending().map_err(Failed::for_technicians)?;
     if left > 0 {
         return Err(Failed::with_message(format!(
-            "{left} package(s) still queued; see `kiosk outbox list`"
+            "{left} package(s) or evaluation(s) still queued; see `kiosk outbox list`"
         )));
     }
     if waiting > 0 {
         return Err(Failed::with_message(format!(
-            "{waiting} package(s) refused by the back office or damaged, and kept; see `kiosk outbox list`, \
-             fix the cause, then `kiosk outbox retry`"
+            "{waiting} package(s) or evaluation(s) refused by the back office or damaged, and kept; see \
+             `kiosk outbox list`, fix the cause, then `kiosk outbox retry`"
         )));
     }
     println!("nothing left to send");

@@ -18,6 +18,47 @@ pub struct EvaluationEntry {
     pub last_error: Option<String>,
 }
 
+const WAITING: &str =
+    "SELECT evaluation_id, receipt_no, state, attempts, last_error FROM evaluations
+     WHERE state != 'delivered' ORDER BY created_at, evaluation_id";
+
+fn entries(db: &rusqlite::Connection) -> Result<Vec<EvaluationEntry>, OutboxError> {
+    let mut stmt = db.prepare(WAITING)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(EvaluationEntry {
+            evaluation_id: r.get(0)?,
+            receipt_no: r.get(1)?,
+            state: State::from_code(&r.get::<_, String>(2)?),
+            attempts: r.get(3)?,
+            last_error: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The evaluations of the outbox in `data_dir` not yet delivered, read without taking the outbox over (the
+/// kiosk may be running); none when the database predates them.
+pub fn waiting_evaluations_read_only(
+    data_dir: &std::path::Path,
+) -> Result<Vec<EvaluationEntry>, OutboxError> {
+    let path = data_dir.join("outbox.db");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let db = rusqlite::Connection::open_with_flags(
+        &path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    db.busy_timeout(std::time::Duration::from_secs(5))?;
+    let has_table = db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evaluations'")?
+        .exists([])?;
+    if !has_table {
+        return Ok(Vec::new());
+    }
+    entries(&db)
+}
+
 fn context(evaluation_id: &str) -> Vec<u8> {
     format!("evaluation/{evaluation_id}").into_bytes()
 }
@@ -140,19 +181,6 @@ impl Outbox {
 
     /// Every evaluation not yet delivered, oldest first, for technicians.
     pub fn waiting_evaluations(&self) -> Result<Vec<EvaluationEntry>, OutboxError> {
-        let mut stmt = self.db.prepare(
-            "SELECT evaluation_id, receipt_no, state, attempts, last_error FROM evaluations
-             WHERE state != 'delivered' ORDER BY created_at, evaluation_id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(EvaluationEntry {
-                evaluation_id: r.get(0)?,
-                receipt_no: r.get(1)?,
-                state: State::from_code(&r.get::<_, String>(2)?),
-                attempts: r.get(3)?,
-                last_error: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        entries(&self.db)
     }
 }

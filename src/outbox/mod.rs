@@ -11,7 +11,7 @@ mod store;
 pub(crate) mod tests;
 pub mod transfer;
 
-pub use evaluations::EvaluationEntry;
+pub use evaluations::{waiting_evaluations_read_only, EvaluationEntry};
 pub use lock::LockError;
 pub use queue::{list_read_only, next_receipt_no_beside_owner, Counts, Entry, State};
 pub use store::{Outbox, OutboxError, OutboxErrorKind, Retention, DEFAULT_RECORD_DAYS};

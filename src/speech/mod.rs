@@ -240,13 +240,18 @@ fn start_synthesizer(
         .map_err(|e| SpeechError::Spawn(Program::Synthesizer, e))?;
     if let Some(mut stdin) = child.stdin.take() {
         let text = zeroize::Zeroizing::new(text.to_string());
-        std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("speech-text".into())
             .spawn(move || {
                 // A synthesizer that stops early closes the pipe: its exit status says why.
                 let _ = stdin.write_all(text.as_bytes());
-            })
-            .map_err(SpeechError::Io)?;
+            });
+        if let Err(e) = writer {
+            // No zombie, no orphaned group: the synthesizer just started goes with the error.
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(SpeechError::Io(e));
+        }
     }
     Ok(child)
 }

@@ -32,8 +32,11 @@ pub enum SpeechEvent {
 
 type Listener = Arc<dyn Fn(SpeechEvent) + Send + Sync>;
 
+/// A private utterance's condition: it plays only while this holds (a headset plugged in).
+type Guard = Option<Arc<AtomicBool>>;
+
 enum Order {
-    Say(Zeroizing<String>, Instant),
+    Say(Zeroizing<String>, Instant, Guard),
     Stop,
     Quit,
 }
@@ -47,8 +50,9 @@ pub struct Speaker {
     volume: Arc<AtomicU8>,
     speaking: Arc<AtomicBool>,
     last_error: Arc<Mutex<Option<SpeechErrorKind>>>,
-    /// What was said last, for 重听; personal with a headset, so zeroed when replaced or forgotten.
-    last: Mutex<Option<Zeroizing<String>>>,
+    /// What was said last, for 重听, and its guard; personal with a headset, so zeroed when replaced or
+    /// forgotten.
+    last: Mutex<Option<(Zeroizing<String>, Guard)>>,
     worker: Option<JoinHandle<()>>,
 }
 
@@ -90,18 +94,28 @@ impl Speaker {
 
     /// Stops what is being said and says `text`. Returns at once.
     pub fn say(&self, text: &str) {
-        let at = Instant::now();
-        if let Ok(mut last) = self.last.lock() {
-            *last = Some(Zeroizing::new(text.to_string()));
-        }
-        self.send(Order::Say(Zeroizing::new(text.to_string()), at));
+        self.say_guarded(text, None);
     }
 
-    /// Says the last text again (重听); nothing when there is none.
+    /// [`Speaker::say`] a text meant for a headset only: it is not started, or stops within a tick, once
+    /// `headset` no longer holds (the headset pulled out mid-sentence must not finish it on the loudspeaker).
+    pub fn say_private(&self, text: &str, headset: Arc<AtomicBool>) {
+        self.say_guarded(text, Some(headset));
+    }
+
+    fn say_guarded(&self, text: &str, guard: Guard) {
+        let at = Instant::now();
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((Zeroizing::new(text.to_string()), guard.clone()));
+        }
+        self.send(Order::Say(Zeroizing::new(text.to_string()), at, guard));
+    }
+
+    /// Says the last text again (重听), under the same guard; nothing when there is none.
     pub fn repeat(&self) {
-        let text = self.last.lock().ok().and_then(|last| last.clone());
-        if let Some(text) = text {
-            self.send(Order::Say(text, Instant::now()));
+        let last = self.last.lock().ok().and_then(|last| last.clone());
+        if let Some((text, guard)) = last {
+            self.send(Order::Say(text, Instant::now(), guard));
         }
     }
 
@@ -177,7 +191,11 @@ impl Worker {
             let order = order.map(|first| inbox.try_iter().fold(first, |_, next| next));
             match order {
                 None => {
-                    if playing.as_mut().is_some_and(Utterance::ended) {
+                    if playing.as_ref().is_some_and(Utterance::unguarded) {
+                        if let Some(u) = playing.take() {
+                            u.interrupt();
+                        }
+                    } else if playing.as_mut().is_some_and(Utterance::ended) {
                         if let Some(u) = playing.take() {
                             self.report(u.finish());
                         }
@@ -188,8 +206,12 @@ impl Worker {
                         u.interrupt();
                     }
                     match order {
-                        Order::Say(text, at) => match self.start(&text, at) {
-                            Ok(u) => playing = Some(u),
+                        Order::Say(_, _, Some(guard)) if !guard.load(Ordering::Acquire) => {}
+                        Order::Say(text, at, guard) => match self.start(&text, at) {
+                            Ok(mut u) => {
+                                u.guard = guard;
+                                playing = Some(u);
+                            }
                             Err(e) => self.report(Err(e)),
                         },
                         Order::Stop => {}
@@ -241,6 +263,7 @@ impl Worker {
                 player,
                 pump,
                 at,
+                guard: None,
             }),
             Err(e) => {
                 stop(&mut player);
@@ -287,9 +310,18 @@ struct Utterance {
     player: Child,
     pump: JoinHandle<Result<Duration, SpeechError>>,
     at: Instant,
+    /// A private utterance plays only while this holds.
+    guard: Guard,
 }
 
 impl Utterance {
+    /// A private utterance whose condition no longer holds (the headset was pulled out).
+    fn unguarded(&self) -> bool {
+        self.guard
+            .as_ref()
+            .is_some_and(|g| !g.load(Ordering::Acquire))
+    }
+
     /// Whether the player has played it all (or given up). `try_wait` keeps the status for `wait`.
     fn ended(&mut self) -> bool {
         self.pump.is_finished() && !matches!(self.player.try_wait(), Ok(None))

@@ -1,6 +1,7 @@
 //! 好差评 on the wire: an evaluation kept in the real outbox reaches the simulator exactly once through a 503 and
-//! an answer lost after storing, is counted as pending until then, and the simulator holds the contract's rules
-//! (一次一评, 409 for another body under the same id, 400 naming the broken fields).
+//! an answer lost after storing, is counted as pending until then; the kiosk's outbox keeps one evaluation per
+//! application (一次一评); the simulator answers as the contract says (200 for the same body again, 409 for
+//! another body under the same id, 400 naming the broken fields).
 
 use crate::common;
 

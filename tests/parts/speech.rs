@@ -164,3 +164,39 @@ fn a_missing_player_is_reported_not_a_panic() {
         ))
     );
 }
+
+/// A prompt meant for a headset is not started without one, and stops the moment the headset is pulled out: it is
+/// never finished on the loudspeaker.
+#[test]
+fn a_private_prompt_stops_when_the_headset_is_pulled_out() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().expect("a folder");
+    let settings = SpeechSettings {
+        player: recording_player(dir.path()),
+        ..SpeechSettings::default()
+    };
+    let speaker = Speaker::new(settings);
+    let run = |n: usize, what: &str| dir.path().join(format!("run{n}.{what}"));
+    let headset = Arc::new(AtomicBool::new(false));
+    speaker.say_private("证号1 1 0 1，0 0 2 X。", headset.clone());
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!run(0, "wav").exists(), "not started without a headset");
+
+    headset.store(true, Ordering::Release);
+    let long = "已提交，请取证件和回执。".repeat(20);
+    speaker.say_private(&long, headset.clone());
+    eventually("the first sound", Duration::from_secs(5), || {
+        std::fs::metadata(run(0, "wav")).is_ok_and(|m| m.len() > 44)
+    });
+    headset.store(false, Ordering::Release);
+    eventually("the speaker silent", Duration::from_secs(2), || {
+        !speaker.speaking()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!run(0, "done").exists(), "stopped, not played to its end");
+    // 重听 under the same guard: nothing, while the headset is out.
+    speaker.repeat();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!run(1, "wav").exists());
+}

@@ -482,7 +482,10 @@ fn print_pickup(state: &mut App) {
             if by_staff.is_none() {
                 if let Some(receipt_no) = rated_receipt.as_deref() {
                     let note = std::mem::take(&mut s.print_note);
+                    // The look-up ends; the visitor (and their 语音 choice) stays for the rating.
+                    let speech = s.speech.choice();
                     s.end_visit();
+                    s.speech.keep_choice(speech);
                     s.start_rating(receipt_no, crate::evaluation::EvaluationKind::Pickup, &note);
                 }
             }

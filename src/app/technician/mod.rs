@@ -325,7 +325,7 @@ impl App {
                     }
                     app.with_technician_quietly(|app, t| {
                         t.save_note = match retried {
-                            Ok(n) => format!("已安排 {n} 份申请立即重新发送"),
+                            Ok(n) => format!("已安排 {n} 份申请和评价立即重新发送"),
                             Err(e) => format!("不能重试：{}", words::outbox_error_detailed(&e)),
                         };
                         app.refresh_outbox_words(t);
@@ -421,8 +421,8 @@ impl App {
                 let outbox = lock(&outbox);
                 let mut line = match outbox.counts() {
                     Ok(c) => format!(
-                        "待发送 {} 份，被拒绝 {} 份，本机损坏 {} 份",
-                        c.queued, c.refused, c.damaged
+                        "待发送 {} 份，被拒绝 {} 份，本机损坏 {} 份；评价待发送 {} 条，未能发送 {} 条",
+                        c.queued, c.refused, c.damaged, c.evaluations_queued, c.evaluations_stuck
                     ),
                     Err(e) => format!("待发送列表读不出来：{}", words::outbox_error_detailed(&e)),
                 };

@@ -48,6 +48,10 @@ impl Uploader {
                     first_time,
                     "evaluation delivered"
                 );
+                self.status.send_modify(|s| {
+                    s.last_error = None;
+                    s.refused = None;
+                });
                 Ok(true)
             }
             Err(error) => {

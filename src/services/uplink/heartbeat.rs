@@ -42,7 +42,7 @@ pub fn body(
         },
         outbox: OutboxFigures {
             pending: counts.waiting(),
-            refused: counts.refused + counts.damaged,
+            refused: counts.refused + counts.damaged + counts.evaluations_stuck,
             oldest_pending_at: counts.oldest_waiting,
         },
         intake: IntakeReport {
