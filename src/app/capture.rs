@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::failure::CaptureFailure;
 use super::picture::Picture;
 use super::{words, App};
-use crate::package::quality;
+use crate::package::{pages, quality};
 use crate::services::devices::DeviceKind;
 use crate::session::{Blob, MergedMaterial, Step, Treatment};
 
@@ -140,13 +140,17 @@ impl App {
         self.step_error.clear();
         let camera = service.camera();
         let work = async move {
-            let jpeg = Blob(camera.capture().await?);
-            let (jpeg, assessed) = tokio::task::spawn_blocking(move || {
-                let assessed = quality::assess(&jpeg.0);
-                (jpeg, assessed)
-            })
-            .await?;
-            Ok::<_, CaptureFailure>((jpeg, assessed?))
+            let camera_jpeg = Blob(camera.capture().await?);
+            // One pass over the full-resolution picture, off the UI thread and while the applicant goes on: the
+            // page as the package will hold it, its thumbnail and its warnings. The camera's picture is zeroed
+            // as it drops here; the session keeps the normalised page only.
+            let prepared =
+                tokio::task::spawn_blocking(move || pages::prepare(&camera_jpeg.0)).await??;
+            let assessed = quality::Assessment {
+                thumbnail: prepared.thumbnail,
+                warnings: prepared.warnings,
+            };
+            Ok::<_, CaptureFailure>((Blob(prepared.jpeg), assessed))
         };
         self.tasks.spawn(&service.handle(), work, move |s, result| {
             s.capture.busy = false;

@@ -32,16 +32,66 @@ impl PageError {
     }
 }
 
-/// Decodes a camera JPEG, turns it upright by its EXIF orientation, scales it to at most A4 at 200 dpi and
-/// re-encodes it under 500 KB (lowering the quality, then the size, as far as needed).
-pub fn normalise(jpeg: &[u8]) -> Result<Vec<u8>, PageError> {
+/// A captured page made ready in one pass: the page as the back office wants it, and what the capture screen
+/// shows of it.
+pub struct Prepared {
+    pub jpeg: Vec<u8>,
+    pub thumbnail: RgbImage,
+    pub warnings: Vec<super::quality::Warning>,
+}
+
+/// Decodes a camera JPEG once, upright: the normalised page ([`normalise`]), its thumbnail and its quality
+/// warnings. Run when the page is captured, so that 提交申请 only seals pages that are ready.
+pub fn prepare(jpeg: &[u8]) -> Result<Prepared, PageError> {
+    let image = decode_upright(jpeg)?;
+    let assessed = super::quality::assess_image(&image);
+    let jpeg = compress(fit(image, MAX_LONG_SIDE))?;
+    Ok(Prepared {
+        jpeg,
+        thumbnail: assessed.thumbnail,
+        warnings: assessed.warnings,
+    })
+}
+
+fn decode_upright(jpeg: &[u8]) -> Result<RgbImage, PageError> {
     let decode = |e: image::ImageError| PageError::Decode(e.to_string());
     let mut decoder =
         image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(jpeg)).map_err(decode)?;
     let orientation = decoder.orientation().map_err(decode)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(decode)?;
     image.apply_orientation(orientation);
-    let mut image = fit(image.into_rgb8(), MAX_LONG_SIDE);
+    Ok(image.into_rgb8())
+}
+
+/// Whether `jpeg` is already a page as the back office wants it (as [`prepare`] made it): within the size and
+/// the bytes, upright, and carrying no EXIF (a camera's metadata is never passed on). Reads the headers only.
+fn already_normal(jpeg: &[u8]) -> bool {
+    if jpeg.len() > MAX_BYTES {
+        return false;
+    }
+    let Ok(mut decoder) = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(jpeg)) else {
+        return false;
+    };
+    let (w, h) = decoder.dimensions();
+    w.max(h) <= MAX_LONG_SIDE
+        && decoder.exif_metadata().is_ok_and(|exif| exif.is_none())
+        && decoder
+            .orientation()
+            .is_ok_and(|o| o == image::metadata::Orientation::NoTransforms)
+}
+
+/// Decodes a camera JPEG, turns it upright by its EXIF orientation, scales it to at most A4 at 200 dpi and
+/// re-encodes it under 500 KB (lowering the quality, then the size, as far as needed). A page that is already so
+/// (prepared when it was captured) is taken as it is.
+pub fn normalise(jpeg: &[u8]) -> Result<Vec<u8>, PageError> {
+    if already_normal(jpeg) {
+        return Ok(jpeg.to_vec());
+    }
+    compress(fit(decode_upright(jpeg)?, MAX_LONG_SIDE))
+}
+
+/// Encodes under [`MAX_BYTES`]: lower quality first, then a smaller picture.
+fn compress(mut image: RgbImage) -> Result<Vec<u8>, PageError> {
     loop {
         for quality in [85, 75, 65, 55] {
             let bytes = encode(&image, quality)?;
@@ -113,6 +163,31 @@ mod tests {
     fn dims(jpeg: &[u8]) -> (u32, u32) {
         let image = image::load_from_memory(jpeg).unwrap();
         (image.width(), image.height())
+    }
+
+    /// Captured pages are made ready once: the page the package takes, with its thumbnail and warnings; building
+    /// the package then takes it as it is, while a camera's own picture (with its EXIF) is always redone.
+    #[test]
+    fn a_page_prepared_at_capture_is_taken_as_it_is() {
+        let camera = SimCamera::new(2592, 1944).capture().unwrap();
+        let prepared = prepare(&camera).unwrap();
+        assert!(prepared.jpeg.len() <= MAX_BYTES);
+        assert_eq!(dims(&prepared.jpeg), (2339, 1754));
+        assert_eq!(prepared.thumbnail.width(), super::super::quality::THUMBNAIL);
+        assert!(prepared.warnings.is_empty(), "{:?}", prepared.warnings);
+        assert_eq!(
+            normalise(&prepared.jpeg).unwrap(),
+            prepared.jpeg,
+            "not decoded and encoded again"
+        );
+        // Small enough, but carrying a camera's metadata: redone, and the metadata is gone.
+        let small = encode(&RgbImage::from_pixel(400, 200, image::Rgb([200, 200, 200])), 90).unwrap();
+        let tagged = with_orientation(&small, 1);
+        let redone = normalise(&tagged).unwrap();
+        assert_ne!(redone, tagged);
+        assert!(!redone.windows(4).any(|w| w == b"Exif"));
+        // Turned by its EXIF: prepared upright.
+        assert_eq!(dims(&prepare(&with_orientation(&small, 6)).unwrap().jpeg), (200, 400));
     }
 
     #[test]

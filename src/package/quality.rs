@@ -35,13 +35,22 @@ const MEASURE: u32 = 480;
 
 pub fn assess(jpeg: &[u8]) -> Result<Assessment, PageError> {
     let image = image::load_from_memory(jpeg).map_err(|e| PageError::Decode(e.to_string()))?;
-    // Area averaging (`thumbnail`) keeps memory to the output's size, however large the photo.
-    let thumbnail = image.thumbnail(THUMBNAIL, THUMBNAIL).to_rgb8();
-    let grey = image.thumbnail(MEASURE, MEASURE).to_luma8();
-    Ok(Assessment {
+    Ok(assess_image(&image.into_rgb8()))
+}
+
+/// [`assess`] of a page already decoded (the capture's one pass over it).
+pub fn assess_image(image: &RgbImage) -> Assessment {
+    // Area averaging keeps memory to the output's size, however large the photo.
+    let fit = |long: u32| {
+        let (w, h) = drivers::camera::fit(image.width(), image.height(), long, long);
+        drivers::camera::shrink(image, w.max(1), h.max(1))
+    };
+    let thumbnail = fit(THUMBNAIL);
+    let grey = image::DynamicImage::ImageRgb8(fit(MEASURE)).into_luma8();
+    Assessment {
         thumbnail,
         warnings: warnings(&grey),
-    })
+    }
 }
 
 fn warnings(grey: &GrayImage) -> Vec<Warning> {
