@@ -25,6 +25,28 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// A submitted application of ten pages (`pages`, in turn) for the first of `candidates` ((materials to
+/// capture, one-thing) pairs, fewest first) that takes one.
+fn ten_pages(
+    catalog: &Arc<kiosk::catalog::Catalog>,
+    candidates: &[(usize, u32)],
+    pages: &[Vec<u8>],
+) -> Result<kiosk::session::Session, Failed> {
+    candidates
+        .iter()
+        .find_map(|&(materials, no)| {
+            let mut next = pages.to_vec().into_iter().cycle();
+            synthetic::submitted_session_with(
+                catalog.clone(),
+                no,
+                10 - (materials - 1),
+                &mut || next.next().ok_or_else(|| "no page".to_string()),
+            )
+            .ok()
+        })
+        .ok_or_else(|| Failed::with_message("no one-thing takes a 10-page application"))
+}
+
 fn row(what: &str, value: String) {
     println!("| {what:<58} | {value:>18} |");
 }
@@ -81,19 +103,7 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
         })
         .collect();
     candidates.sort();
-    let session = candidates
-        .iter()
-        .find_map(|&(materials, no)| {
-            let mut next = jpegs.clone().into_iter().cycle();
-            synthetic::submitted_session_with(
-                catalog.clone(),
-                no,
-                10 - (materials - 1),
-                &mut || next.next().ok_or_else(|| "no page".to_string()),
-            )
-            .ok()
-        })
-        .ok_or_else(|| Failed::with_message("no one-thing takes a 10-page application"))?;
+    let session = ten_pages(&catalog, &candidates, &jpegs)?;
     let mut outbox = Outbox::open(&work.path().join("build")).map_err(Failed::with_message)?;
     let created_at = chrono::Local::now().to_rfc3339();
     let (mut builds, mut enqueues, mut totals) = (Vec::new(), Vec::new(), Vec::new());
@@ -158,19 +168,7 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
         &format!("capture to thumbnail and ready page ({width}×{height}, median)"),
         ms(median(prepare_times)),
     );
-    let session = candidates
-        .iter()
-        .find_map(|&(materials, no)| {
-            let mut next = prepared.clone().into_iter().cycle();
-            synthetic::submitted_session_with(
-                catalog.clone(),
-                no,
-                10 - (materials - 1),
-                &mut || next.next().ok_or_else(|| "no page".to_string()),
-            )
-            .ok()
-        })
-        .ok_or_else(|| Failed::with_message("no one-thing takes a 10-page application"))?;
+    let session = ten_pages(&catalog, &candidates, &prepared)?;
     let mut submits = Vec::new();
     for i in 0..5 {
         let id = uuid::Uuid::new_v4().to_string();

@@ -181,13 +181,20 @@ mod tests {
             "not decoded and encoded again"
         );
         // Small enough, but carrying a camera's metadata: redone, and the metadata is gone.
-        let small = encode(&RgbImage::from_pixel(400, 200, image::Rgb([200, 200, 200])), 90).unwrap();
+        let small = encode(
+            &RgbImage::from_pixel(400, 200, image::Rgb([200, 200, 200])),
+            90,
+        )
+        .unwrap();
         let tagged = with_orientation(&small, 1);
         let redone = normalise(&tagged).unwrap();
         assert_ne!(redone, tagged);
         assert!(!redone.windows(4).any(|w| w == b"Exif"));
         // Turned by its EXIF: prepared upright.
-        assert_eq!(dims(&prepare(&with_orientation(&small, 6)).unwrap().jpeg), (200, 400));
+        assert_eq!(
+            dims(&prepare(&with_orientation(&small, 6)).unwrap().jpeg),
+            (200, 400)
+        );
     }
 
     #[test]
