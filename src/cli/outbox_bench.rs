@@ -35,7 +35,7 @@ fn ten_pages(
     candidates
         .iter()
         .find_map(|&(materials, no)| {
-            let mut next = pages.to_vec().into_iter().cycle();
+            let mut next = pages.iter().cloned().cycle();
             synthetic::submitted_session_with(
                 catalog.clone(),
                 no,
