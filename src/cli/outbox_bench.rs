@@ -25,13 +25,23 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// A submitted application of ten pages (`pages`, in turn) for the first of `candidates` ((materials to
-/// capture, one-thing) pairs, fewest first) that takes one.
-fn ten_pages(
+/// A submitted application of ten pages (`pages`, in turn), for the one-thing with the fewest materials to
+/// capture that takes one (the first material gets the pages the others leave).
+pub(super) fn ten_pages(
     catalog: &Arc<kiosk::catalog::Catalog>,
-    candidates: &[(usize, u32)],
     pages: &[Vec<u8>],
 ) -> Result<kiosk::session::Session, Failed> {
+    let mut candidates: Vec<(usize, u32)> = catalog
+        .one_things
+        .iter()
+        .filter_map(|t| {
+            synthetic::materials_to_capture(catalog.clone(), t.no)
+                .ok()
+                .filter(|n| (1..=10).contains(n))
+                .map(|n| (n, t.no))
+        })
+        .collect();
+    candidates.sort();
     candidates
         .iter()
         .find_map(|&(materials, no)| {
@@ -91,19 +101,7 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
         .collect::<Result<_, _>>()
         .map_err(Failed::with_message)?;
     let jpeg_bytes: usize = jpegs.iter().map(Vec::len).sum();
-    // The one-thing with the fewest materials to capture, so that exactly ten pages make its package.
-    let mut candidates: Vec<(usize, u32)> = catalog
-        .one_things
-        .iter()
-        .filter_map(|t| {
-            synthetic::materials_to_capture(catalog.clone(), t.no)
-                .ok()
-                .filter(|n| (1..=10).contains(n))
-                .map(|n| (n, t.no))
-        })
-        .collect();
-    candidates.sort();
-    let session = ten_pages(&catalog, &candidates, &jpegs)?;
+    let session = ten_pages(&catalog, &jpegs)?;
     let mut outbox = Outbox::open(&work.path().join("build")).map_err(Failed::with_message)?;
     let created_at = chrono::Local::now().to_rfc3339();
     let (mut builds, mut enqueues, mut totals) = (Vec::new(), Vec::new(), Vec::new());
@@ -168,7 +166,7 @@ pub fn run(config: &Path, packages: usize, width: u32, height: u32) -> Result<()
         &format!("capture to thumbnail and ready page ({width}×{height}, median)"),
         ms(median(prepare_times)),
     );
-    let session = ten_pages(&catalog, &candidates, &prepared)?;
+    let session = ten_pages(&catalog, &prepared)?;
     let mut submits = Vec::new();
     for i in 0..5 {
         let id = uuid::Uuid::new_v4().to_string();
