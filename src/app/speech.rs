@@ -26,6 +26,8 @@ pub struct SpeechState {
     last: Zeroizing<String>,
     /// Whether a headset was plugged in when it was said.
     said_with_headset: bool,
+    /// The idle warning has been said (once per warning).
+    warned: bool,
     /// The volume technicians set: each visit starts with it, whatever the last visitor chose.
     configured_volume: u8,
 }
@@ -62,6 +64,7 @@ impl SpeechState {
             elderly: false,
             last: Zeroizing::new(String::new()),
             said_with_headset: false,
+            warned: false,
             configured_volume: 0,
         }
     }
@@ -109,6 +112,7 @@ impl SpeechState {
             speaker.forget();
         }
         self.chosen = false;
+        self.warned = false;
         self.on = self.elderly && self.available();
         self.last = Zeroizing::new(String::new());
         self.set_volume(self.configured_volume);
@@ -172,17 +176,32 @@ impl App {
         }
     }
 
-    /// A touch: what is being said stops.
+    /// A touch: what is being said stops (and an idle warning, which a touch ends, may be said again).
     pub(super) fn speech_touched(&mut self) {
+        self.speech.warned = false;
         if let Some(speaker) = &self.speech.speaker {
             speaker.stop();
+        }
+    }
+
+    /// The idle warning is up: said once, over whatever the screen was saying.
+    pub(super) fn speak_idle_warning(&mut self) {
+        if !self.speech.on || self.speech.warned {
+            return;
+        }
+        if let Some(speaker) = &self.speech.speaker {
+            let text = spoken::prompt(&spoken::Screen::IdleWarning, false);
+            speaker.say(&text);
+            self.speech.warned = true;
+            self.speech.last = Zeroizing::new(text);
         }
     }
 
     /// After every change: a screen whose prompt differs from the last one said is spoken (technician mode
     /// never is).
     pub(super) fn speak_screen(&mut self) {
-        if !self.speech.on || self.technician.is_some() {
+        // The idle warning stays said until a touch ends it.
+        if !self.speech.on || self.speech.warned || self.technician.is_some() {
             return;
         }
         let Some(speaker) = &self.speech.speaker else {

@@ -82,6 +82,8 @@ pub enum Screen<'a> {
     RatingReasons,
     /// The rating kept.
     RatingThanks,
+    /// The idle warning over any screen: still there?
+    IdleWarning,
 }
 
 /// Said where a private value would be, without a headset.
@@ -133,6 +135,7 @@ pub fn prompt(screen: &Screen<'_>, headset: bool) -> String {
         Screen::Rating => "请评价本次服务，也可以点跳过。".into(),
         Screen::RatingReasons => "请选择不满意的原因，再提交。".into(),
         Screen::RatingThanks => "感谢您的评价。".into(),
+        Screen::IdleWarning => "您还在办理吗？请点继续办理。".into(),
     }
 }
 
@@ -365,6 +368,7 @@ pub fn sample_screens() -> Vec<(&'static str, Screen<'static>)> {
         ("Rating", Screen::Rating),
         ("RatingReasons", Screen::RatingReasons),
         ("RatingThanks", Screen::RatingThanks),
+        ("IdleWarning", Screen::IdleWarning),
     ]
 }
 

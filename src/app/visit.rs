@@ -169,7 +169,8 @@ impl App {
         match self.session.idle_state(now) {
             IdleState::Active => {}
             IdleState::Warning { remaining } => {
-                ticked.seconds_left = Some(remaining.as_secs_f32().ceil() as u32)
+                ticked.seconds_left = Some(remaining.as_secs_f32().ceil() as u32);
+                self.speak_idle_warning();
             }
             IdleState::Expired => {
                 tracing::info!(step = ?self.session.step(), "visit timed out, wiped");

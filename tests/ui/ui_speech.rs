@@ -70,7 +70,7 @@ fn speech_follows_the_screens_and_the_visitor() {
     // 重听: the same again; 音量＋: louder, said again at the new volume.
     press(&kiosk, "重听");
     let runs = played(&kiosk, dir.path(), 2);
-    assert_eq!(runs[0], runs[1], "the same prompt at the same volume");
+    assert!(runs[0] == runs[1], "the same prompt at the same volume");
     press(&kiosk, "音量＋");
     let runs = played(&kiosk, dir.path(), 3);
     let louder = wav::analyse(&runs[2]).unwrap();
@@ -79,7 +79,23 @@ fn speech_follows_the_screens_and_the_visitor() {
     // A new screen says its own prompt.
     press(&kiosk, "我要办事");
     let runs = played(&kiosk, dir.path(), 4);
-    assert_ne!(runs[3], runs[0]);
+    assert!(runs[3] != runs[0], "another screen, another prompt");
+
+    // The idle warning is said once, over the screen; 继续办理 ends it and the screen is said again.
+    let policy = kiosk.app().idle;
+    let then = std::time::Instant::now()
+        .checked_sub(policy.warn_after + Duration::from_secs(1))
+        .expect("the clock goes back that far");
+    kiosk.app_mut().session.touch(then);
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(600));
+    let runs = played(&kiosk, dir.path(), 5);
+    assert!(runs[4] != runs[3], "the warning, not the screen");
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(600));
+    pump_for(&kiosk, Duration::from_millis(500));
+    assert_eq!(utterances(dir.path()).len(), 5, "said once");
+    press(&kiosk, "继续办理");
+    let runs = played(&kiosk, dir.path(), 6);
+    assert!(runs[5] == runs[3], "the screen's prompt again");
 
     // Off: silence for the rest of the visit, whatever the screen.
     press(&kiosk, "语音：开");
@@ -87,10 +103,10 @@ fn speech_follows_the_screens_and_the_visitor() {
     press(&kiosk, "首页");
     // The next visitor starts with 长辈模式's default: on, and Home is said.
     assert!(is_shown(&kiosk, "语音：开"));
-    played(&kiosk, dir.path(), 5);
+    played(&kiosk, dir.path(), 7);
     press(&kiosk, "语音：开");
     press(&kiosk, "进度查询 / 领取");
     pump_for(&kiosk, Duration::from_millis(1500));
-    assert_eq!(utterances(dir.path()).len(), 5, "nothing said while off");
+    assert_eq!(utterances(dir.path()).len(), 7, "nothing said while off");
     press(&kiosk, "标准模式");
 }
