@@ -22,17 +22,20 @@ const WAITING: &str =
     "SELECT evaluation_id, receipt_no, state, attempts, last_error FROM evaluations
      WHERE state != 'delivered' ORDER BY created_at, evaluation_id";
 
+/// A row of `evaluation_id, receipt_no, state, attempts, last_error`.
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<EvaluationEntry> {
+    Ok(EvaluationEntry {
+        evaluation_id: r.get(0)?,
+        receipt_no: r.get(1)?,
+        state: State::from_code(&r.get::<_, String>(2)?),
+        attempts: r.get(3)?,
+        last_error: r.get(4)?,
+    })
+}
+
 fn entries(db: &rusqlite::Connection) -> Result<Vec<EvaluationEntry>, OutboxError> {
     let mut stmt = db.prepare(WAITING)?;
-    let rows = stmt.query_map([], |r| {
-        Ok(EvaluationEntry {
-            evaluation_id: r.get(0)?,
-            receipt_no: r.get(1)?,
-            state: State::from_code(&r.get::<_, String>(2)?),
-            attempts: r.get(3)?,
-            last_error: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map([], entry)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -117,15 +120,7 @@ impl Outbox {
             "SELECT evaluation_id, receipt_no, state, attempts, last_error FROM evaluations
              WHERE state = 'queued' AND next_try_at <= ?1 ORDER BY created_at, evaluation_id LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![now, limit as i64], |r| {
-            Ok(EvaluationEntry {
-                evaluation_id: r.get(0)?,
-                receipt_no: r.get(1)?,
-                state: State::from_code(&r.get::<_, String>(2)?),
-                attempts: r.get(3)?,
-                last_error: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map(params![now, limit as i64], entry)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
