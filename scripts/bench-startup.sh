@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
-cargo build --release --quiet
-bin=target/release/kiosk
+[ -n "${KIOSK_BIN:-}" ] || cargo build --release --quiet
+# The binary is where cargo put it (CARGO_TARGET_DIR when set); KIOSK_BIN measures another build instead.
+bin=${KIOSK_BIN:-${CARGO_TARGET_DIR:-target}/release/kiosk}
 out=$(mktemp)
 # Only standard output is read: the log and the backend's own messages go to stderr.
 xvfb-run -a -s "-screen 0 1080x1920x24" bash -c '

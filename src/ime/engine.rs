@@ -1,9 +1,6 @@
-//! The candidate engine.
+//! The candidate engine, over the table `build.rs` prepared.
 
-use std::collections::HashMap;
-
-use jieba_rs::Jieba;
-use pinyin::ToPinyinMulti;
+use super::table::Table;
 
 /// One candidate: the text, and how many letters of the input it stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,11 +13,11 @@ pub struct Candidate {
 const MAX_WORD: usize = 4;
 /// How many characters per syllable are combined into words of 2, 3 and 4 syllables.
 const FAN_OUT: [usize; 5] = [0, 0, 40, 14, 8];
+/// How many characters of each syllable a partly typed one offers.
+const PER_PARTIAL_SYLLABLE: usize = 20;
 
 pub struct PinyinIme {
-    jieba: Jieba,
-    /// Syllable (no tone) → characters with that reading, most frequent first.
-    readings: HashMap<String, Vec<char>>,
+    table: Table,
     longest_syllable: usize,
 }
 
@@ -31,42 +28,12 @@ impl Default for PinyinIme {
 }
 
 impl PinyinIme {
-    /// Builds the tables: every character of the CJK Unified Ideographs block with a reading.
+    /// The engine over the embedded table: nothing to build, nothing copied.
     pub fn new() -> PinyinIme {
-        let jieba = Jieba::new();
-        let mut readings: HashMap<String, Vec<(char, usize)>> = HashMap::new();
-        for code in 0x4E00u32..=0x9FFF {
-            let Some(c) = char::from_u32(code) else {
-                continue;
-            };
-            let text = c.to_string();
-            // Characters jieba never saw are too rare to offer.
-            if !jieba.has_word(&text) {
-                continue;
-            }
-            let freq = jieba.suggest_freq(&text);
-            let Some(multi) = c.to_pinyin_multi() else {
-                continue;
-            };
-            for reading in multi {
-                readings
-                    .entry(reading.plain().to_string())
-                    .or_default()
-                    .push((c, freq));
-            }
-        }
-        let longest_syllable = readings.keys().map(String::len).max().unwrap_or(6);
-        let readings = readings
-            .into_iter()
-            .map(|(syllable, mut chars)| {
-                chars.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                (syllable, chars.into_iter().map(|(c, _)| c).collect())
-            })
-            .collect();
+        let table = Table::embedded();
         PinyinIme {
-            jieba,
-            readings,
-            longest_syllable,
+            longest_syllable: table.longest_syllable(),
+            table,
         }
     }
 
@@ -84,8 +51,8 @@ impl PinyinIme {
                     continue;
                 };
                 let piece = &letters[start..end];
-                let whole = self.readings.contains_key(piece);
-                let partial = end == n && self.readings.keys().any(|s| s.starts_with(piece));
+                let whole = self.table.syllable(piece).is_some();
+                let partial = end == n && self.table.syllables_starting(piece).next().is_some();
                 if (whole || partial) && best[end].is_none_or(|(c, _)| count + 1 < c) {
                     best[end] = Some((count + 1, start));
                 }
@@ -105,17 +72,16 @@ impl PinyinIme {
 
     /// The characters a syllable (or the start of one) may stand for, most frequent first.
     fn chars_for(&self, syllable: &str) -> Vec<char> {
-        if let Some(chars) = self.readings.get(syllable) {
-            return chars.clone();
+        if let Some(index) = self.table.syllable(syllable) {
+            return self.table.characters(index).collect();
         }
-        let mut all: Vec<(char, usize)> = self
-            .readings
-            .iter()
-            .filter(|(s, _)| s.starts_with(syllable))
-            .flat_map(|(_, chars)| chars.iter().take(20).copied())
-            .map(|c| (c, self.jieba.suggest_freq(&c.to_string())))
+        let mut all: Vec<(char, u32)> = self
+            .table
+            .syllables_starting(syllable)
+            .flat_map(|index| self.table.characters(index).take(PER_PARTIAL_SYLLABLE))
+            .map(|c| (c, self.table.char_freq(c)))
             .collect();
-        all.sort_by_key(|(_, freq)| std::cmp::Reverse(*freq));
+        all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         all.dedup_by_key(|(c, _)| *c);
         all.into_iter().map(|(c, _)| c).collect()
     }
@@ -129,7 +95,7 @@ impl PinyinIme {
         let per_syllable: Vec<Vec<char>> = syllables.iter().map(|s| self.chars_for(s)).collect();
         let mut out = Vec::new();
         for k in (2..=syllables.len().min(MAX_WORD)).rev() {
-            let mut words: Vec<(String, usize)> = Vec::new();
+            let mut words: Vec<(String, u32)> = Vec::new();
             let mut prefix = String::new();
             self.words(&per_syllable[..k], FAN_OUT[k], &mut prefix, &mut words);
             words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -160,14 +126,18 @@ impl PinyinIme {
         lists: &[Vec<char>],
         fan_out: usize,
         prefix: &mut String,
-        out: &mut Vec<(String, usize)>,
+        out: &mut Vec<(String, u32)>,
     ) {
         let Some((first, rest)) = lists.split_first() else {
-            if self.jieba.has_word(prefix) {
-                out.push((prefix.clone(), self.jieba.suggest_freq(prefix)));
+            if let Some(freq) = self.table.word_freq(prefix) {
+                out.push((prefix.clone(), freq));
             }
             return;
         };
+        // No word goes on from here: the fan-out below would find nothing.
+        if !prefix.is_empty() && !self.table.words_start_with(prefix) {
+            return;
+        }
         for c in first.iter().take(fan_out) {
             prefix.push(*c);
             self.words(rest, fan_out, prefix, out);
@@ -213,6 +183,18 @@ mod tests {
     }
 
     #[test]
+    fn nothing_is_offered_twice() {
+        // 采 reads cǎi and cài, 长 cháng and zhǎng: one toneless syllable, one candidate.
+        for letters in ["cai", "chang", "changnv", "digu", "c"] {
+            let all = texts(letters);
+            let mut unique = all.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), all.len(), "{letters}: {all:?}");
+        }
+    }
+
+    #[test]
     fn letters_split_into_syllables_and_partial_ones() {
         assert_eq!(
             ime().syllables("laomalamian"),
@@ -225,6 +207,12 @@ mod tests {
         );
         assert!(ime().syllables("zh").is_some(), "the start of a syllable");
         assert_eq!(ime().syllables("vvv"), None);
+        assert_eq!(
+            ime().syllables("lvse"),
+            Some(vec!["lv".into(), "se".into()]),
+            "ü is typed v"
+        );
+        assert!(texts("lvse").contains(&"绿色".to_string()));
         let first = ime().candidates("lao", 5);
         assert_eq!(first[0].letters, 3);
         assert!(first.iter().any(|c| c.text == "老"));
