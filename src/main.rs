@@ -96,7 +96,7 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
 }
 
 fn main() -> ExitCode {
-    kiosk::memory::limit_malloc_arenas();
+    kiosk::memory::tune_malloc();
     // Every command, not only the kiosk: a panic's message is redacted before it is printed.
     kiosk::logging::install_panic_hook();
     let cli = Cli::parse();

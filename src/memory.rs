@@ -2,12 +2,18 @@
 
 /// Keeps glibc to two malloc arenas. By default each thread that allocates (page workers, device tasks, the link)
 /// may get an arena of its own, and memory freed in one is not reused by the others: over months and many
-/// package builds that is resident memory the kiosk does not use. Call before starting threads.
-pub fn limit_malloc_arenas() {
+/// package builds that is resident memory the kiosk does not use.
+///
+/// And keeps big buffers (a decoded page, a frame, an encoded JPEG) in mappings of their own, given back to the
+/// system the moment they are freed. By default glibc raises that threshold to the size of each such buffer freed,
+/// up to 32 MB, so after the first page the next pages' buffers come from the heap, stay there after they are
+/// freed, and the heap grows with every page captured. Call before starting threads.
+pub fn tune_malloc() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets an allocator tuning parameter; called before other threads start.
+    // SAFETY: mallopt only sets allocator tuning parameters; called before other threads start.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
     }
 }
 

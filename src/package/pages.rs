@@ -5,6 +5,10 @@ use image::{DynamicImage, ImageDecoder, RgbImage};
 /// A4's long side at 200 dpi (297 mm = 11.69 in).
 pub const MAX_LONG_SIDE: u32 = 2339;
 pub const MAX_BYTES: usize = 500 * 1024;
+/// A page's long side is never decoded below this when the camera gives more: A4 at about 170 dpi, where the small
+/// print of a licence still reads. A 13-megapixel page (4208 × 3120) is decoded at half size, 2104 × 1560, so its
+/// 39 MB whole picture never exists; a 5-megapixel one (2592 × 1944) is decoded whole and scaled to 2339.
+pub const MIN_DECODED_LONG_SIDE: u32 = 2000;
 
 /// A page that could not be read or made ready for the back office. The Display is technical English; the app
 /// words it for people by [`PageError::kind`].
@@ -53,14 +57,17 @@ pub fn prepare(jpeg: &[u8]) -> Result<Prepared, PageError> {
     })
 }
 
+/// A camera JPEG decoded at the smallest scale that keeps [`MIN_DECODED_LONG_SIDE`], turned upright by its EXIF
+/// orientation.
 fn decode_upright(jpeg: &[u8]) -> Result<RgbImage, PageError> {
-    let decode = |e: image::ImageError| PageError::Decode(e.to_string());
-    let mut decoder =
-        image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(jpeg)).map_err(decode)?;
-    let orientation = decoder.orientation().map_err(decode)?;
-    let mut image = DynamicImage::from_decoder(decoder).map_err(decode)?;
-    image.apply_orientation(orientation);
-    Ok(image.into_rgb8())
+    let scaled = drivers::camera::decode_scaled(jpeg, MIN_DECODED_LONG_SIDE)
+        .map_err(|e| PageError::Decode(e.to_string()))?;
+    if scaled.orientation == image::metadata::Orientation::NoTransforms {
+        return Ok(scaled.image);
+    }
+    let mut upright = DynamicImage::ImageRgb8(scaled.image);
+    upright.apply_orientation(scaled.orientation);
+    Ok(upright.into_rgb8())
 }
 
 /// Whether `jpeg` is already a page as the back office wants it (as [`prepare`] made it): within the size and
@@ -195,6 +202,19 @@ mod tests {
             dims(&prepare(&with_orientation(&small, 6)).unwrap().jpeg),
             (200, 400)
         );
+    }
+
+    #[test]
+    fn a_13_megapixel_page_is_decoded_at_half_size_never_whole() {
+        let page = SimCamera::new(4208, 3120).capture().unwrap();
+        let prepared = prepare(&page).unwrap();
+        assert!(prepared.jpeg.len() <= MAX_BYTES);
+        assert_eq!(
+            dims(&prepared.jpeg),
+            (2104, 1560),
+            "the JPEG's own half-size decoding"
+        );
+        assert!(prepared.warnings.is_empty(), "a sharp page stays sharp");
     }
 
     #[test]

@@ -4,13 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::{decode_jpeg, CameraError, DocumentCamera, Frame};
+use super::{decode_scaled, CameraError, DocumentCamera, Frame};
 
 pub struct FolderCamera {
     folder: PathBuf,
     wait: Duration,
-    /// The preview of the newest file, and which file it was.
-    preview: Option<(PathBuf, SystemTime, image::RgbImage)>,
+    /// The preview of the newest file, which file it was and the size asked for: the frame only, never the
+    /// whole picture.
+    preview: Option<(PathBuf, SystemTime, (u32, u32), Frame)>,
 }
 
 impl FolderCamera {
@@ -65,16 +66,19 @@ impl DocumentCamera for FolderCamera {
                 rgb: Vec::new(),
             });
         };
+        let size = (max_width, max_height);
         let current = self
             .preview
             .as_ref()
-            .is_some_and(|(p, m, _)| *p == path && *m == modified);
+            .is_some_and(|(p, m, s, _)| *p == path && *m == modified && *s == size);
         if !current {
-            let image = decode_jpeg(&std::fs::read(&path)?)?;
-            self.preview = Some((path, modified, image));
+            let bytes = std::fs::read(&path)?;
+            let image = decode_scaled(&bytes, max_width.max(max_height))?.image;
+            let frame = Frame::from_image(&image, max_width, max_height);
+            self.preview = Some((path, modified, size, frame));
         }
-        let (_, _, image) = self.preview.as_ref().ok_or(CameraError::Timeout)?;
-        Ok(Frame::from_image(image, max_width, max_height))
+        let (_, _, _, frame) = self.preview.as_ref().ok_or(CameraError::Timeout)?;
+        Ok(frame.clone())
     }
 
     fn capture(&mut self) -> Result<Vec<u8>, CameraError> {
@@ -90,7 +94,8 @@ impl DocumentCamera for FolderCamera {
                     continue;
                 }
                 let bytes = std::fs::read(&path)?;
-                if decode_jpeg(&bytes).is_ok() {
+                // Every byte read (at the smallest scale): a file still being written is not taken.
+                if decode_scaled(&bytes, 1).is_ok() {
                     std::fs::remove_file(&path)?;
                     self.preview = None;
                     return Ok(bytes);

@@ -5,6 +5,7 @@
 
 mod folder;
 mod raw_frame;
+mod scaled;
 mod sim;
 mod sim_face;
 pub mod v4l2;
@@ -12,6 +13,7 @@ pub mod v4l2;
 use std::path::PathBuf;
 
 pub use folder::FolderCamera;
+pub use scaled::{decode_scaled, Scaled};
 pub use sim::SimCamera;
 pub use sim_face::SimFaceCamera;
 pub use v4l2::V4l2Camera;
@@ -176,11 +178,9 @@ pub fn preview_from_jpeg(
     max_width: u32,
     max_height: u32,
 ) -> Result<Frame, CameraError> {
-    Ok(Frame::from_image(
-        &decode_jpeg(jpeg)?,
-        max_width,
-        max_height,
-    ))
+    // Decoded no larger than the screen needs.
+    let scaled = decode_scaled(jpeg, max_width.max(max_height))?;
+    Ok(Frame::from_image(&scaled.image, max_width, max_height))
 }
 
 /// Scales `image` down to `width`×`height` by area averaging on 8-bit pixels: fast, and no floating-point copy of
