@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use zeroize::Zeroize;
+
 use super::failure::CaptureFailure;
 use super::picture::Picture;
 use super::{words, App};
@@ -70,10 +72,20 @@ impl App {
             camera.preview(PREVIEW.0, PREVIEW.1),
             |app, frame| {
                 app.capture.preview_pending = false;
-                if app.session.step() == Step::Capture {
-                    app.capture.preview = frame
-                        .ok()
-                        .map(|f| Picture::from_rgb(f.width, f.height, &f.rgb));
+                if app.session.step() != Step::Capture {
+                    return;
+                }
+                match frame {
+                    Ok(mut frame) => {
+                        Picture::show_frame(
+                            &mut app.capture.preview,
+                            frame.width,
+                            frame.height,
+                            &frame.rgb,
+                        );
+                        frame.rgb.zeroize();
+                    }
+                    Err(_) => app.capture.preview = None,
                 }
             },
         );

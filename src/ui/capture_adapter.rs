@@ -6,7 +6,7 @@ use std::rc::Rc;
 use slint::{ComponentHandle, Image};
 
 use super::generated::{AppWindow, CaptureViewAdapter, CapturedPage};
-use super::images::Pictures;
+use super::images::{Live, Pictures};
 use super::rows::model;
 use super::{Actor, Shared};
 use crate::app::capture::PREVIEW_EVERY;
@@ -67,7 +67,7 @@ pub fn fill(window: &AppWindow, app: &App, pictures: &mut Pictures) {
     );
     match &app.capture.preview {
         Some(picture) => {
-            adapter.set_preview(pictures.image(picture));
+            adapter.set_preview(pictures.live_image(Live::DocumentCamera, picture));
             adapter.set_has_preview(true);
         }
         None => {

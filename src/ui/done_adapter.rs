@@ -4,7 +4,7 @@
 use slint::ComponentHandle;
 
 use super::generated::{AppWindow, DoneViewAdapter};
-use super::images::QrCache;
+use super::qr::QrCache;
 use super::{Actor, Shared};
 use crate::app::App;
 use crate::receipts::acceptance::NEXT_STEPS;

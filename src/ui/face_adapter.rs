@@ -6,7 +6,7 @@ use std::rc::Rc;
 use slint::{ComponentHandle, Image};
 
 use super::generated::{AppWindow, FaceViewAdapter};
-use super::images::Pictures;
+use super::images::{Live, Pictures};
 use super::{Actor, Shared};
 use crate::app::face::FACE_FRAME_EVERY;
 use crate::app::App;
@@ -39,7 +39,7 @@ pub fn fill(window: &AppWindow, app: &App, pictures: &mut Pictures) {
     let adapter = window.global::<FaceViewAdapter>();
     match &app.face.preview {
         Some(picture) => {
-            adapter.set_preview(pictures.image(picture));
+            adapter.set_preview(pictures.live_image(Live::FaceCamera, picture));
             adapter.set_has_preview(true);
         }
         None => clear(window),

@@ -3,7 +3,7 @@
 use slint::ComponentHandle;
 
 use super::generated::{AppWindow, GuideQuestion, GuideViewAdapter};
-use super::images::QrCache;
+use super::qr::QrCache;
 use super::rows::{self, item_row, material_row, model, strings};
 use super::{Actor, Shared};
 use crate::app::App;

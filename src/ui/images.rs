@@ -1,5 +1,5 @@
 //! The images the views show, made from the kiosk's state: pictures of someone's papers (the document camera's
-//! preview, the thumbnails of captured pages, a technician's test frame) and QR codes.
+//! preview, the thumbnails of captured pages, a technician's test frame).
 //!
 //! A picture's pixels on screen are zeroed once nothing shows them any more. Slint shares a picture's pixels with
 //! the view that shows it, and pixels still shared cannot be zeroed without copying them first; so a picture no
@@ -57,6 +57,24 @@ impl ScreenImage {
     }
 }
 
+impl ScreenImage {
+    /// Writes `picture` over these pixels where they are, when it has their size. `None` when it has not;
+    /// `Some(false)` when a view still shared them, so that its copy was left as it was, not zeroed.
+    fn refill(&mut self, picture: &Picture) -> Option<bool> {
+        if (self.pixels.width(), self.pixels.height()) != (picture.width(), picture.height()) {
+            return None;
+        }
+        self.image = Image::default();
+        let before = self.pixels.as_bytes().as_ptr();
+        let pixels = self.pixels.make_mut_bytes();
+        let in_place = pixels.as_ptr() == before;
+        pixels.copy_from_slice(picture.rgb());
+        self.image = Image::from_rgb8(self.pixels.clone());
+        self.wiped = false;
+        Some(in_place)
+    }
+}
+
 impl Drop for ScreenImage {
     fn drop(&mut self) {
         self.wipe();
@@ -100,18 +118,42 @@ impl Retired {
         self.waiting.borrow().is_empty() && self.leaving.borrow().is_empty()
     }
 
+    fn count_still_shown(&self) {
+        self.still_shown.set(self.still_shown.get() + 1);
+    }
+
     /// (zeroed in place, still shown by a view when zeroed) since the kiosk started.
     pub fn counts(&self) -> (u64, u64) {
         (self.zeroed.get(), self.still_shown.get())
     }
 }
 
+/// A picture that replaces itself several times a second: a camera's preview.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Live {
+    DocumentCamera,
+    FaceCamera,
+}
+
+/// A live picture's two buffers. The view shows one while the next frame is written into the other, which the
+/// view let go of when it rendered the frame in between; so a preview writes frame after frame into the same
+/// pixels instead of allocating, copying and zeroing a new picture five times a second.
+#[derive(Default)]
+struct LiveBuffers {
+    buffers: [Option<ScreenImage>; 2],
+    front: usize,
+    /// The id of the kiosk's picture the front buffer holds.
+    shown: Option<u64>,
+}
+
 /// The screen's copies of the kiosk's pictures, by id: made once, shown as long as a refresh shows them, then
-/// retired and zeroed.
+/// retired and zeroed. Live pictures keep their two buffers as long as a refresh shows them.
 #[derive(Default)]
 pub struct Pictures {
     shown: HashMap<u64, ScreenImage>,
     used: HashSet<u64>,
+    live: HashMap<Live, LiveBuffers>,
+    live_used: HashSet<Live>,
     retired: Retired,
 }
 
@@ -127,17 +169,48 @@ impl Pictures {
             .image()
     }
 
+    /// The image for the latest frame of `live`, for a view in this refresh: written into the buffer the view
+    /// does not show.
+    pub fn live_image(&mut self, live: Live, frame: &Picture) -> Image {
+        self.live_used.insert(live);
+        let buffers = self.live.entry(live).or_default();
+        if buffers.shown != Some(frame.id()) {
+            let back = 1 - buffers.front;
+            let refilled = buffers.buffers[back]
+                .as_mut()
+                .and_then(|buffer| buffer.refill(frame));
+            match refilled {
+                Some(true) => {}
+                Some(false) => self.retired.count_still_shown(),
+                None => {
+                    let new = ScreenImage::from_rgb(frame.width(), frame.height(), frame.rgb());
+                    self.retired.add(buffers.buffers[back].replace(new));
+                }
+            }
+            buffers.front = back;
+            buffers.shown = Some(frame.id());
+            // The view lets go of the other buffer when it next renders: ours goes now, so that the buffer is
+            // ours alone when the frame after this one is written into it.
+            if let Some(other) = buffers.buffers[1 - back].as_mut() {
+                other.image = Image::default();
+            }
+        }
+        buffers.buffers[buffers.front]
+            .as_ref()
+            .map(ScreenImage::image)
+            .unwrap_or_default()
+    }
+
     /// At the end of each refresh: the pictures it did not show are retired, and those retired before are zeroed.
     pub fn end_refresh(&mut self) {
         let used = std::mem::take(&mut self.used);
-        let gone: Vec<u64> = self
-            .shown
-            .keys()
-            .filter(|id| !used.contains(id))
-            .copied()
-            .collect();
-        self.retired
-            .add(gone.into_iter().filter_map(|id| self.shown.remove(&id)));
+        for picture in take_unused(&mut self.shown, &used) {
+            self.retired.add([picture]);
+        }
+        let live_used = std::mem::take(&mut self.live_used);
+        for buffers in take_unused(&mut self.live, &live_used) {
+            self.retired.add(buffers.buffers.into_iter().flatten());
+        }
         self.retired.wipe();
     }
 
@@ -148,66 +221,17 @@ impl Pictures {
 
     /// Whether no copy is on screen or waiting to be zeroed.
     pub fn is_empty(&self) -> bool {
-        self.shown.is_empty() && self.retired.is_empty()
+        self.shown.is_empty() && self.live.is_empty() && self.retired.is_empty()
     }
 }
 
-/// `text` as a QR code, eight pixels a module with a quiet zone.
-fn qr_image(text: &str) -> Image {
-    // Long texts (a receipt shown instead of printed) use the lowest error correction, for the fewest modules.
-    let level = if text.len() > 200 {
-        qrcode::EcLevel::L
-    } else {
-        qrcode::EcLevel::M
-    };
-    let Ok(code) = qrcode::QrCode::with_error_correction_level(text.as_bytes(), level) else {
-        return Image::default();
-    };
-    let modules = code.width();
-    let colors = code.to_colors();
-    let quiet = 4usize;
-    // About 400 pixels across whatever the content, so the view can show it at its size without blurring.
-    let scale = (400 / (modules + 2 * quiet)).max(2);
-    let side = (modules + 2 * quiet) * scale;
-    let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(side as u32, side as u32);
-    let pixels = buffer.make_mut_slice();
-    for (i, pixel) in pixels.iter_mut().enumerate() {
-        let (x, y) = (i % side / scale, i / side / scale);
-        let dark = x >= quiet
-            && y >= quiet
-            && x - quiet < modules
-            && y - quiet < modules
-            && colors[(y - quiet) * modules + (x - quiet)] == qrcode::Color::Dark;
-        let v = if dark { 0 } else { 255 };
-        *pixel = Rgb8Pixel { r: v, g: v, b: v };
-    }
-    Image::from_rgb8(buffer)
-}
-
-/// The QR code of a slip that did not print, made once for its text.
-#[derive(Default)]
-pub struct QrCache {
-    shown: Option<(String, Image)>,
-}
-
-impl QrCache {
-    /// The image for `text`, or none.
-    pub fn image(&mut self, text: Option<&str>) -> Image {
-        match text {
-            None => {
-                self.shown = None;
-                Image::default()
-            }
-            Some(text) => match &self.shown {
-                Some((shown, image)) if shown == text => image.clone(),
-                _ => {
-                    let image = qr_image(text);
-                    self.shown = Some((text.to_string(), image.clone()));
-                    image
-                }
-            },
-        }
-    }
+/// Takes out of `map` what this refresh did not use.
+fn take_unused<K: Copy + Eq + std::hash::Hash, V>(
+    map: &mut HashMap<K, V>,
+    used: &HashSet<K>,
+) -> Vec<V> {
+    let unused: Vec<K> = map.keys().filter(|k| !used.contains(k)).copied().collect();
+    unused.into_iter().filter_map(|k| map.remove(&k)).collect()
 }
 
 #[cfg(test)]
@@ -261,5 +285,65 @@ mod tests {
         retired.wipe();
         assert!(retired.is_empty());
         assert_eq!(retired.counts(), (1, 0));
+    }
+
+    fn buffer_address(image: &Image) -> *const u8 {
+        image
+            .to_rgb8()
+            .map(|pixels| pixels.as_bytes().as_ptr())
+            .unwrap_or(std::ptr::null())
+    }
+
+    #[test]
+    fn a_preview_writes_its_frames_into_the_same_two_buffers() {
+        let mut pictures = Pictures::default();
+        let mut addresses = HashSet::new();
+        let mut in_view = None;
+        for n in 0..10u8 {
+            let frame = Picture::from_rgb(4, 3, &[n; 36]);
+            let image = pictures.live_image(Live::DocumentCamera, &frame);
+            assert_eq!(
+                image.to_rgb8().map(|p| p.as_bytes()[0]),
+                Some(n),
+                "the frame just given"
+            );
+            // Refreshed again before the next frame: the same picture, nothing written.
+            let again = pictures.live_image(Live::DocumentCamera, &frame);
+            assert_eq!(buffer_address(&again), buffer_address(&image));
+            addresses.insert(buffer_address(&image));
+            pictures.end_refresh();
+            // The view renders the new frame and lets go of the one before.
+            in_view = Some(image);
+        }
+        assert_eq!(addresses.len(), 2, "two buffers for ten frames");
+        assert_eq!(
+            pictures.counts(),
+            (0, 0),
+            "nothing retired while the preview shows"
+        );
+        // Off the screen: the view lets go, both buffers are retired, then zeroed where they are.
+        drop(in_view);
+        pictures.end_refresh();
+        pictures.end_refresh();
+        assert_eq!(pictures.counts(), (2, 0));
+        assert!(pictures.is_empty());
+    }
+
+    #[test]
+    fn a_preview_that_changes_size_gets_a_new_buffer_and_the_old_one_is_zeroed() {
+        let mut pictures = Pictures::default();
+        for (n, width) in [(1u8, 4u32), (2, 4), (3, 6)] {
+            let frame = Picture::from_rgb(width, 2, &vec![n; width as usize * 6]);
+            let image = pictures.live_image(Live::FaceCamera, &frame);
+            assert_eq!(image.size().width, width);
+            drop(image);
+            pictures.end_refresh();
+        }
+        pictures.end_refresh();
+        assert_eq!(
+            pictures.counts(),
+            (1, 0),
+            "the 4-wide buffer the 6-wide frame replaced"
+        );
     }
 }

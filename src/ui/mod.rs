@@ -40,6 +40,7 @@ mod images;
 mod items_adapter;
 mod keyboard_adapter;
 mod notice_adapter;
+mod qr;
 mod question_adapter;
 mod rating_adapter;
 mod role_adapter;
@@ -64,7 +65,7 @@ use generated::{AppWindow, Screen, ShellAdapter};
 struct UiState {
     app: App,
     pictures: images::Pictures,
-    qr: images::QrCache,
+    qr: qr::QrCache,
 }
 
 type Shared = Rc<RefCell<UiState>>;

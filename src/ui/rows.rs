@@ -74,7 +74,7 @@ pub fn material_row(m: &MergedMaterial) -> MaterialLine {
 }
 
 /// What happened to the last print, with the slip as a QR code when it did not print.
-pub fn print_note(app: &crate::app::App, qr: &mut super::images::QrCache) -> PrintNote {
+pub fn print_note(app: &crate::app::App, qr: &mut super::qr::QrCache) -> PrintNote {
     PrintNote {
         note: app.print_note.as_str().into(),
         show_qr: app.print_qr.is_some(),

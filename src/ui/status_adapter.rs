@@ -6,7 +6,7 @@ use slint::{ComponentHandle, Model};
 use super::generated::{
     AppWindow, StatusApplication, StatusField, StatusItem, StatusPhase, StatusViewAdapter,
 };
-use super::images::QrCache;
+use super::qr::QrCache;
 use super::{rows, Actor, Shared};
 use crate::app::status::Field;
 use crate::app::App;

@@ -108,7 +108,12 @@ impl App {
             }
         }
         self.face.previous = Some(grey);
-        self.face.preview = Some(Picture::from_rgb(frame.width, frame.height, &frame.rgb));
+        Picture::show_frame(
+            &mut self.face.preview,
+            frame.width,
+            frame.height,
+            &frame.rgb,
+        );
         if self.face.steady >= gate::STEADY_FRAMES {
             self.verify_face(&frame);
         }
