@@ -69,6 +69,9 @@ enum Command {
         /// Screen size as WIDTHxHEIGHT.
         #[arg(long, value_parser = parse_size, default_value = "1080x1920")]
         size: (u32, u32),
+        /// The pixels rendered into: the terminal's, or packed RGB as this bench did before.
+        #[arg(long, value_enum, default_value_t = cli::Pixels::Xrgb8888)]
+        pixels: cli::Pixels,
     },
     /// Time every screen's spoken prompt: from `say` to the first sound, and the whole synthesis.
     SpeechBench {
@@ -108,9 +111,11 @@ fn main() -> ExitCode {
         Some(Command::Receipt { action }) => cli::receipt::run(&cli.config, action),
         Some(Command::Technician { action }) => cli::technician::run(&cli.config, action),
         Some(Command::Selftest(args)) => cli::selftest::run(&cli.config, args),
-        Some(Command::UiBench { iterations, size }) => {
-            cli::ui_bench(&cli.config, *iterations, size.0, size.1)
-        }
+        Some(Command::UiBench {
+            iterations,
+            size,
+            pixels,
+        }) => cli::ui_bench(&cli.config, *iterations, size.0, size.1, *pixels),
         Some(Command::SpeechBench { player }) => cli::speech_bench(&cli.config, player.as_deref()),
         None => run_kiosk(&cli),
     };

@@ -29,14 +29,22 @@ pub fn release_memory() {
 
 /// The process's peak resident set (VmHWM) in KiB, from /proc.
 pub fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    status_kb("VmHWM:")
 }
 
 /// The process's resident set now (VmRSS) in KiB, from /proc.
 pub fn rss_kb() -> Option<u64> {
+    status_kb("VmRSS:")
+}
+
+/// The resident set now in KiB: (the process's own memory, pages mapped from files such as the binary's code,
+/// fonts and tables, which the page cache shares with every process that maps them).
+pub fn rss_anon_and_file_kb() -> Option<(u64, u64)> {
+    Some((status_kb("RssAnon:")?, status_kb("RssFile:")?))
+}
+
+fn status_kb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -14,11 +14,21 @@ use kiosk::outbox::Outbox;
 use kiosk::session::Step;
 use kiosk::ui::views::Theme;
 use kiosk::ui::Kiosk;
-use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType, TargetPixel};
 use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel};
 
+use super::terminal_pixel::Xrgb8888;
 use super::{load_catalog, load_config, Failed};
+
+/// The pixels the screens are rendered into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Pixels {
+    /// 32-bit XRGB, as the terminal's DRM dumb buffer.
+    Xrgb8888,
+    /// Packed 24-bit RGB (what this bench rendered into before it followed the terminal).
+    Rgb888,
+}
 
 struct BenchPlatform {
     window: Rc<MinimalSoftwareWindow>,
@@ -35,7 +45,26 @@ impl Platform for BenchPlatform {
     }
 }
 
-pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<(), Failed> {
+pub fn run(
+    config: &Path,
+    iterations: usize,
+    width: u32,
+    height: u32,
+    pixels: Pixels,
+) -> Result<(), Failed> {
+    println!("rendering into {pixels:?} pixels");
+    match pixels {
+        Pixels::Xrgb8888 => run_into::<Xrgb8888>(config, iterations, width, height),
+        Pixels::Rgb888 => run_into::<Rgb8Pixel>(config, iterations, width, height),
+    }
+}
+
+fn run_into<P: TargetPixel + Copy + Default>(
+    config: &Path,
+    iterations: usize,
+    width: u32,
+    height: u32,
+) -> Result<(), Failed> {
     let started = Instant::now();
     // The 13-megapixel page the document camera hands over, as its JPEG bytes. A real camera draws it in its own
     // hardware; the simulator draws it here, in a 39 MB picture, so that is done first, before the path whose
@@ -56,7 +85,7 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
         .map_err(Failed::with_message)?;
     window.set_size(PhysicalSize::new(width, height));
     kiosk.window.show().map_err(Failed::with_message)?;
-    let mut buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
+    let mut buffer = vec![P::default(); (width * height) as usize];
 
     let mut frame = |name: &str, rows: &mut Vec<(String, Duration, Duration)>| {
         kiosk.refresh();
@@ -145,6 +174,7 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
 
     let mb = || kiosk::memory::peak_rss_kb().unwrap_or(0) as f64 / 1024.0;
     println!("peak RSS after every screen in both modes: {:.1} MB", mb());
+    print_resident("after the screens");
 
     // The pinyin engine: how long it takes to load, what it costs in memory, how fast a keystroke's candidates
     // come (every prefix of phrases an applicant types).
@@ -233,7 +263,9 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
         );
         kiosk.app_mut().ime = None;
     }
-    // As the kiosk does on 提交申请: the engine goes, its memory back to the system.
+    // As the kiosk does on 提交申请: the engine goes, its memory back to the system. The application the screens
+    // were drawn with goes too: the pages below are another visit's, and a kiosk holds one visit at a time.
+    drop(session);
     kiosk.app_mut().session.end(Instant::now());
     kiosk::memory::release_memory();
 
@@ -242,9 +274,8 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
     let mut prepared = Vec::new();
     let mut captures = Vec::new();
     for _ in 0..10 {
-        let jpeg = camera_page.clone();
         let started = Instant::now();
-        let page = kiosk::package::pages::prepare(&jpeg).map_err(Failed::with_message)?;
+        let page = kiosk::package::pages::prepare(&camera_page).map_err(Failed::with_message)?;
         captures.push(started.elapsed());
         prepared.push(page.jpeg);
     }
@@ -290,5 +321,17 @@ pub fn run(config: &Path, iterations: usize, width: u32, height: u32) -> Result<
         submits[submits.len() / 2].as_secs_f64() * 1000.0
     );
     println!("peak RSS over the path: {:.1} MB", mb());
+    print_resident("at the end");
     Ok(())
+}
+
+/// What is resident now, by kind: the kiosk's own memory, and pages of files (the binary's code, fonts and tables).
+fn print_resident(when: &str) {
+    if let Some((anon, file)) = kiosk::memory::rss_anon_and_file_kb() {
+        println!(
+            "resident {when}: {:.1} MB own, {:.1} MB mapped from files",
+            anon as f64 / 1024.0,
+            file as f64 / 1024.0
+        );
+    }
 }
