@@ -40,11 +40,18 @@ pub fn rss_kb() -> Option<u64> {
 /// The resident set now in KiB: (the process's own memory, pages mapped from files such as the binary's code,
 /// fonts and tables, which the page cache shares with every process that maps them).
 pub fn rss_anon_and_file_kb() -> Option<(u64, u64)> {
-    Some((status_kb("RssAnon:")?, status_kb("RssFile:")?))
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    Some((
+        field_kb(&status, "RssAnon:")?,
+        field_kb(&status, "RssFile:")?,
+    ))
 }
 
 fn status_kb(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    field_kb(&std::fs::read_to_string("/proc/self/status").ok()?, field)
+}
+
+fn field_kb(status: &str, field: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -91,8 +91,7 @@ impl Table {
     }
 
     fn offset(&self, index: usize) -> usize {
-        let bytes = &self.offsets[index * 4..index * 4 + 4];
-        u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize
+        read_u32(self.offsets, index) as usize
     }
 
     /// The characters read as a syllable, most frequent first.

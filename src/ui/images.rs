@@ -36,6 +36,16 @@ impl ScreenImage {
         self.image.clone()
     }
 
+    /// The pixels to write, after letting go of our own image of them; and whether they are the ones we had
+    /// (false when a view still shared them, so that Slint gave us a copy).
+    fn pixels_to_write(&mut self) -> (&mut [u8], bool) {
+        self.image = Image::default();
+        let before = self.pixels.as_bytes().as_ptr();
+        let pixels = self.pixels.make_mut_bytes();
+        let in_place = pixels.as_ptr() == before;
+        (pixels, in_place)
+    }
+
     /// Zeroes the pixels where they are. False when a view still shared them: then only a copy was zeroed, and the
     /// view's pixels go when it drops them.
     fn wipe(&mut self) -> bool {
@@ -43,10 +53,7 @@ impl ScreenImage {
             return true;
         }
         self.wiped = true;
-        self.image = Image::default();
-        let before = self.pixels.as_bytes().as_ptr();
-        let pixels = self.pixels.make_mut_bytes();
-        let in_place = pixels.as_ptr() == before;
+        let (pixels, in_place) = self.pixels_to_write();
         // Volatile writes, so the zeroing of memory about to be freed is not optimised away.
         for byte in pixels.iter_mut() {
             // SAFETY: a valid, aligned, exclusive reference into the buffer.
@@ -55,19 +62,14 @@ impl ScreenImage {
         std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
         in_place
     }
-}
 
-impl ScreenImage {
     /// Writes `picture` over these pixels where they are, when it has their size. `None` when it has not;
     /// `Some(false)` when a view still shared them, so that its copy was left as it was, not zeroed.
     fn refill(&mut self, picture: &Picture) -> Option<bool> {
         if (self.pixels.width(), self.pixels.height()) != (picture.width(), picture.height()) {
             return None;
         }
-        self.image = Image::default();
-        let before = self.pixels.as_bytes().as_ptr();
-        let pixels = self.pixels.make_mut_bytes();
-        let in_place = pixels.as_ptr() == before;
+        let (pixels, in_place) = self.pixels_to_write();
         pixels.copy_from_slice(picture.rgb());
         self.image = Image::from_rgb8(self.pixels.clone());
         self.wiped = false;

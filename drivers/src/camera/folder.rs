@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::{decode_scaled, CameraError, DocumentCamera, Frame};
+use super::{decode_scaled, preview_from_jpeg, CameraError, DocumentCamera, Frame};
 
 pub struct FolderCamera {
     folder: PathBuf,
@@ -72,9 +72,7 @@ impl DocumentCamera for FolderCamera {
             .as_ref()
             .is_some_and(|(p, m, s, _)| *p == path && *m == modified && *s == size);
         if !current {
-            let bytes = std::fs::read(&path)?;
-            let image = decode_scaled(&bytes, max_width.max(max_height))?.image;
-            let frame = Frame::from_image(&image, max_width, max_height);
+            let frame = preview_from_jpeg(&std::fs::read(&path)?, max_width, max_height)?;
             self.preview = Some((path, modified, size, frame));
         }
         let (_, _, _, frame) = self.preview.as_ref().ok_or(CameraError::Timeout)?;

@@ -92,27 +92,23 @@ mod tests {
     #[test]
     fn the_smallest_scale_that_keeps_the_long_side_is_chosen() {
         let big = page(4208, 3120);
-        assert_eq!(
-            decode_scaled(&big, 2000).unwrap().image.dimensions(),
-            (2104, 1560)
-        );
-        assert_eq!(
-            decode_scaled(&big, 960).unwrap().image.dimensions(),
-            (1052, 780)
-        );
-        assert_eq!(
-            decode_scaled(&big, 1).unwrap().image.dimensions(),
-            (526, 390)
-        );
-        assert_eq!(
-            decode_scaled(&big, 4208).unwrap().image.dimensions(),
-            (4208, 3120)
-        );
         let small = page(2592, 1944);
-        assert_eq!(
-            decode_scaled(&small, 2000).unwrap().image.dimensions(),
-            (2592, 1944)
-        );
+        for (jpeg, min_long_side, expected) in [
+            (&big, 2000, (2104, 1560)),
+            (&big, 960, (1052, 780)),
+            (&big, 1, (526, 390)),
+            (&big, 4208, (4208, 3120)),
+            (&small, 2000, (2592, 1944)),
+        ] {
+            assert_eq!(
+                decode_scaled(jpeg, min_long_side)
+                    .unwrap()
+                    .image
+                    .dimensions(),
+                expected,
+                "long side at least {min_long_side}"
+            );
+        }
     }
 
     #[test]
