@@ -37,10 +37,10 @@ package() {
     cp "$built" "$target/vm/"
     echo "$target/vm/$(basename "$built")"
 }
-cargo build --features terminal
+cargo build --no-default-features --features terminal
 deb=$(package)
 # The upgrade: a newer build of the same package (another build tag, so the running version visibly changes).
-KIOSK_BUILD_TAG=vm-upgrade cargo build --features terminal
+KIOSK_BUILD_TAG=vm-upgrade cargo build --no-default-features --features terminal
 upgrade=$(package --deb-revision 2)
 
 # The finger movements of the path at the panel's size, from a headless walk of the same UI, and the headless

@@ -17,6 +17,7 @@ pub mod services;
 pub mod session;
 pub mod speech;
 pub mod technician;
+pub mod terminal;
 pub mod toml_source;
 pub mod ui;
 

@@ -125,15 +125,30 @@ fn main() -> ExitCode {
     }
 }
 
+/// On a terminal (a build with the `terminal` feature, started outside any desktop session) the window is the
+/// panel itself: the kiosk's DRM/KMS platform, with the picture turned by display.rotation.
+#[cfg(feature = "terminal")]
+fn install_terminal_platform(rotation: u32) -> Result<(), Failed> {
+    let desktop =
+        std::env::var_os("WAYLAND_DISPLAY").is_some() || std::env::var_os("DISPLAY").is_some();
+    if desktop && cfg!(feature = "desktop") {
+        return Ok(());
+    }
+    kiosk::terminal::install(rotation)
+        .map_err(|e| Failed::with_message(format!("cannot open the terminal's screen: {e}")))
+}
+
+/// Builds without the terminal open a desktop window; display.rotation is the terminal's.
+#[cfg(not(feature = "terminal"))]
+fn install_terminal_platform(_rotation: u32) -> Result<(), Failed> {
+    Ok(())
+}
+
 fn run_kiosk(cli: &Cli) -> Result<(), Failed> {
     let started = std::time::Instant::now();
     kiosk::logging::init();
     let config = load_config(&cli.config)?;
-    // The DRM/KMS backend reads its rotation from the environment when it starts; an explicit setting wins.
-    if std::env::var_os("SLINT_KMS_ROTATION").is_none() {
-        // SAFETY: no other thread runs yet (logging starts none), so nothing reads the environment meanwhile.
-        unsafe { std::env::set_var("SLINT_KMS_ROTATION", config.rotation.to_string()) };
-    }
+    install_terminal_platform(config.rotation)?;
     tracing::info!(
         version = kiosk::version(),
         kiosk_id = %config.kiosk_id,

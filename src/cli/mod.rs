@@ -12,7 +12,6 @@ pub mod sim;
 mod speech_bench;
 pub use speech_bench::run as speech_bench;
 pub mod technician;
-mod terminal_pixel;
 mod ui_bench;
 pub use ui_bench::{run as ui_bench, Pixels};
 

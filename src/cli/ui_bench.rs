@@ -12,13 +12,13 @@ use drivers::camera::{DocumentCamera, SimCamera};
 use kiosk::app::Settings;
 use kiosk::outbox::Outbox;
 use kiosk::session::Step;
+use kiosk::terminal::pixel::Xrgb8888;
 use kiosk::ui::views::Theme;
 use kiosk::ui::Kiosk;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType, TargetPixel};
 use slint::platform::{Platform, WindowAdapter};
 use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel};
 
-use super::terminal_pixel::Xrgb8888;
 use super::{load_catalog, load_config, Failed};
 
 /// The pixels the screens are rendered into.
