@@ -209,24 +209,18 @@ impl Display {
         Ok(())
     }
 
-    /// Reads what the card has to say (the card's file was readable): a finished page flip frees the back buffer.
-    pub fn on_readable(&mut self) {
-        match self.card.receive_events() {
-            Ok(events) => {
-                for event in events {
-                    if let drm::control::Event::PageFlip(_) = event {
-                        self.flip_pending = false;
-                    }
-                }
-            }
-            Err(e) => {
-                // A flip that is never confirmed would stop every frame: set the mode again at the next one.
-                tracing::warn!(error = %e, "reading the display's events failed");
+    /// Reads what the card has to say (its file was readable): a finished page flip frees the back buffer.
+    pub fn on_readable(&mut self) -> Result<(), String> {
+        let events = self
+            .card
+            .receive_events()
+            .map_err(|e| format!("reading the display's events: {e}"))?;
+        for event in events {
+            if let drm::control::Event::PageFlip(_) = event {
                 self.flip_pending = false;
-                self.showing = false;
-                self.chain.forget();
             }
         }
+        Ok(())
     }
 }
 

@@ -58,10 +58,10 @@ impl Input {
     }
 
     /// Reads what the devices reported, as contacts in a window of `width` × `height`.
-    pub fn contacts(&mut self, width: u32, height: u32) -> Vec<Contact> {
-        if let Err(e) = self.libinput.dispatch() {
-            tracing::warn!(error = %e, "reading input devices failed");
-        }
+    pub fn contacts(&mut self, width: u32, height: u32) -> Result<Vec<Contact>, String> {
+        self.libinput
+            .dispatch()
+            .map_err(|e| format!("reading the input devices: {e}"))?;
         let mut contacts = Vec::new();
         for event in &mut self.libinput {
             let at = |x: f64, y: f64| LogicalPosition::new(x as f32, y as f32);
@@ -77,7 +77,9 @@ impl Input {
                 Event::Touch(TouchEvent::Up(e)) => Some(Contact::Up {
                     slot: e.seat_slot(),
                 }),
-                Event::Touch(TouchEvent::Cancel(_)) => Some(Contact::Cancel),
+                Event::Touch(TouchEvent::Cancel(e)) => Some(Contact::Cancel {
+                    slot: e.seat_slot(),
+                }),
                 Event::Pointer(PointerEvent::MotionAbsolute(e)) => Some(Contact::PointerAt(at(
                     e.absolute_x_transformed(width),
                     e.absolute_y_transformed(height),
@@ -100,7 +102,7 @@ impl Input {
             };
             contacts.extend(contact);
         }
-        contacts
+        Ok(contacts)
     }
 }
 

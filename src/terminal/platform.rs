@@ -72,8 +72,8 @@ impl Platform for Terminal {
             if self.window.size() != self.size {
                 self.window.set_size(self.size);
             }
-            self.draw()?;
-            self.wait();
+            let look_again = self.draw()?;
+            self.wait(look_again)?;
         }
     }
 
@@ -83,11 +83,13 @@ impl Platform for Terminal {
 }
 
 impl Terminal {
-    /// Draws and shows a frame if the window changed and the back buffer is off screen.
-    fn draw(&self) -> Result<(), PlatformError> {
+    /// Draws and shows a frame if the window changed and the back buffer is off screen. Returns whether the loop
+    /// must look again before it sleeps: the first frame is set on the CRTC, and no event follows it to wake the
+    /// loop for a redraw the frame itself asked for.
+    fn draw(&self) -> Result<bool, PlatformError> {
         let mut display = self.display.borrow_mut();
         if !display.ready() {
-            return Ok(());
+            return Ok(false);
         }
         let drawn = self.window.draw_if_needed(|renderer| {
             let (pixels, stride, repaint) = display.back_buffer();
@@ -98,18 +100,21 @@ impl Terminal {
         if drawn {
             display.present().map_err(PlatformError::Other)?;
         }
-        Ok(())
+        Ok(drawn && display.ready())
     }
 
-    /// Sleeps until the card, the input devices or another thread has something, or the next timer is due.
-    fn wait(&self) {
-        let timeout = if self.queue.has_jobs() {
+    /// Sleeps until the card, the input devices or another thread has something, or the next timer is due
+    /// (not at all when `look_again`). A card or input that fails ends the loop with the error: systemd starts
+    /// the kiosk again, which opens both afresh.
+    fn wait(&self, look_again: bool) -> Result<(), PlatformError> {
+        let timer = slint::platform::duration_until_next_timer_update();
+        let timeout = if look_again || self.queue.has_jobs() {
             Some(Duration::ZERO)
         } else if self.window.has_active_animations() {
             // An animation's next frame is due now; a pending page flip paces it to the panel.
-            Some(Duration::from_millis(16))
+            Some(timer.map_or(FRAME, |t| t.min(FRAME)))
         } else {
-            slint::platform::duration_until_next_timer_update()
+            timer
         };
         let display_fd = self.display.borrow().fd().as_raw_fd();
         let input_fd = self.input.borrow().as_ref().map(|i| i.fd().as_raw_fd());
@@ -122,23 +127,31 @@ impl Terminal {
         // SAFETY: `fds` is a live array of `fds.len()` pollfd structures.
         let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
         if ready <= 0 {
-            return;
+            return Ok(());
         }
-        if fds[0].revents != 0 {
+        if fds[0].revents & libc::POLLIN != 0 {
             self.queue.drain_wake();
         }
-        if fds[1].revents != 0 {
-            self.display.borrow_mut().on_readable();
+        if readable(&fds[1], "the display")? {
+            self.display
+                .borrow_mut()
+                .on_readable()
+                .map_err(PlatformError::Other)?;
         }
-        if fds.get(2).is_some_and(|fd| fd.revents != 0) {
-            self.dispatch_input();
+        if let Some(input) = fds.get(2) {
+            if readable(input, "the input devices")? {
+                self.dispatch_input()?;
+            }
         }
+        Ok(())
     }
 
-    fn dispatch_input(&self) {
+    fn dispatch_input(&self) -> Result<(), PlatformError> {
         let contacts = match self.input.borrow_mut().as_mut() {
-            Some(input) => input.contacts(self.size.width, self.size.height),
-            None => return,
+            Some(input) => input
+                .contacts(self.size.width, self.size.height)
+                .map_err(PlatformError::Other)?,
+            None => return Ok(()),
         };
         let mut pointer = self.pointer.borrow_mut();
         for contact in contacts {
@@ -146,7 +159,22 @@ impl Terminal {
                 self.window.window().dispatch_event(event);
             }
         }
+        Ok(())
     }
+}
+
+/// A frame of a 60 Hz panel: how long an animation waits at most for its next frame.
+const FRAME: Duration = Duration::from_millis(16);
+
+/// Whether a polled file has something to read; an error or hang-up on it is the loop's end.
+fn readable(fd: &libc::pollfd, what: &str) -> Result<bool, PlatformError> {
+    if fd.revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 {
+        return Err(PlatformError::Other(format!(
+            "{what} failed (poll events {:#x})",
+            fd.revents
+        )));
+    }
+    Ok(fd.revents & libc::POLLIN != 0)
 }
 
 fn pollfd(fd: RawFd) -> libc::pollfd {

@@ -23,8 +23,10 @@ pub enum Contact {
     Up {
         slot: u32,
     },
-    /// The touch panel gave up on every finger (the gesture is void, nothing is clicked).
-    Cancel,
+    /// The touch panel gave up on a finger (a palm, say): its gesture is void, nothing is clicked.
+    Cancel {
+        slot: u32,
+    },
     /// An absolute pointer moved.
     PointerAt(LogicalPosition),
     /// A pointer's button changed.
@@ -71,7 +73,7 @@ impl Pointer {
                     WindowEvent::PointerExited,
                 ]
             }
-            Contact::Cancel if self.finger.is_some() => {
+            Contact::Cancel { slot } if self.finger == Some(slot) => {
                 self.finger = None;
                 vec![WindowEvent::PointerExited]
             }
@@ -203,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn a_cancelled_touch_clicks_nothing() {
+    fn a_cancelled_finger_clicks_nothing_and_a_cancelled_palm_leaves_the_finger_be() {
         let mut pointer = Pointer::default();
         let seen = feed(
             &mut pointer,
@@ -212,12 +214,21 @@ mod tests {
                     slot: 0,
                     at: p(1.0, 2.0),
                 },
-                Contact::Cancel,
+                // A palm beside the finger is cancelled: the finger's tap goes on.
+                Contact::Down {
+                    slot: 1,
+                    at: p(50.0, 60.0),
+                },
+                Contact::Cancel { slot: 1 },
+                Contact::Motion {
+                    slot: 0,
+                    at: p(1.0, 3.0),
+                },
+                Contact::Cancel { slot: 0 },
                 Contact::Up { slot: 0 },
-                Contact::Cancel,
             ],
         );
-        assert_eq!(seen, ["move 1,2", "press 1,2", "exit"]);
+        assert_eq!(seen, ["move 1,2", "press 1,2", "move 1,3", "exit"]);
     }
 
     #[test]

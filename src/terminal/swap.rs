@@ -38,11 +38,6 @@ impl SwapChain {
         self.ages[self.back] = 1;
         self.back ^= 1;
     }
-
-    /// Everything on both buffers is stale (the display was set up again): draw each one whole.
-    pub fn forget(&mut self) {
-        self.ages = [0, 0];
-    }
 }
 
 #[cfg(test)]
@@ -68,7 +63,5 @@ mod tests {
                 (0, SwappedBuffers)
             ]
         );
-        chain.forget();
-        assert_eq!(chain.repaint(), NewBuffer);
     }
 }
