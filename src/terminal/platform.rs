@@ -31,10 +31,9 @@ pub fn install(rotation: u32) -> Result<(), String> {
         }
     };
     let (rotation, size) = window_geometry(rotation, display.size())?;
-    let window = MinimalSoftwareWindow::new(Default::default());
-    window.set_size(size);
+    // Sized by the event loop, after whatever size the application asks for before it runs.
     slint::platform::set_platform(Box::new(Terminal {
-        window,
+        window: MinimalSoftwareWindow::new(Default::default()),
         size,
         rotation,
         display: RefCell::new(display),

@@ -46,13 +46,13 @@ pub struct Pointer {
 impl Pointer {
     /// The window events one contact makes.
     pub fn events(&mut self, contact: Contact) -> Vec<WindowEvent> {
-        let at = |position| WindowEvent::PointerMoved { position };
+        let moved = |position| WindowEvent::PointerMoved { position };
         match contact {
             Contact::Down { slot, at: position } if self.finger.is_none() => {
                 self.finger = Some(slot);
                 self.at = position;
                 vec![
-                    at(position),
+                    moved(position),
                     WindowEvent::PointerPressed {
                         position,
                         button: PointerEventButton::Left,
@@ -61,7 +61,7 @@ impl Pointer {
             }
             Contact::Motion { slot, at: position } if self.finger == Some(slot) => {
                 self.at = position;
-                vec![at(position)]
+                vec![moved(position)]
             }
             Contact::Up { slot } if self.finger == Some(slot) => {
                 self.finger = None;
@@ -79,7 +79,7 @@ impl Pointer {
             }
             Contact::PointerAt(position) => {
                 self.at = position;
-                vec![at(position)]
+                vec![moved(position)]
             }
             Contact::Button { button, pressed } => {
                 let position = self.at;
